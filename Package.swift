@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "TumorRegistry",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "registry", targets: ["registry"]),
+        .library(name: "Postgres", targets: ["Postgres"]),
+        .library(name: "RegistryStore", targets: ["RegistryStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The C library libpq (Debian: libpq-dev).
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
+        // The only code that calls libpq.
+        .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        // Migrations, the embedded cluster and the registry's tables.
+        .target(name: "RegistryStore", dependencies: ["Postgres"]),
+        // The command-line tool.
+        .executableTarget(
+            name: "registry",
+            dependencies: [
+                "Postgres", "RegistryStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Benchmarks run by scripts/bench (never by the unit tests).
+        .executableTarget(name: "PostgresBench", dependencies: ["Postgres"]),
+        // Test helpers: a fresh database per test on the server scripts/test starts.
+        .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/Support"),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "RegistryStoreTests", dependencies: ["RegistryStore", "Postgres", "TestSupport"]),
+    ]
+)

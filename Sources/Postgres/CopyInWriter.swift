@@ -1,0 +1,103 @@
+import CLibPQ
+
+/// Streams rows to a running `COPY … FROM STDIN` in PostgreSQL's text format.
+///
+/// Rows are escaped (`\\`, tab, newline, carriage return; NULL as `\N`) into a 64 KiB buffer that is
+/// sent with `PQputCopyData` whenever it fills.
+public struct CopyInWriter: ~Copyable {
+    private let connection: PostgresConnection
+    private var buffer: [UInt8] = []
+    private let flushThreshold = 64 * 1024
+    /// Rows appended so far.
+    public private(set) var rowCount = 0
+    private var fieldsInRow = 0
+
+    init(connection: PostgresConnection) {
+        self.connection = connection
+        buffer.reserveCapacity(flushThreshold + 4096)
+    }
+
+    /// Appends one row; `nil` is SQL NULL.
+    public mutating func appendRow(_ fields: [String?]) throws {
+        for field in fields { appendField(field) }
+        try endRow()
+    }
+
+    /// Appends one field of the current row; finish the row with `endRow()`.
+    public mutating func appendField(_ field: String?) {
+        if fieldsInRow > 0 { buffer.append(9) }
+        fieldsInRow += 1
+        guard let field else {
+            buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "N"))
+            return
+        }
+        for byte in field.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): buffer.append(92); buffer.append(92)
+            case 9: buffer.append(92); buffer.append(UInt8(ascii: "t"))
+            case 10: buffer.append(92); buffer.append(UInt8(ascii: "n"))
+            case 13: buffer.append(92); buffer.append(UInt8(ascii: "r"))
+            default: buffer.append(byte)
+            }
+        }
+    }
+
+    /// Ends the current row, sending the buffer when it is full.
+    public mutating func endRow() throws {
+        buffer.append(10)
+        fieldsInRow = 0
+        rowCount += 1
+        if buffer.count >= flushThreshold { try flush() }
+    }
+
+    mutating func flush() throws {
+        guard !buffer.isEmpty else { return }
+        let status = buffer.withUnsafeBufferPointer { raw in
+            raw.withMemoryRebound(to: CChar.self) { PQputCopyData(connection.handle, $0.baseAddress, Int32($0.count)) }
+        }
+        guard status == 1 else {
+            throw connection.connectionError(statement: "COPY data")
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+extension PostgresConnection {
+    /// Runs `COPY table (columns) FROM STDIN` and lets `body` stream the rows; returns the row count
+    /// the server reports. If `body` throws, the COPY is aborted (nothing is written) and the error rethrown.
+    @discardableResult
+    public func copyIn(_ sql: String, _ body: (inout CopyInWriter) throws -> Void) throws -> Int {
+        let start = PQexec(handle, sql)
+        guard let start else { throw connectionError(statement: sql) }
+        guard PQresultStatus(start) == PGRES_COPY_IN else {
+            defer { PQclear(start) }
+            throw serverError(start, statement: sql)
+        }
+        PQclear(start)
+
+        var writer = CopyInWriter(connection: self)
+        var failure: (any Error)?
+        do {
+            try body(&writer)
+            try writer.flush()
+        } catch {
+            failure = error
+        }
+        let endStatus = PQputCopyEnd(handle, failure == nil ? nil : "aborted by the client")
+        var serverFailure: PostgresError?
+        var affected = 0
+        if endStatus != 1 { serverFailure = connectionError(statement: sql) }
+        while let result = PQgetResult(handle) {
+            switch PQresultStatus(result) {
+            case PGRES_COMMAND_OK:
+                affected = Int(String(cString: PQcmdTuples(result))) ?? writer.rowCount
+            default:
+                if serverFailure == nil { serverFailure = serverError(result, statement: sql) }
+            }
+            PQclear(result)
+        }
+        if let failure { throw failure }
+        if let serverFailure { throw serverFailure }
+        return affected
+    }
+}
