@@ -21,13 +21,15 @@ let package = Package(
         ),
         // The only code that calls libpq.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
-        // Migrations, the embedded cluster and the registry's tables.
+        // The registry's own PostgreSQL cluster when no DATABASE_URL is given.
+        .target(name: "EmbeddedPostgres"),
+        // Migrations and the registry's tables.
         .target(name: "RegistryStore", dependencies: ["Postgres"]),
         // The command-line tool.
         .executableTarget(
             name: "registry",
             dependencies: [
-                "Postgres", "RegistryStore",
+                "Postgres", "RegistryStore", "EmbeddedPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -37,5 +39,6 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/Support"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "RegistryStoreTests", dependencies: ["RegistryStore", "Postgres", "TestSupport"]),
+        .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres", "Postgres"]),
     ]
 )
