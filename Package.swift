@@ -21,6 +21,10 @@ let package = Package(
         ),
         // The only code that calls libpq.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        // zlib, for .xml.gz files (Debian: zlib1g-dev).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        // The NAACCR data standard: dictionary, record model, value validation, streaming XML.
+        .target(name: "NAACCR", dependencies: ["CZlib"]),
         // The registry's own PostgreSQL cluster when no DATABASE_URL is given.
         .target(name: "EmbeddedPostgres"),
         // Migrations and the registry's tables.
@@ -39,6 +43,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/Support"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "RegistryStoreTests", dependencies: ["RegistryStore", "Postgres", "TestSupport"]),
+        .testTarget(name: "NAACCRTests", dependencies: ["NAACCR"]),
         .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres", "Postgres"]),
     ]
 )

@@ -1,0 +1,104 @@
+import Foundation
+
+/// A set of NAACCR item definitions (a base dictionary, optionally merged with user dictionaries),
+/// with each level's items numbered densely for fast record access.
+public final class NaaccrDictionary: Sendable {
+    /// `dictionaryUri` of the base dictionary.
+    public let uri: String
+    /// `naaccrVersion`, e.g. `260`.
+    public let naaccrVersion: String
+    /// URIs of merged user dictionaries.
+    public let userDictionaryUris: [String]
+    /// All items, per level in `naaccrNum` order.
+    public let items: [NaaccrLevel: [NaaccrItem]]
+    private let keysById: [String: NaaccrItemKey]
+    let byteLookup: ItemIdLookup
+
+    /// Builds a dictionary; items are numbered per level in `naaccrNum` order.
+    public init(uri: String, naaccrVersion: String, items: [NaaccrItem], userDictionaryUris: [String] = []) throws {
+        var perLevel: [NaaccrLevel: [NaaccrItem]] = [:]
+        for level in NaaccrLevel.allCases {
+            perLevel[level] = items.filter { $0.level == level }.sorted { $0.naaccrNum < $1.naaccrNum }
+        }
+        var keys: [String: NaaccrItemKey] = [:]
+        var numbers: Set<Int> = []
+        for (level, levelItems) in perLevel {
+            for (index, item) in levelItems.enumerated() {
+                guard keys[item.naaccrId] == nil else { throw NaaccrDictionaryError.duplicateItem(item.naaccrId) }
+                guard numbers.insert(item.naaccrNum).inserted else { throw NaaccrDictionaryError.duplicateNumber(item.naaccrNum) }
+                keys[item.naaccrId] = NaaccrItemKey(level: level, index: index)
+            }
+        }
+        self.uri = uri
+        self.naaccrVersion = naaccrVersion
+        self.userDictionaryUris = userDictionaryUris
+        self.items = perLevel
+        self.keysById = keys
+        self.byteLookup = ItemIdLookup(keys)
+    }
+
+    /// The key of an item, or nil if the dictionary has no such item.
+    public func key(_ naaccrId: String) -> NaaccrItemKey? { keysById[naaccrId] }
+
+    /// The definition of an item by id.
+    public func item(_ naaccrId: String) -> NaaccrItem? { keysById[naaccrId].map { item($0) } }
+
+    /// The definition behind a key.
+    public func item(_ key: NaaccrItemKey) -> NaaccrItem { items[key.level]![key.index] }
+
+    /// How many items a level has.
+    public func count(_ level: NaaccrLevel) -> Int { items[level]!.count }
+
+    /// Every item, all levels.
+    public var allItems: [NaaccrItem] { NaaccrLevel.allCases.flatMap { items[$0]! } }
+
+    /// This dictionary plus the items of `user` dictionaries (registry-specific items).
+    /// Throws when a user item reuses an id or number of the base.
+    public func merging(_ user: [NaaccrDictionary]) throws -> NaaccrDictionary {
+        guard !user.isEmpty else { return self }
+        return try NaaccrDictionary(uri: uri, naaccrVersion: naaccrVersion, items: allItems + user.flatMap(\.allItems),
+                                    userDictionaryUris: userDictionaryUris + user.map(\.uri))
+    }
+
+    /// The built-in NAACCR version 26 base dictionary (771 items).
+    public static let v26: NaaccrDictionary = {
+        let header = builtIn260Header
+        let items = builtIn260Items.split(separator: "\n").map { line -> NaaccrItem in
+            let f = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            let level: NaaccrLevel = f[4] == "D" ? .naaccrData : f[4] == "P" ? .patient : .tumor
+            let padding: NaaccrPadding = f[6] == "L" ? .leftZero : f[6] == "R" ? .rightBlank : .none
+            return NaaccrItem(naaccrId: f[0], naaccrNum: Int(f[1])!, name: f[8], length: Int(f[2])!,
+                              dataType: NaaccrDataType(rawValue: f[3])!, level: level,
+                              recordTypes: NaaccrRecordTypes(letters: f[5]), padding: padding, allowUnlimitedText: f[7] == "1")
+        }
+        do {
+            return try NaaccrDictionary(uri: header.uri, naaccrVersion: header.version, items: items)
+        } catch {
+            preconditionFailure("the built-in dictionary is inconsistent: \(error)")
+        }
+    }()
+
+    /// The built-in dictionaries by `dictionaryUri`.
+    public static func builtIn(uri: String) -> NaaccrDictionary? {
+        uri == v26.uri ? v26 : nil
+    }
+}
+
+/// Why a dictionary could not be built or loaded.
+public enum NaaccrDictionaryError: Error, Sendable, Equatable, CustomStringConvertible {
+    case duplicateItem(String)
+    case duplicateNumber(Int)
+    case malformed(line: Int, reason: String)
+    case invalidItemDef(naaccrId: String, reason: String)
+    case unknownBaseDictionary(String)
+
+    public var description: String {
+        switch self {
+        case .duplicateItem(let id): return "item \(id) is defined twice"
+        case .duplicateNumber(let number): return "item number \(number) is used twice"
+        case let .malformed(line, reason): return "dictionary XML, line \(line): \(reason)"
+        case let .invalidItemDef(id, reason): return "ItemDef \(id): \(reason)"
+        case .unknownBaseDictionary(let uri): return "no built-in base dictionary for \(uri); load it with --dictionary"
+        }
+    }
+}

@@ -1,0 +1,284 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The NAACCR XML namespace.
+public let naaccrNamespace = "http://naaccr.org/naaccrxml"
+
+/// What a NAACCR data file says about itself: the root element's attributes and NaaccrData-level items.
+public struct NaaccrHeader: Sendable {
+    public var baseDictionaryUri: String
+    public var userDictionaryUris: [String] = []
+    /// `A`, `M`, `C` or `I`.
+    public var recordType: String
+    public var specificationVersion: String
+    public var timeGenerated: String?
+    /// NaaccrData-level items (registryId, recordType, …).
+    public var values = NaaccrValues()
+    public var issues: [NaaccrIssue] = []
+
+    public init(baseDictionaryUri: String, recordType: String, specificationVersion: String = "1.8") {
+        self.baseDictionaryUri = baseDictionaryUri
+        self.recordType = recordType
+        self.specificationVersion = specificationVersion
+    }
+}
+
+/// Reads a NAACCR XML data file one patient at a time, in bounded memory.
+///
+/// Value-level problems (unknown item, wrong level or number, bad length, characters or date) are
+/// collected on each patient with their line, patient, tumor and item, and reading goes on. Malformed
+/// XML, a wrong root element or a missing required root attribute stops reading with a `NaaccrReadError`.
+public final class NaaccrXMLReader {
+    public private(set) var header = NaaccrHeader(baseDictionaryUri: "", recordType: "")
+    public private(set) var dictionary = NaaccrDictionary.v26
+    /// Patients read so far.
+    public private(set) var patientCount = 0
+    private let scanner: XMLScanner
+    private var naaccrPrefixes: Set<String> = []
+    private var defaultIsNaaccr = false
+    private var pendingPatient = false
+    private var finished = false
+
+    /// Opens `path` (`.gz` or gzip content is inflated). Without `dictionary`, the file's `baseDictionaryUri` must
+    /// name a built-in one; `userDictionaries` add registry-specific items.
+    public convenience init(path: String, dictionary: NaaccrDictionary? = nil, userDictionaries: [NaaccrDictionary] = []) throws {
+        try self.init(source: try openByteSource(path: path), name: path, dictionary: dictionary, userDictionaries: userDictionaries)
+    }
+
+    public init(source: ByteSource, name: String, dictionary: NaaccrDictionary? = nil, userDictionaries: [NaaccrDictionary] = []) throws {
+        scanner = XMLScanner(source: source, name: name)
+        // The root element.
+        var token = try scanner.next()
+        while token == .text, scanner.textIsWhitespace { token = try scanner.next() }
+        guard token == .startTag, scanner.localNameEquals("NaaccrData") else {
+            throw scanner.error("the root element must be <NaaccrData>")
+        }
+        var attributes: [String: String] = [:]
+        for attribute in scanner.attributes { attributes[scanner.attributeName(attribute)] = try scanner.attributeValue(attribute) }
+        let prefix = scanner.tagName().prefix.map(String.init)
+        for (name, value) in attributes where value == naaccrNamespace {
+            if name == "xmlns" { defaultIsNaaccr = true }
+            if name.hasPrefix("xmlns:") { naaccrPrefixes.insert(String(name.dropFirst(6))) }
+        }
+        let rootIsNaaccr = prefix.map { naaccrPrefixes.contains($0) } ?? defaultIsNaaccr
+        guard rootIsNaaccr else {
+            throw scanner.error("<NaaccrData> must be in the namespace \(naaccrNamespace)")
+        }
+        guard let base = attributes["baseDictionaryUri"], !base.isEmpty else {
+            throw scanner.error("<NaaccrData> lacks the required attribute baseDictionaryUri")
+        }
+        guard let recordType = attributes["recordType"], !recordType.isEmpty else {
+            throw scanner.error("<NaaccrData> lacks the required attribute recordType")
+        }
+        guard NaaccrRecordTypes(recordType: recordType) != nil else {
+            throw scanner.error("recordType must be A, M, C or I")
+        }
+        header = NaaccrHeader(baseDictionaryUri: base, recordType: recordType,
+                                  specificationVersion: attributes["specificationVersion"] ?? "1.0")
+        header.userDictionaryUris = (attributes["userDictionaryUri"] ?? "").split(separator: " ").map(String.init)
+        header.timeGenerated = attributes["timeGenerated"]
+        guard let baseDictionary = dictionary ?? NaaccrDictionary.builtIn(uri: base) else {
+            throw NaaccrDictionaryError.unknownBaseDictionary(base)
+        }
+        self.dictionary = try baseDictionary.merging(userDictionaries)
+        if scanner.selfClosing {
+            finished = true
+        } else {
+            // NaaccrData-level items up to the first patient.
+            while true {
+                let token = try scanner.next()
+                switch token {
+                case .text:
+                    guard scanner.textIsWhitespace else { throw scanner.error("unexpected text in <NaaccrData>") }
+                case .startTag where try isNaaccr() && scanner.localNameEquals("Item"):
+                    var values = header.values, issues = header.issues
+                    try readItem(level: .naaccrData, into: &values, issues: &issues, patientIndex: 0, tumorIndex: nil)
+                    header.values = values
+                    header.issues = issues
+                    continue
+                case .startTag where try isNaaccr() && scanner.localNameEquals("Patient"):
+                    pendingPatient = true
+                case .startTag where try !isNaaccr():
+                    try skipElement()
+                    continue
+                case .startTag:
+                    throw scanner.error("unexpected element <\(scanner.tagName().local)> in <NaaccrData>")
+                case .endTag:
+                    finished = true
+                case .endOfInput:
+                    throw scanner.error("the file ends before </NaaccrData>")
+                }
+                if pendingPatient || finished { break }
+            }
+        }
+    }
+
+    /// The next patient with its tumors, or nil at the end of the file.
+    public func next() throws -> NaaccrPatient? {
+        while !pendingPatient {
+            if finished { return nil }
+            switch try scanner.next() {
+            case .text:
+                guard scanner.textIsWhitespace else { throw scanner.error("unexpected text in <NaaccrData>") }
+            case .startTag where try isNaaccr() && scanner.localNameEquals("Patient"):
+                pendingPatient = true
+            case .startTag where try !isNaaccr():
+                try skipElement()
+            case .startTag:
+                throw scanner.error("unexpected element <\(scanner.tagName().local)>: items of NaaccrData come before the first <Patient>")
+            case .endTag:
+                finished = true
+                try expectEndOfInput()
+            case .endOfInput:
+                throw scanner.error("the file ends before </NaaccrData>")
+            }
+        }
+        pendingPatient = false
+        patientCount += 1
+        var patient = NaaccrPatient(dictionary: dictionary)
+        patient.line = scanner.tokenLine
+        if scanner.selfClosing { return patient }
+        while true {
+            switch try scanner.next() {
+            case .text:
+                guard scanner.textIsWhitespace else { throw scanner.error("unexpected text in <Patient>") }
+            case .startTag where try isNaaccr() && scanner.localNameEquals("Item"):
+                try readItem(level: .patient, into: &patient.values, issues: &patient.issues,
+                             patientIndex: patientCount, tumorIndex: nil)
+            case .startTag where try isNaaccr() && scanner.localNameEquals("Tumor"):
+                var tumor = NaaccrTumor(dictionary: dictionary)
+                tumor.line = scanner.tokenLine
+                if !scanner.selfClosing {
+                    try readTumor(&tumor, issues: &patient.issues, tumorIndex: patient.tumors.count + 1)
+                }
+                patient.tumors.append(tumor)
+            case .startTag where try !isNaaccr():
+                try skipElement()
+            case .startTag:
+                throw scanner.error("unexpected element <\(scanner.tagName().local)> in <Patient>")
+            case .endTag:
+                guard scanner.localNameEquals("Patient") else { throw scanner.error("mismatched end tag in <Patient>") }
+                return patient
+            case .endOfInput:
+                throw scanner.error("the file ends inside <Patient> number \(patientCount)")
+            }
+        }
+    }
+
+    private func readTumor(_ tumor: inout NaaccrTumor, issues: inout [NaaccrIssue], tumorIndex: Int) throws {
+        while true {
+            switch try scanner.next() {
+            case .text:
+                guard scanner.textIsWhitespace else { throw scanner.error("unexpected text in <Tumor>") }
+            case .startTag where try isNaaccr() && scanner.localNameEquals("Item"):
+                try readItem(level: .tumor, into: &tumor.values, issues: &issues, patientIndex: patientCount, tumorIndex: tumorIndex)
+            case .startTag where try !isNaaccr():
+                try skipElement()
+            case .startTag:
+                throw scanner.error("unexpected element <\(scanner.tagName().local)> in <Tumor>")
+            case .endTag:
+                guard scanner.localNameEquals("Tumor") else { throw scanner.error("mismatched end tag in <Tumor>") }
+                return
+            case .endOfInput:
+                throw scanner.error("the file ends inside a <Tumor>")
+            }
+        }
+    }
+
+    /// Reads one `<Item>` (the scanner is on its start tag) and stores or reports its value.
+    private func readItem(level: NaaccrLevel, into values: inout NaaccrValues, issues: inout [NaaccrIssue],
+                          patientIndex: Int, tumorIndex: Int?) throws {
+        let line = scanner.tokenLine
+        var idAttribute: XMLScanner.Attribute?
+        var numberText: String?
+        for attribute in scanner.attributes {
+            let nameLength = attribute.nameEnd - attribute.nameStart
+            if nameLength == 8, memcmp(scanner.buffer + attribute.nameStart, "naaccrId", 8) == 0 {
+                idAttribute = attribute
+            } else if nameLength == 9, memcmp(scanner.buffer + attribute.nameStart, "naaccrNum", 9) == 0 {
+                numberText = try scanner.attributeValue(attribute)
+            }
+        }
+        guard let idAttribute else { throw scanner.error("<Item> lacks the required attribute naaccrId") }
+        let key = idAttribute.hasEntity ? nil
+            : dictionary.byteLookup.lookup(scanner.buffer + idAttribute.valueStart, idAttribute.valueEnd - idAttribute.valueStart)
+        let naaccrId = try key.map { dictionary.item($0).naaccrId } ?? scanner.attributeValue(idAttribute)
+
+        // The value: character data up to </Item>.
+        var value = ""
+        if !scanner.selfClosing {
+            var pieces = 0
+            loop: while true {
+                switch try scanner.next() {
+                case .text:
+                    value = pieces == 0 ? try scanner.text() : value + (try scanner.text())
+                    pieces += 1
+                case .endTag:
+                    guard scanner.localNameEquals("Item") else { throw scanner.error("mismatched end tag in <Item>") }
+                    break loop
+                case .startTag:
+                    throw scanner.error("<Item> \(naaccrId) contains an element; items hold text only")
+                case .endOfInput:
+                    throw scanner.error("the file ends inside <Item> \(naaccrId)")
+                }
+            }
+        }
+
+        func report(_ kind: NaaccrIssue.Kind, _ detail: String) {
+            issues.append(NaaccrIssue(kind: kind, line: line, patientIndex: patientIndex, tumorIndex: tumorIndex,
+                                      naaccrId: naaccrId, detail: detail))
+        }
+        guard let key else {
+            report(.unknownItem, "not in \(dictionary.uri)\(dictionary.userDictionaryUris.isEmpty ? "" : " or its user dictionaries"); value dropped")
+            return
+        }
+        let item = dictionary.item(key)
+        guard key.level == level else {
+            report(.wrongLevel, "belongs to \(key.level.rawValue), found in \(level.rawValue); value dropped")
+            return
+        }
+        if let numberText, Int(numberText) != item.naaccrNum {
+            report(.wrongNumber, "naaccrNum \(numberText), the dictionary says \(item.naaccrNum)")
+        }
+        guard !value.isEmpty else { return }
+        if values[key.index] != nil {
+            report(.duplicateItem, "the first value is kept")
+            return
+        }
+        if let problem = NaaccrValueValidator.check(value, for: item) { report(problem.kind, problem.detail) }
+        values[key.index] = value  // kept even when invalid: nothing the registry sent is lost; edits flag it
+    }
+
+    private func isNaaccr() throws -> Bool {
+        let (prefix, _) = scanner.tagName()
+        guard let prefix else { return defaultIsNaaccr }
+        return naaccrPrefixes.contains(String(prefix))
+    }
+
+    /// Skips an extension element (another namespace) and everything inside it.
+    private func skipElement() throws {
+        if scanner.selfClosing { return }
+        var depth = 1
+        while depth > 0 {
+            switch try scanner.next() {
+            case .startTag: if !scanner.selfClosing { depth += 1 }
+            case .endTag: depth -= 1
+            case .text: break
+            case .endOfInput: throw scanner.error("the file ends inside an extension element")
+            }
+        }
+    }
+
+    private func expectEndOfInput() throws {
+        while true {
+            switch try scanner.next() {
+            case .text where scanner.textIsWhitespace: continue
+            case .endOfInput: return
+            default: throw scanner.error("content after </NaaccrData>")
+            }
+        }
+    }
+}
