@@ -25,15 +25,17 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // The NAACCR data standard: dictionary, record model, value validation, streaming XML.
         .target(name: "NAACCR", dependencies: ["CZlib"]),
+        // A reproducible synthetic registry for demos and benchmarks (no real patients).
+        .target(name: "SyntheticRegistry", dependencies: ["NAACCR"]),
         // The registry's own PostgreSQL cluster when no DATABASE_URL is given.
         .target(name: "EmbeddedPostgres"),
         // Migrations and the registry's tables.
-        .target(name: "RegistryStore", dependencies: ["Postgres"]),
+        .target(name: "RegistryStore", dependencies: ["Postgres", "NAACCR"]),
         // The command-line tool.
         .executableTarget(
             name: "registry",
             dependencies: [
-                "Postgres", "RegistryStore", "EmbeddedPostgres",
+                "Postgres", "RegistryStore", "EmbeddedPostgres", "NAACCR", "SyntheticRegistry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,8 +44,8 @@ let package = Package(
         // Test helpers: a fresh database per test on the server scripts/test starts.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/Support"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
-        .testTarget(name: "RegistryStoreTests", dependencies: ["RegistryStore", "Postgres", "TestSupport"]),
-        .testTarget(name: "NAACCRTests", dependencies: ["NAACCR"]),
+        .testTarget(name: "RegistryStoreTests", dependencies: ["RegistryStore", "Postgres", "TestSupport", "NAACCR", "SyntheticRegistry"]),
+        .testTarget(name: "NAACCRTests", dependencies: ["NAACCR", "SyntheticRegistry"]),
         .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres", "Postgres"]),
     ]
 )

@@ -1,0 +1,208 @@
+import NAACCR
+import Postgres
+
+/// What an import did and found.
+public struct ImportSummary: Sendable {
+    public var patientsRead = 0
+    public var tumorsRead = 0
+    public var patientsInserted = 0
+    public var patientsUpdated = 0
+    public var tumorsInserted = 0
+    public var tumorsUpdated = 0
+    /// Value-level problems by "kind: item", for the end-of-run table.
+    public var issueCounts: [String: Int] = [:]
+    /// The first problems in full (line, patient, tumor, item), at most `keptIssueLimit`.
+    public var issues: [NaaccrIssue] = []
+    /// Patients that could not be stored (no patient id number), with their line.
+    public var rejectedPatients: [(line: Int, reason: String)] = []
+    public static let keptIssueLimit = 1000
+
+    public init() {}
+
+    public var issueCount: Int { issueCounts.values.reduce(0, +) }
+
+    /// Counts a patient read and its value problems.
+    public mutating func record(_ patient: NaaccrPatient) {
+        patientsRead += 1
+        tumorsRead += patient.tumors.count
+        for issue in patient.issues {
+            issueCounts["\(issue.kind.rawValue): \(issue.naaccrId)", default: 0] += 1
+            if issues.count < Self.keptIssueLimit { issues.append(issue) }
+        }
+    }
+}
+
+/// Streams NAACCR patients into the store.
+///
+/// Everything from one call goes in one transaction: rows are sent with COPY into a temporary staging
+/// table, then merged into `patient` and `tumor` with set-based upserts. Either the whole file is stored
+/// or (on any error) nothing is. Matching, so a re-import creates no duplicates:
+/// - a patient is the same when `registryId` (NaaccrData level, item 40) and `patientIdNumber` (item 20) match;
+/// - a tumor is the same when its patient matches and its tumor key matches: `tumorRecordNumber` (item 60)
+///   when present, else `sequenceNumberCentral` (380), else `sequenceNumberHospital` (560), else its position.
+/// Records whose items are unchanged are left alone (their version does not move); the last copy wins when a
+/// file repeats a patient.
+public struct NaaccrImporter {
+    let db: PostgresConnection
+
+    public init(connection: PostgresConnection) { db = connection }
+
+    /// Imports patients from `next` until it returns nil; `progress` is called with the patient count every 1,000 patients.
+    public func importPatients(header: NaaccrHeader, dictionary: NaaccrDictionary, source: String, actor: String,
+                               next: () throws -> NaaccrPatient?, progress: (Int) -> Void = { _ in }) throws -> ImportSummary {
+        try db.transaction { tx in
+            try tx.execute("""
+                CREATE TEMP TABLE import_row (
+                    kind char(1), patient_seq int, registry_id text, patient_id_number text, tumor_key text,
+                    c1 text, c2 text, c3 text, c4 text, c5 text, c6 text, c7 text, c8 text, c9 text, c10 text, c11 text,
+                    diagnosis_year smallint, items jsonb) ON COMMIT DROP
+                """)
+            var summary = ImportSummary()
+            let registryId = dictionary.key("registryId").flatMap { header.values[$0.index] } ?? ""
+            let encoder = RowEncoder(dictionary: dictionary)
+            _ = try tx.copyIn("COPY import_row FROM STDIN") { writer in
+                while let patient = try next() {
+                    summary.record(patient)
+                    if summary.patientsRead % 1000 == 0 { progress(summary.patientsRead) }
+                    guard let patientId = patient[encoder.patientIdNumber], !patientId.isEmpty else {
+                        summary.rejectedPatients.append((patient.line, "no patientIdNumber (item 20)"))
+                        continue
+                    }
+                    try writer.appendRow(["P", String(summary.patientsRead), registryId, patientId, nil]
+                        + encoder.patientColumns(patient) + [nil, nil, nil, nil, nil, nil, encoder.json(patient.values, .patient)])
+                    for (position, tumor) in patient.tumors.enumerated() {
+                        let key = encoder.tumorKey(tumor, position: position)
+                        let columns = encoder.tumorColumns(tumor)
+                        try writer.appendRow(["T", String(summary.patientsRead), registryId, patientId, key]
+                            + columns.values + [columns.year, encoder.json(tumor.values, .tumor)])
+                    }
+                }
+            }
+            progress(summary.patientsRead)
+            let patients = try tx.query("""
+                WITH latest AS (
+                    SELECT DISTINCT ON (registry_id, patient_id_number) *
+                    FROM import_row WHERE kind = 'P' ORDER BY registry_id, patient_id_number, patient_seq DESC),
+                upserted AS (
+                    INSERT INTO patient (registry_id, patient_id_number, name_last, name_first, date_of_birth,
+                                         sex_assigned_at_birth, vital_status, date_of_last_contact, items)
+                    SELECT registry_id, patient_id_number, c1, c2, c3, c4, c5, c6, items FROM latest
+                    ON CONFLICT (registry_id, patient_id_number) DO UPDATE SET
+                        name_last = EXCLUDED.name_last, name_first = EXCLUDED.name_first,
+                        date_of_birth = EXCLUDED.date_of_birth, sex_assigned_at_birth = EXCLUDED.sex_assigned_at_birth,
+                        vital_status = EXCLUDED.vital_status, date_of_last_contact = EXCLUDED.date_of_last_contact,
+                        items = EXCLUDED.items, version = patient.version + 1, updated_at = now()
+                    WHERE patient.items IS DISTINCT FROM EXCLUDED.items
+                    RETURNING (xmax = 0) AS inserted)
+                SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM upserted
+                """)[0]
+            summary.patientsInserted = try patients.decode(Int.self, column: "inserted")
+            summary.patientsUpdated = try patients.decode(Int.self, column: "updated")
+            let tumors = try tx.query("""
+                WITH latest AS (
+                    SELECT DISTINCT ON (r.registry_id, r.patient_id_number, r.tumor_key) r.*
+                    FROM import_row r WHERE r.kind = 'T'
+                    ORDER BY r.registry_id, r.patient_id_number, r.tumor_key, r.patient_seq DESC),
+                upserted AS (
+                    INSERT INTO tumor (patient_id, tumor_key, sequence_number_central, sequence_number_hospital, primary_site,
+                                       laterality, histologic_type, behavior, date_of_diagnosis, class_of_case,
+                                       summary_stage_2018, reporting_facility, accession_number, diagnosis_year, items)
+                    SELECT p.id, l.tumor_key, l.c1, l.c2, l.c3, l.c4, l.c5, l.c6, l.c7, l.c8, l.c9, l.c10, l.c11,
+                           l.diagnosis_year, l.items
+                    FROM latest l JOIN patient p ON p.registry_id = l.registry_id AND p.patient_id_number = l.patient_id_number
+                    ON CONFLICT (patient_id, tumor_key) DO UPDATE SET
+                        sequence_number_central = EXCLUDED.sequence_number_central,
+                        sequence_number_hospital = EXCLUDED.sequence_number_hospital, primary_site = EXCLUDED.primary_site,
+                        laterality = EXCLUDED.laterality, histologic_type = EXCLUDED.histologic_type,
+                        behavior = EXCLUDED.behavior, date_of_diagnosis = EXCLUDED.date_of_diagnosis,
+                        class_of_case = EXCLUDED.class_of_case, summary_stage_2018 = EXCLUDED.summary_stage_2018,
+                        reporting_facility = EXCLUDED.reporting_facility, accession_number = EXCLUDED.accession_number,
+                        diagnosis_year = EXCLUDED.diagnosis_year, items = EXCLUDED.items,
+                        version = tumor.version + 1, updated_at = now()
+                    WHERE tumor.items IS DISTINCT FROM EXCLUDED.items
+                    RETURNING (xmax = 0) AS inserted)
+                SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM upserted
+                """)[0]
+            summary.tumorsInserted = try tumors.decode(Int.self, column: "inserted")
+            summary.tumorsUpdated = try tumors.decode(Int.self, column: "updated")
+            let detail = try PostgresJSON(encoding: [
+                "source": source, "patientsRead": String(summary.patientsRead), "tumorsRead": String(summary.tumorsRead),
+                "patientsInserted": String(summary.patientsInserted), "patientsUpdated": String(summary.patientsUpdated),
+                "tumorsInserted": String(summary.tumorsInserted), "tumorsUpdated": String(summary.tumorsUpdated),
+            ])
+            try tx.execute("INSERT INTO audit_log (username, action, entity, detail) VALUES ($1, 'import', 'naaccr_file', $2)",
+                           [actor, detail])
+            return summary
+        }
+    }
+}
+
+/// Turns records into staging-table columns and `items` JSON.
+struct RowEncoder {
+    let dictionary: NaaccrDictionary
+    let patientIdNumber: NaaccrItemKey
+    private let patientKeys: [NaaccrItemKey?]
+    private let tumorKeys: [NaaccrItemKey?]
+    private let tumorRecordNumber, sequenceCentral, sequenceHospital, dateOfDiagnosis: NaaccrItemKey?
+    /// `"naaccrId":` prefixes, per level and index.
+    private let jsonKeys: [NaaccrLevel: [String]]
+
+    init(dictionary d: NaaccrDictionary) {
+        dictionary = d
+        patientIdNumber = d.key("patientIdNumber")!
+        patientKeys = ["nameLast", "nameFirst", "dateOfBirth", "sexAssignedAtBirth", "vitalStatus", "dateOfLastContact"].map { d.key($0) }
+        tumorKeys = ["sequenceNumberCentral", "sequenceNumberHospital", "primarySite", "laterality", "histologicTypeIcdO3",
+                     "behaviorCodeIcdO3", "dateOfDiagnosis", "classOfCase", "summaryStage2018", "reportingFacility",
+                     "accessionNumberHosp"].map { d.key($0) }
+        tumorRecordNumber = d.key("tumorRecordNumber")
+        sequenceCentral = d.key("sequenceNumberCentral")
+        sequenceHospital = d.key("sequenceNumberHospital")
+        dateOfDiagnosis = d.key("dateOfDiagnosis")
+        var keys: [NaaccrLevel: [String]] = [:]
+        for level in NaaccrLevel.allCases { keys[level] = d.items[level]!.map { "\"\($0.naaccrId)\":" } }
+        jsonKeys = keys
+    }
+
+    func patientColumns(_ p: NaaccrPatient) -> [String?] { patientKeys.map { $0.flatMap { p[$0] } } }
+
+    func tumorColumns(_ t: NaaccrTumor) -> (values: [String?], year: String?) {
+        let year = dateOfDiagnosis.flatMap { t[$0] }.flatMap { date -> String? in
+            let y = date.prefix(4)
+            return y.count == 4 && y.allSatisfy(\.isASCII) && Int(y) != nil ? String(y) : nil
+        }
+        return (tumorKeys.map { $0.flatMap { t[$0] } }, year)
+    }
+
+    func tumorKey(_ t: NaaccrTumor, position: Int) -> String {
+        for key in [tumorRecordNumber, sequenceCentral, sequenceHospital] {
+            if let key, let value = t[key], !value.isEmpty { return value }
+        }
+        return "#\(position + 1)"
+    }
+
+    func json(_ values: NaaccrValues, _ level: NaaccrLevel) -> String {
+        let keys = jsonKeys[level]!
+        var out = "{"
+        out.reserveCapacity(values.entries.count * 32)
+        for (i, entry) in values.entries.enumerated() {
+            if i > 0 { out += "," }
+            out += keys[entry.index]
+            out += "\""
+            for scalar in entry.value.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case _ where scalar.value < 0x20:
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            out += "\""
+        }
+        return out + "}"
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import NAACCR
+
+/// Generates a reproducible synthetic registry (no real patient anywhere): patients with one or more
+/// tumors, valid ICD-O-3 site/histology pairs in realistic proportions, Summary Stage 2018, first-course
+/// treatment, and follow-up whose survival depends on site, stage and age.
+public struct SyntheticRegistryGenerator: Sequence, Sendable {
+    public let patientCount: Int
+    public let seed: UInt64
+    public let dictionary: NaaccrDictionary
+    /// Diagnoses fall in these years.
+    public let firstDiagnosisYear = 2010, lastDiagnosisYear = 2024
+    /// Follow-up ends on this date.
+    public let studyCutoff = (year: 2025, month: 12, day: 31)
+
+    public init(patientCount: Int = 20_000, seed: UInt64 = 2026, dictionary: NaaccrDictionary = .v26) {
+        self.patientCount = patientCount
+        self.seed = seed
+        self.dictionary = dictionary
+    }
+
+    /// The NaaccrData-level header for files written from this registry.
+    public func header(recordType: String = "A") -> NaaccrHeader {
+        var header = NaaccrHeader(baseDictionaryUri: dictionary.uri, recordType: recordType)
+        header.values[dictionary.key("registryId")!.index] = "0000009999"
+        return header
+    }
+
+    public func makeIterator() -> Iterator { Iterator(generator: self) }
+
+    public struct Iterator: IteratorProtocol {
+        let generator: SyntheticRegistryGenerator
+        var random: SeededGenerator
+        var produced = 0
+        let keys: Keys
+
+        init(generator: SyntheticRegistryGenerator) {
+            self.generator = generator
+            random = SeededGenerator(seed: generator.seed)
+            keys = Keys(generator.dictionary)
+        }
+
+        public mutating func next() -> NaaccrPatient? {
+            guard produced < generator.patientCount else { return nil }
+            produced += 1
+            return makePatient(number: produced)
+        }
+
+        struct Keys {
+            let patient: [String: NaaccrItemKey]
+            let tumor: [String: NaaccrItemKey]
+            init(_ d: NaaccrDictionary) {
+                var p: [String: NaaccrItemKey] = [:], t: [String: NaaccrItemKey] = [:]
+                for item in d.items[.patient]! { p[item.naaccrId] = d.key(item.naaccrId) }
+                for item in d.items[.tumor]! { t[item.naaccrId] = d.key(item.naaccrId) }
+                patient = p
+                tumor = t
+            }
+        }
+
+        static let lastNames = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez",
+                                "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore",
+                                "Jackson", "Martin", "Lee", "Nguyễn", "Thompson", "White", "Harris", "Sánchez", "Clark", "O'Brien",
+                                "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres", "Hill", "Chen"]
+        static let femaleNames = ["Mary", "Patricia", "Jennifer", "Linda", "Elizabeth", "Barbara", "Susan", "Jessica", "Sarah",
+                                  "Karen", "Lisa", "Nancy", "Betty", "Zoë", "Margaret", "Sandra", "Ashley", "María", "Dorothy"]
+        static let maleNames = ["James", "Robert", "John", "Michael", "David", "William", "Richard", "Joseph", "Thomas",
+                                "Charles", "Christopher", "Daniel", "Matthew", "José", "Anthony", "Mark", "Donald", "Wei", "Paul"]
+        static let counties = ["045", "091", "173", "177", "209", "161", "015", "051", "113", "169", "059", "021"]
+
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
+        func date(_ days: Int) -> String {
+            let d = SimpleDate(daysSinceEpoch: days)
+            return "\(d.year)\(two(d.month))\(two(d.day))"
+        }
+
+        mutating func makePatient(number: Int) -> NaaccrPatient {
+            var patient = NaaccrPatient(dictionary: generator.dictionary)
+            let profile = random.weighted(CancerSiteProfile.all.map { ($0, $0.weight) })
+            let sex = profile.sex ?? (Bool.random(using: &random) ? "1" : "2")
+            let age = Swift.min(99, Swift.max(18, Int((profile.meanAge + 12 * gaussian()).rounded())))
+            let dxYear = Int.random(in: generator.firstDiagnosisYear...generator.lastDiagnosisYear, using: &random)
+            let dxDays = SimpleDate(year: dxYear, month: 1, day: 1).daysSinceEpoch + Int.random(in: 0..<365, using: &random)
+            let birthDays = dxDays - age * 365 - Int.random(in: 0..<365, using: &random)
+            let cutoffDays = SimpleDate(year: generator.studyCutoff.year, month: generator.studyCutoff.month,
+                                        day: generator.studyCutoff.day).daysSinceEpoch
+
+            func setP(_ id: String, _ value: String) { patient[keys.patient[id]!] = value }
+            setP("patientIdNumber", String(format: "%08d", number))
+            setP("nameLast", Self.lastNames.randomElement(using: &random)!)
+            setP("nameFirst", (sex == "2" ? Self.femaleNames : Self.maleNames).randomElement(using: &random)!)
+            setP("dateOfBirth", date(birthDays))
+            setP("sexAssignedAtBirth", sex)
+            setP("race1", random.weighted([("01", 76), ("02", 13), ("04", 2), ("05", 1), ("96", 3), ("03", 1), ("99", 4)]))
+            setP("spanishHispanicOrigin", random.weighted([("0", 82), ("1", 8), ("6", 6), ("9", 4)]))
+            setP("birthplaceState", random.weighted([("KS", 60), ("MO", 15), ("NE", 5), ("OK", 5), ("ZZ", 15)]))
+
+            // Tumors: most patients have one; some a second, later primary.
+            var tumorDiagnoses = [(profile, dxDays, age)]
+            if Double.random(in: 0..<1, using: &random) < 0.08 {
+                let second = random.weighted(CancerSiteProfile.all.filter { $0.sex == nil || $0.sex == sex }.map { ($0, $0.weight) })
+                let later = dxDays + Int.random(in: 200...2500, using: &random)
+                if later < cutoffDays - 30 { tumorDiagnoses.append((second, later, age + (later - dxDays) / 365)) }
+            }
+
+            // Follow-up: the earliest of cancer death, other death, loss to follow-up and the cutoff.
+            var deathDays = Int.max
+            var cause = ""
+            var stageByTumor: [String] = []
+            for (p, days, tumorAge) in tumorDiagnoses {
+                let stage = random.weighted(p.stages)
+                stageByTumor.append(stage)
+                let rate = stage == "1" ? p.hazard.localized : stage == "7" ? p.hazard.distant
+                    : stage == "9" ? p.hazard.unknown : p.hazard.regional
+                let cancerDeath = days + Int(exponential(rate: rate) * 365.25)
+                if cancerDeath < deathDays { deathDays = cancerDeath; cause = p.causeOfDeath }
+                let background = 0.00003 * exp(0.085 * Double(tumorAge))  // Gompertz-like yearly mortality
+                let otherDeath = days + Int(exponential(rate: background) * 365.25)
+                if otherDeath < deathDays { deathDays = otherDeath; cause = "I219" }
+            }
+            let lastFollowUp = Double.random(in: 0..<1, using: &random) < 0.07
+                ? dxDays + Int.random(in: 30...Swift.max(31, cutoffDays - dxDays), using: &random)  // lost to follow-up
+                : cutoffDays - Int.random(in: 0...180, using: &random)
+            if deathDays <= Swift.min(lastFollowUp, cutoffDays) {
+                setP("vitalStatus", "0")
+                setP("dateOfLastContact", date(deathDays))
+                setP("causeOfDeath", cause)
+            } else {
+                setP("vitalStatus", "1")
+                setP("dateOfLastContact", date(Swift.max(lastFollowUp, tumorDiagnoses.last!.1)))
+                setP("causeOfDeath", "0000")
+            }
+
+            for (index, (p, days, tumorAge)) in tumorDiagnoses.enumerated() {
+                var tumor = NaaccrTumor(dictionary: generator.dictionary)
+                func setT(_ id: String, _ value: String) { tumor[keys.tumor[id]!] = value }
+                let stage = stageByTumor[index]
+                let site = random.weighted(p.sites)
+                setT("tumorRecordNumber", two(index + 1))
+                setT("sequenceNumberCentral", tumorDiagnoses.count == 1 ? "00" : two(index + 1))
+                setT("sequenceNumberHospital", tumorDiagnoses.count == 1 ? "00" : two(index + 1))
+                setT("primarySite", site)
+                setT("laterality", p.paired ? random.weighted([("1", 48), ("2", 48), ("9", 4)]) : "0")
+                setT("histologicTypeIcdO3", random.weighted(p.histologies))
+                setT("behaviorCodeIcdO3", "3")
+                setT("gradeClinical", random.weighted([("1", 20), ("2", 35), ("3", 25), ("9", 20)]))
+                setT("diagnosticConfirmation", random.weighted([("1", 90), ("2", 3), ("5", 2), ("7", 2), ("9", 3)]))
+                setT("dateOfDiagnosis", date(days))
+                setT("dateOf1stContact", date(days + Int.random(in: 0...30, using: &random)))
+                setT("ageAtDiagnosis", String(format: "%03d", tumorAge))
+                setT("classOfCase", random.weighted([("10", 20), ("14", 55), ("20", 8), ("22", 10), ("00", 7)]))
+                setT("typeOfReportingSource", random.weighted([("1", 92), ("3", 3), ("4", 2), ("6", 2), ("7", 1)]))
+                setT("summaryStage2018", stage)
+                setT("countyAtDx", Self.counties.randomElement(using: &random)!)
+                setT("addrAtDxState", "KS")
+                setT("reportingFacility", random.weighted([("0000001001", 5), ("0000001002", 3), ("0000001003", 2)]))
+                setT("accessionNumberHosp", String(format: "%04d%05d", days / 365 + 1970, number % 100_000))
+                setT("primaryPayerAtDx", random.weighted([("10", 10), ("20", 35), ("31", 10), ("60", 30), ("61", 10), ("99", 5)]))
+                let surgery = stage != "7" && Double.random(in: 0..<1, using: &random) < 0.75
+                setT("rxSummSurgPrimSite", surgery ? random.weighted([("30", 3), ("40", 3), ("50", 2)]) : "00")
+                setT("rxSummRadiation", Double.random(in: 0..<1, using: &random) < 0.35 ? "1" : "0")
+                setT("rxSummChemo", stage == "1" ? "00" : random.weighted([("00", 40), ("01", 10), ("02", 25), ("03", 25)]))
+                setT("rxSummHormone", p.name == "Breast" || p.name == "Prostate" ? random.weighted([("00", 40), ("01", 60)]) : "00")
+                if surgery { setT("rxDateSurgery", date(days + Int.random(in: 7...60, using: &random))) }
+                patient.tumors.append(tumor)
+            }
+            return patient
+        }
+
+        mutating func gaussian() -> Double {
+            let u1 = Double.random(in: Double.ulpOfOne..<1, using: &random), u2 = Double.random(in: 0..<1, using: &random)
+            return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
+        }
+
+        mutating func exponential(rate: Double) -> Double {
+            -log(Double.random(in: Double.ulpOfOne..<1, using: &random)) / rate
+        }
+    }
+}
+
+/// Day arithmetic for the generator (proleptic Gregorian, days since 1970-01-01).
+struct SimpleDate {
+    var year: Int, month: Int, day: Int
+    init(year: Int, month: Int, day: Int) { self.year = year; self.month = month; self.day = day }
+    var daysSinceEpoch: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
+        return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468
+    }
+    init(daysSinceEpoch days: Int) {
+        let z = days + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        day = doy - (153 * mp + 2) / 5 + 1
+        month = mp < 10 ? mp + 3 : mp - 9
+        year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+    }
+}

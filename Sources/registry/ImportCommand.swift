@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import NAACCR
+import RegistryStore
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import NAACCR XML files (.xml or .xml.gz) into the registry.",
+        discussion: """
+            Each file is imported in one transaction: either all of it is stored or, on any error, none of it. \
+            Importing the same file again creates no duplicates (patients match on registryId + patientIdNumber, \
+            tumors on tumorRecordNumber, else sequence number). Value problems (bad codes, impossible dates) do not \
+            stop the import: values are kept as sent and listed at the end.
+            """)
+
+    @Argument(help: "NAACCR XML files.") var files: [String]
+    @Flag(help: "Only read and validate; store nothing. Exits non-zero when any problem is found.") var dryRun = false
+    @Option(name: .customLong("user-dictionary"), help: "A user dictionary (NAACCR dictionary XML) with registry-specific items.")
+    var userDictionaries: [String] = []
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let users = try userDictionaries.map { try NaaccrDictionary.load(path: $0) }
+        let db = dryRun ? nil : try database.connect()
+        var failed = false
+        for file in files {
+            let reader = try NaaccrXMLReader(path: file, userDictionaries: users)
+            let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? nil
+            let progress = ProgressReporter(label: URL(fileURLWithPath: file).lastPathComponent, totalBytes: size)
+            let summary: ImportSummary
+            if let db {
+                summary = try NaaccrImporter(connection: db).importPatients(
+                    header: reader.header, dictionary: reader.dictionary, source: URL(fileURLWithPath: file).lastPathComponent,
+                    actor: ProcessInfo.processInfo.environment["USER"] ?? "cli",
+                    next: { try reader.next() }, progress: { progress.update(records: $0) })
+            } else {
+                var s = ImportSummary()
+                while let patient = try reader.next() {
+                    s.record(patient)
+                    if s.patientsRead % 1000 == 0 { progress.update(records: s.patientsRead) }
+                }
+                summary = s
+            }
+            progress.finish(records: summary.patientsRead)
+            report(file: file, summary: summary, header: reader.header)
+            if dryRun && (summary.issueCount > 0 || !reader.header.issues.isEmpty) { failed = true }
+            if !summary.rejectedPatients.isEmpty { failed = true }
+        }
+        if failed { throw ExitCode(1) }
+    }
+
+    private func report(file: String, summary s: ImportSummary, header: NaaccrHeader) {
+        print("\(file): \(s.patientsRead) patients, \(s.tumorsRead) tumors read")
+        if !dryRun {
+            print("  stored: \(s.patientsInserted) new and \(s.patientsUpdated) changed patients, "
+                  + "\(s.tumorsInserted) new and \(s.tumorsUpdated) changed tumors (unchanged records left as they were)")
+        }
+        for (line, reason) in s.rejectedPatients.prefix(20) { print("  not stored: patient at line \(line): \(reason)") }
+        let all = header.issues + s.issues
+        guard !all.isEmpty else { print("  no value problems found"); return }
+        print("  value problems (\(s.issueCount + header.issues.count)):")
+        for (key, count) in s.issueCounts.sorted(by: { $0.value > $1.value }).prefix(30) { print("    \(count)\t\(key)") }
+        for issue in all.prefix(dryRun ? 200 : 20) { print("    \(issue)") }
+    }
+}
+
+/// A one-line progress display (records/s, ETA) on a terminal; silent when standard error is not one.
+final class ProgressReporter {
+    let label: String
+    let totalBytes: Int?
+    let start = Date()
+    var lastDraw = Date.distantPast
+    let enabled = isatty(2) == 1
+
+    init(label: String, totalBytes: Int?) {
+        self.label = label
+        self.totalBytes = totalBytes
+    }
+
+    func update(records: Int) {
+        guard enabled, Date().timeIntervalSince(lastDraw) > 0.2 else { return }
+        lastDraw = Date()
+        let elapsed = Date().timeIntervalSince(start)
+        let rate = Double(records) / max(elapsed, 0.001)
+        FileHandle.standardError.write(Data(String(format: "\r%@: %d patients, %.0f/s, %.0f s elapsed   ", label, records, rate, elapsed).utf8))
+    }
+
+    func finish(records: Int) {
+        guard enabled else { return }
+        let elapsed = Date().timeIntervalSince(start)
+        FileHandle.standardError.write(Data(String(format: "\r%@: %d patients in %.1f s (%.0f/s)          \n", label, records,
+                                                   elapsed, Double(records) / max(elapsed, 0.001)).utf8))
+    }
+}
