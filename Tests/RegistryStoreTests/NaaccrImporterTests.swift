@@ -1,0 +1,128 @@
+import Foundation
+import NAACCR
+import Postgres
+import RegistryStore
+import SyntheticRegistry
+import Testing
+import TestSupport
+
+@Suite("Importing NAACCR records into the store")
+struct NaaccrImporterTests {
+    func migrated(_ url: String) throws -> PostgresConnection {
+        let db = try PostgresConnection(url)
+        try Migrator().migrate(db)
+        return db
+    }
+
+    func importGenerated(_ db: PostgresConnection, _ generator: SyntheticRegistryGenerator) throws -> ImportSummary {
+        var iterator = generator.makeIterator()
+        return try NaaccrImporter(connection: db).importPatients(
+            header: generator.header(), dictionary: generator.dictionary, source: "test", actor: "tester", next: { iterator.next() })
+    }
+
+    func count(_ db: PostgresConnection, _ table: String) throws -> Int {
+        try db.query("SELECT count(*) AS n FROM \(table)")[0].decode(Int.self, column: "n")
+    }
+
+    @Test func importStoresEveryPatientAndTumorWithTypedColumnsAndItems() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let db = try migrated(url)
+            let generator = SyntheticRegistryGenerator(patientCount: 500, seed: 7)
+            let expectedTumors = generator.reduce(0) { $0 + $1.tumors.count }
+            let summary = try importGenerated(db, generator)
+            #expect(summary.patientsInserted == 500)
+            #expect(summary.tumorsInserted == expectedTumors)
+            #expect(summary.issueCount == 0)
+            #expect(try count(db, "patient") == 500)
+            #expect(try count(db, "tumor") == expectedTumors)
+            let first = try #require(generator.first { _ in true })
+            let row = try db.query("""
+                SELECT p.name_last, p.items->>'dateOfBirth' AS dob, t.primary_site, t.items->>'histologicTypeIcdO3' AS histology,
+                       t.diagnosis_year FROM patient p JOIN tumor t ON t.patient_id = p.id
+                WHERE p.patient_id_number = $1 ORDER BY t.tumor_key LIMIT 1
+                """, ["00000001"])[0]
+            #expect(try row.decode(String.self, column: "name_last") == first["nameLast"])
+            #expect(try row.decode(String.self, column: "dob") == first["dateOfBirth"])
+            #expect(try row.decode(String.self, column: "primary_site") == first.tumors[0]["primarySite"])
+            #expect(try row.decode(String.self, column: "histology") == first.tumors[0]["histologicTypeIcdO3"])
+            #expect(try row.decode(Int.self, column: "diagnosis_year") == Int(first.tumors[0]["dateOfDiagnosis"]!.prefix(4)))
+            #expect(try count(db, "audit_log WHERE action = 'import'") == 1)
+        }
+    }
+
+    @Test func reimportingTheSameRecordsCreatesNoDuplicatesAndChangesNothing() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let db = try migrated(url)
+            let generator = SyntheticRegistryGenerator(patientCount: 300, seed: 11)
+            _ = try importGenerated(db, generator)
+            let again = try importGenerated(db, generator)
+            #expect(again.patientsInserted == 0 && again.patientsUpdated == 0)
+            #expect(again.tumorsInserted == 0 && again.tumorsUpdated == 0)
+            #expect(try count(db, "patient") == 300)
+            #expect(try count(db, "patient WHERE version <> 1") == 0)
+        }
+    }
+
+    @Test func aChangedRecordIsUpdatedInPlaceWithANewVersion() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let db = try migrated(url)
+            let generator = SyntheticRegistryGenerator(patientCount: 50, seed: 3)
+            _ = try importGenerated(db, generator)
+            var patients = Array(generator)
+            try patients[4].set("vitalStatus", "0")
+            try patients[4].set("dateOfLastContact", "2025")
+            var index = 0
+            let summary = try NaaccrImporter(connection: db).importPatients(
+                header: generator.header(), dictionary: generator.dictionary, source: "test", actor: "tester",
+                next: { defer { index += 1 }; return index < patients.count ? patients[index] : nil })
+            #expect(summary.patientsUpdated == 1 && summary.patientsInserted == 0)
+            let row = try db.query("SELECT vital_status, version FROM patient WHERE patient_id_number = $1", ["00000005"])[0]
+            #expect(try row.decode(String.self, column: "vital_status") == "0")
+            #expect(try row.decode(Int.self, column: "version") == 2)
+        }
+    }
+
+    @Test func aMalformedRecordInTheMiddleLeavesNothingHalfWritten() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let db = try migrated(url)
+            let generator = SyntheticRegistryGenerator(patientCount: 40, seed: 5)
+            let sink = MemoryByteSink()
+            let writer = try NaaccrXMLWriter(sink: sink, dictionary: generator.dictionary, header: generator.header())
+            for patient in generator { try writer.write(patient) }
+            try writer.finish()
+            var text = String(decoding: sink.bytes, as: UTF8.self)
+            // Break the 20th patient's XML.
+            var patientStarts = text.ranges(of: "<Patient>")
+            let broken = patientStarts[19]
+            text.replaceSubrange(broken, with: "<Patient><Tumor></Patient>")
+            patientStarts = []
+            let reader = try NaaccrXMLReader(source: MemoryByteSource(Array(text.utf8)), name: "broken.xml")
+            let error = try #require(throws: NaaccrReadError.self) {
+                try NaaccrImporter(connection: db).importPatients(
+                    header: reader.header, dictionary: reader.dictionary, source: "broken.xml", actor: "tester",
+                    next: { try reader.next() })
+            }
+            #expect(error.line > 1)
+            #expect(error.message.contains("mismatched end tag"))
+            #expect(try count(db, "patient") == 0)
+            #expect(try count(db, "tumor") == 0)
+            #expect(try count(db, "audit_log") == 0)
+        }
+    }
+
+    @Test func aPatientWithoutAnIdIsReportedNotStored() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let db = try migrated(url)
+            var patient = NaaccrPatient(dictionary: .v26)
+            try patient.set("nameLast", "Nobody")
+            patient.line = 12
+            var sent = false
+            let summary = try NaaccrImporter(connection: db).importPatients(
+                header: NaaccrHeader(baseDictionaryUri: NaaccrDictionary.v26.uri, recordType: "A"), dictionary: .v26,
+                source: "t", actor: "tester", next: { defer { sent = true }; return sent ? nil : patient })
+            #expect(summary.rejectedPatients.count == 1)
+            #expect(summary.rejectedPatients[0].line == 12)
+            #expect(try count(db, "patient") == 0)
+        }
+    }
+}
