@@ -31,7 +31,7 @@ struct DemoCommand: ParsableCommand {
         }
         let db = try database.connect()
         var iterator = generator.makeIterator()
-        let progress = ProgressReporter(label: "demo registry", totalBytes: nil)
+        let progress = ProgressReporter(label: "demo registry")
         let summary = try NaaccrImporter(connection: db).importPatients(
             header: generator.header(), dictionary: generator.dictionary, source: "registry demo --seed \(seed)",
             actor: "demo", next: { iterator.next() }, progress: { progress.update(records: $0) })

@@ -26,8 +26,7 @@ struct ImportCommand: ParsableCommand {
         var failed = false
         for file in files {
             let reader = try NaaccrXMLReader(path: file, userDictionaries: users)
-            let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? nil
-            let progress = ProgressReporter(label: URL(fileURLWithPath: file).lastPathComponent, totalBytes: size)
+            let progress = ProgressReporter(label: URL(fileURLWithPath: file).lastPathComponent)
             let summary: ImportSummary
             if let db {
                 summary = try NaaccrImporter(connection: db).importPatients(
@@ -65,18 +64,14 @@ struct ImportCommand: ParsableCommand {
     }
 }
 
-/// A one-line progress display (records/s, ETA) on a terminal; silent when standard error is not one.
+/// A one-line progress display (records/s, elapsed time) on a terminal; silent when standard error is not one.
 final class ProgressReporter {
     let label: String
-    let totalBytes: Int?
     let start = Date()
     var lastDraw = Date.distantPast
     let enabled = isatty(2) == 1
 
-    init(label: String, totalBytes: Int?) {
-        self.label = label
-        self.totalBytes = totalBytes
-    }
+    init(label: String) { self.label = label }
 
     func update(records: Int) {
         guard enabled, Date().timeIntervalSince(lastDraw) > 0.2 else { return }

@@ -92,10 +92,9 @@ struct NaaccrImporterTests {
             try writer.finish()
             var text = String(decoding: sink.bytes, as: UTF8.self)
             // Break the 20th patient's XML.
-            var patientStarts = text.ranges(of: "<Patient>")
+            let patientStarts = text.ranges(of: "<Patient>")
             let broken = patientStarts[19]
             text.replaceSubrange(broken, with: "<Patient><Tumor></Patient>")
-            patientStarts = []
             let reader = try NaaccrXMLReader(source: MemoryByteSource(Array(text.utf8)), name: "broken.xml")
             let error = try #require(throws: NaaccrReadError.self) {
                 try NaaccrImporter(connection: db).importPatients(
