@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import NAACCR
+import RegistryStore
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write patients and tumors from the registry as a NAACCR XML file.",
+        discussion: """
+            The record type decides which items are written: I (incidence) leaves out names, addresses, text and \
+            other confidential items; C adds the confidential items; A (full abstract) writes everything. \
+            Reading the file back with 'registry import' gives the same records. Each export is recorded in the \
+            audit log.
+            """)
+
+    @Option(help: "Record type: I (incidence), C (confidential), A (full abstract) or M (modified).") var recordType = "I"
+    @Option(help: ArgumentHelp("Only patients changed on or after this date (YYYY-MM-DD, or an ISO 8601 time).", valueName: "date"))
+    var since: String?
+    @Option(help: ArgumentHelp("Write here (.gz to compress); default standard output.", valueName: "file")) var out = "-"
+    @Option(help: "Only this registry's patients (item 40); needed when the store holds several.") var registryId: String?
+    @Option(name: .customLong("user-dictionary"), help: "A user dictionary whose items should be exported too.")
+    var userDictionaries: [String] = []
+    @Flag(help: "No indentation (smaller files).") var compact = false
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        guard ["A", "M", "C", "I"].contains(recordType) else {
+            throw ValidationError("--record-type must be A, M, C or I, not '\(recordType)'")
+        }
+        if let since, Self.parseDate(since) == nil {
+            throw ValidationError("--since '\(since)' is not a date: use YYYY-MM-DD or an ISO 8601 time such as 2026-01-31T12:00:00Z")
+        }
+    }
+
+    func run() throws {
+        let dictionary = try NaaccrDictionary.v26.merging(userDictionaries.map { try NaaccrDictionary.load(path: $0) })
+        let db = try database.connect()
+        let exporter = NaaccrExporter(connection: db)
+        let selection = ExportSelection(changedSince: since.flatMap(Self.parseDate), registryId: registryId)
+        var header = NaaccrHeader(baseDictionaryUri: dictionary.uri, recordType: recordType)
+        header.userDictionaryUris = dictionary.userDictionaryUris
+        header.values[dictionary.key("registryId")!.index] = try exporter.registryId(for: selection)
+        header.values[dictionary.key("recordType")!.index] = recordType
+        let writer = try NaaccrXMLWriter(sink: try openByteSink(path: out), dictionary: dictionary, header: header, indent: !compact)
+        let progress = ProgressReporter(label: "export")
+        let summary = try exporter.export(selection, dictionary: dictionary, actor: ProcessInfo.processInfo.environment["USER"] ?? "cli",
+                                          recordType: recordType) { patient in
+            try writer.write(patient)
+            if writer.patientCount % 1000 == 0 { progress.update(records: writer.patientCount) }
+        }
+        try writer.finish()
+        progress.finish(records: summary.patients)
+        printErr("exported \(summary.patients) patients, \(summary.tumors) tumors (record type \(recordType))"
+                 + (out == "-" ? "" : " to \(out)"))
+        for (id, count) in summary.unknownItems.sorted(by: { $0.key < $1.key }) {
+            printErr("  left out: \(count) values of \(id), which the export dictionary does not have (add its user dictionary)")
+        }
+    }
+
+    /// A calendar day (midnight UTC) or an ISO 8601 time.
+    static func parseDate(_ text: String) -> Date? {
+        if let date = ISO8601DateFormatter().date(from: text) { return date }
+        let day = ISO8601DateFormatter()
+        day.formatOptions = [.withFullDate]
+        return day.date(from: text)
+    }
+}
