@@ -122,6 +122,12 @@ public struct EmbeddedCluster: Sendable {
             unix_socket_directories = '\(socketDirectory.path.replacingOccurrences(of: "'", with: "''"))'
             unix_socket_permissions = 0700
             logging_collector = off
+            # Sized for bulk imports of whole registry files: fewer checkpoints and dirty-page evictions.
+            shared_buffers = 512MB
+            wal_buffers = 64MB
+            max_wal_size = 8GB
+            checkpoint_timeout = 30min
+            wal_init_zero = off
 
             """
         let conf = dataDirectory.appendingPathComponent("postgresql.conf")

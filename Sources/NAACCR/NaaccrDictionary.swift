@@ -13,6 +13,9 @@ public final class NaaccrDictionary: Sendable {
     public let items: [NaaccrLevel: [NaaccrItem]]
     private let keysById: [String: NaaccrItemKey]
     let byteLookup: ItemIdLookup
+    /// Items and validation rules by level ordinal, for hot loops (no hashing).
+    private let itemsByOrdinal: [[NaaccrItem]]
+    private let rulesByOrdinal: [[NaaccrValueRule]]
 
     /// Builds a dictionary; items are numbered per level in `naaccrNum` order.
     public init(uri: String, naaccrVersion: String, items: [NaaccrItem], userDictionaryUris: [String] = []) throws {
@@ -34,7 +37,10 @@ public final class NaaccrDictionary: Sendable {
         self.userDictionaryUris = userDictionaryUris
         self.items = perLevel
         self.keysById = keys
-        self.byteLookup = ItemIdLookup(keys)
+        let rules = NaaccrLevel.allCases.map { perLevel[$0]!.map(\.rule) }
+        itemsByOrdinal = NaaccrLevel.allCases.map { perLevel[$0]! }
+        rulesByOrdinal = rules
+        byteLookup = ItemIdLookup(keys) { rules[$0.level.ordinal][$0.index] }
     }
 
     /// The key of an item, or nil if the dictionary has no such item.
@@ -44,10 +50,13 @@ public final class NaaccrDictionary: Sendable {
     public func item(_ naaccrId: String) -> NaaccrItem? { keysById[naaccrId].map { item($0) } }
 
     /// The definition behind a key.
-    public func item(_ key: NaaccrItemKey) -> NaaccrItem { items[key.level]![key.index] }
+    public func item(_ key: NaaccrItemKey) -> NaaccrItem { itemsByOrdinal[key.level.ordinal][key.index] }
+
+    /// What validation needs of the item behind a key.
+    public func rule(_ key: NaaccrItemKey) -> NaaccrValueRule { rulesByOrdinal[key.level.ordinal][key.index] }
 
     /// How many items a level has.
-    public func count(_ level: NaaccrLevel) -> Int { items[level]!.count }
+    public func count(_ level: NaaccrLevel) -> Int { itemsByOrdinal[level.ordinal].count }
 
     /// Every item, all levels.
     public var allItems: [NaaccrItem] { NaaccrLevel.allCases.flatMap { items[$0]! } }

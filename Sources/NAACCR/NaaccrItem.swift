@@ -3,6 +3,15 @@ public enum NaaccrLevel: String, Sendable, CaseIterable {
     case naaccrData = "NaaccrData"
     case patient = "Patient"
     case tumor = "Tumor"
+
+    /// 0, 1, 2: for arrays indexed by level.
+    var ordinal: Int {
+        switch self {
+        case .naaccrData: return 0
+        case .patient: return 1
+        case .tumor: return 2
+        }
+    }
 }
 
 /// An item's data type, which fixes the characters it may hold (NAACCR XML specification, section on ItemDef).
@@ -97,6 +106,21 @@ public struct NaaccrItem: Sendable, Hashable {
         self.padding = padding
         self.allowUnlimitedText = allowUnlimitedText
     }
+}
+
+extension NaaccrItem {
+    /// What value validation needs of this item, as a plain value (no reference counting in hot loops).
+    public var rule: NaaccrValueRule {
+        NaaccrValueRule(naaccrNum: naaccrNum, length: length, dataType: dataType, allowUnlimitedText: allowUnlimitedText)
+    }
+}
+
+/// The part of an item definition that value validation uses.
+public struct NaaccrValueRule: Sendable, Hashable {
+    public let naaccrNum: Int
+    public let length: Int
+    public let dataType: NaaccrDataType
+    public let allowUnlimitedText: Bool
 }
 
 /// Where an item lives in a record: its level and its dense position among that level's items.

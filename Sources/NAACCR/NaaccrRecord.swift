@@ -40,6 +40,18 @@ public struct NaaccrValues: Sendable, Equatable {
     }
 
     public var isEmpty: Bool { entries.isEmpty }
+
+    /// Stores `value` at `index` unless a value is already there; false when one was (the reader's duplicate check,
+    /// with a fast path for items arriving in dictionary order).
+    mutating func insertIfAbsent(_ index: Int, _ value: String) -> Bool {
+        if entries.isEmpty || entries[entries.count - 1].index < index {
+            entries.append(Entry(index: index, value: value))
+            return true
+        }
+        guard self[index] == nil else { return false }
+        self[index] = value
+        return true
+    }
 }
 
 /// A patient as NAACCR exchanges it: patient-level items and the patient's tumors.

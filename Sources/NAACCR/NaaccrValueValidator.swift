@@ -3,8 +3,19 @@
 public enum NaaccrValueValidator {
     /// The problem with `value`, or nil if it is valid for `item`.
     public static func check(_ value: String, for item: NaaccrItem) -> (kind: NaaccrIssue.Kind, detail: String)? {
-        var utf8 = value.utf8
-        let isASCII = utf8.allSatisfy { $0 < 0x80 }
+        check(value, for: item.rule)
+    }
+
+    /// The problem with `value`, or nil if it is valid for the item whose rule this is.
+    public static func check(_ value: String, for item: NaaccrValueRule) -> (kind: NaaccrIssue.Kind, detail: String)? {
+        var contiguous = value
+        return contiguous.withUTF8 { check(value, utf8: $0, for: item) }
+    }
+
+    private static func check(_ value: String, utf8: UnsafeBufferPointer<UInt8>,
+                              for item: NaaccrValueRule) -> (kind: NaaccrIssue.Kind, detail: String)? {
+        var isASCII = true
+        for byte in utf8 where byte >= 0x80 { isASCII = false; break }
         let length = isASCII ? utf8.count : value.count
         if length > item.length && !item.allowUnlimitedText {
             return (.valueTooLong, "\(length) characters, at most \(item.length)")
@@ -37,25 +48,25 @@ public enum NaaccrValueValidator {
             }
             return nil
         case .date:
-            return checkDate(&utf8)
+            return checkDate(utf8)
         case .dateTime:
             return checkDateTime(value)
         }
     }
 
-    private static func checkDate(_ utf8: inout String.UTF8View) -> (kind: NaaccrIssue.Kind, detail: String)? {
-        guard [4, 6, 8].contains(utf8.count), utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+    private static func checkDate(_ utf8: UnsafeBufferPointer<UInt8>) -> (kind: NaaccrIssue.Kind, detail: String)? {
+        guard utf8.count == 4 || utf8.count == 6 || utf8.count == 8, utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
             return (.invalidCharacters, "date: CCYY, CCYYMM or CCYYMMDD")
         }
-        let digits = utf8.map { Int($0 - 48) }
-        let year = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3]
+        func digit(_ i: Int) -> Int { Int(utf8[i]) - 48 }
+        let year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)
         guard (1800...2099).contains(year) else { return (.impossibleDate, "year \(year) outside 1800-2099") }
-        guard digits.count >= 6 else { return nil }
-        let month = digits[4] * 10 + digits[5]
+        guard utf8.count >= 6 else { return nil }
+        let month = digit(4) * 10 + digit(5)
         guard (1...12).contains(month) else { return (.impossibleDate, "month \(month)") }
-        guard digits.count == 8 else { return nil }
-        let day = digits[6] * 10 + digits[7]
-        let days = [31, isLeap(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard utf8.count == 8 else { return nil }
+        let day = digit(6) * 10 + digit(7)
+        let days = month == 2 ? (isLeap(year) ? 29 : 28) : [4, 6, 9, 11].contains(month) ? 30 : 31
         guard (1...days).contains(day) else { return (.impossibleDate, "day \(day) of month \(month)") }
         return nil
     }

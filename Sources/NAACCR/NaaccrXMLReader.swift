@@ -37,6 +37,8 @@ public final class NaaccrXMLReader {
     /// Patients read so far.
     public private(set) var patientCount = 0
     private let scanner: XMLScanner
+    /// naaccrId bytes → key and validation rule, for the current dictionary.
+    private let lookup: ItemIdLookup
     private var naaccrPrefixes: Set<String> = []
     private var defaultIsNaaccr = false
     private var pendingPatient = false
@@ -49,7 +51,8 @@ public final class NaaccrXMLReader {
     }
 
     public init(source: ByteSource, name: String, dictionary: NaaccrDictionary? = nil, userDictionaries: [NaaccrDictionary] = []) throws {
-        scanner = XMLScanner(source: source, name: name)
+        let scanner = XMLScanner(source: source, name: name)
+        self.scanner = scanner
         // The root element.
         var token = try scanner.next()
         while token == .text, scanner.textIsWhitespace { token = try scanner.next() }
@@ -63,7 +66,8 @@ public final class NaaccrXMLReader {
             if name == "xmlns" { defaultIsNaaccr = true }
             if name.hasPrefix("xmlns:") { naaccrPrefixes.insert(String(name.dropFirst(6))) }
         }
-        let rootIsNaaccr = prefix.map { naaccrPrefixes.contains($0) } ?? defaultIsNaaccr
+        let rootIsNaaccr: Bool
+        if let prefix { rootIsNaaccr = naaccrPrefixes.contains(prefix) } else { rootIsNaaccr = defaultIsNaaccr }
         guard rootIsNaaccr else {
             throw scanner.error("<NaaccrData> must be in the namespace \(naaccrNamespace)")
         }
@@ -83,7 +87,9 @@ public final class NaaccrXMLReader {
         guard let baseDictionary = dictionary ?? NaaccrDictionary.builtIn(uri: base) else {
             throw NaaccrDictionaryError.unknownBaseDictionary(base)
         }
-        self.dictionary = try baseDictionary.merging(userDictionaries)
+        let merged = try baseDictionary.merging(userDictionaries)
+        self.dictionary = merged
+        lookup = merged.byteLookup
         if scanner.selfClosing {
             finished = true
         } else {
@@ -193,19 +199,25 @@ public final class NaaccrXMLReader {
                           patientIndex: Int, tumorIndex: Int?) throws {
         let line = scanner.tokenLine
         var idAttribute: XMLScanner.Attribute?
-        var numberText: String?
-        for attribute in scanner.attributes {
+        var numberAttribute: XMLScanner.Attribute?
+        for a in 0..<scanner.attributeCount {
+            let attribute = scanner.attribute(at: a)
             let nameLength = attribute.nameEnd - attribute.nameStart
             if nameLength == 8, memcmp(scanner.buffer + attribute.nameStart, "naaccrId", 8) == 0 {
                 idAttribute = attribute
             } else if nameLength == 9, memcmp(scanner.buffer + attribute.nameStart, "naaccrNum", 9) == 0 {
-                numberText = try scanner.attributeValue(attribute)
+                numberAttribute = attribute
             }
         }
         guard let idAttribute else { throw scanner.error("<Item> lacks the required attribute naaccrId") }
-        let key = idAttribute.hasEntity ? nil
-            : dictionary.byteLookup.lookup(scanner.buffer + idAttribute.valueStart, idAttribute.valueEnd - idAttribute.valueStart)
-        let naaccrId = try key.map { dictionary.item($0).naaccrId } ?? scanner.attributeValue(idAttribute)
+        let found = idAttribute.hasEntity ? nil
+            : lookup.lookup(scanner.buffer + idAttribute.valueStart, idAttribute.valueEnd - idAttribute.valueStart)
+        let key = found?.key
+        // Built only when a message needs it.
+        let unknownId = key == nil ? try scanner.attributeValue(idAttribute) : nil
+        var naaccrId: String { key.map { dictionary.item($0).naaccrId } ?? unknownId! }
+        let numberText: String? = try numberAttribute.flatMap { scanner.attributeInteger($0) == nil ? try scanner.attributeValue($0) : nil }
+        let number = numberAttribute.flatMap { scanner.attributeInteger($0) }
 
         // The value: character data up to </Item>.
         var value = ""
@@ -235,26 +247,26 @@ public final class NaaccrXMLReader {
             report(.unknownItem, "not in \(dictionary.uri)\(dictionary.userDictionaryUris.isEmpty ? "" : " or its user dictionaries"); value dropped")
             return
         }
-        let item = dictionary.item(key)
         guard key.level == level else {
             report(.wrongLevel, "belongs to \(key.level.rawValue), found in \(level.rawValue); value dropped")
             return
         }
-        if let numberText, Int(numberText) != item.naaccrNum {
-            report(.wrongNumber, "naaccrNum \(numberText), the dictionary says \(item.naaccrNum)")
+        let rule = found!.rule
+        if numberAttribute != nil, number != rule.naaccrNum {
+            report(.wrongNumber, "naaccrNum \(numberText ?? number.map(String.init) ?? ""), the dictionary says \(rule.naaccrNum)")
         }
         guard !value.isEmpty else { return }
-        if values[key.index] != nil {
+        // Kept even when invalid: nothing the registry sent is lost; edits flag it.
+        guard values.insertIfAbsent(key.index, value) else {
             report(.duplicateItem, "the first value is kept")
             return
         }
-        if let problem = NaaccrValueValidator.check(value, for: item) { report(problem.kind, problem.detail) }
-        values[key.index] = value  // kept even when invalid: nothing the registry sent is lost; edits flag it
+        if let problem = NaaccrValueValidator.check(value, for: rule) { report(problem.kind, problem.detail) }
     }
 
     private func isNaaccr() throws -> Bool {
-        let (prefix, _) = scanner.tagName()
-        guard let prefix else { return defaultIsNaaccr }
+        guard scanner.tagPrefixEnd() != nil else { return defaultIsNaaccr }
+        guard let prefix = scanner.tagName().prefix else { return defaultIsNaaccr }
         return naaccrPrefixes.contains(String(prefix))
     }
 

@@ -32,20 +32,40 @@ final class XMLScanner {
     // The current token.
     private(set) var nameStart = 0, nameEnd = 0
     private(set) var selfClosing = false
-    private(set) var attributes: [Attribute] = []
+    /// The current start tag's attributes (fixed storage, grown when a tag has more).
+    private var attributeStorage = UnsafeMutablePointer<Attribute>.allocate(capacity: 16)
+    private var attributeCapacity = 16
+    private(set) var attributeCount = 0
     private(set) var textStart = 0, textEnd = 0
     private(set) var textHasEntity = false
     private(set) var textIsCDATA = false
+    /// Whether the current character data is only spaces, tabs and line ends (CDATA never counts as whitespace).
+    private(set) var textIsWhitespace = false
 
     init(source: ByteSource, name: String, bufferSize: Int = 256 * 1024) {
         self.source = source
         self.sourceName = name
         capacity = bufferSize
         buffer = .allocate(capacity: bufferSize)
-        attributes.reserveCapacity(8)
     }
 
-    deinit { buffer.deallocate() }
+    deinit {
+        buffer.deallocate()
+        attributeStorage.deallocate()
+    }
+
+    /// The current start tag's attributes, as an array (for cold paths; hot paths use `attribute(at:)`).
+    var attributes: [Attribute] { Array(UnsafeBufferPointer(start: attributeStorage, count: attributeCount)) }
+
+    @inline(__always) func attribute(at index: Int) -> Attribute { attributeStorage[index] }
+
+    @inline(__always) private func appendAttribute(_ attribute: Attribute) {
+        if attributeCount == attributeCapacity {
+            attributeStorage = Self.grow(attributeStorage, count: attributeCount, capacity: &attributeCapacity)
+        }
+        (attributeStorage + attributeCount).initialize(to: attribute)
+        attributeCount += 1
+    }
 
     func error(_ message: String, line: Int? = nil) -> NaaccrReadError {
         NaaccrReadError(line: line ?? tokenLine, message: message, file: sourceName)
@@ -60,11 +80,20 @@ final class XMLScanner {
                 continue
             }
             if buffer[pos] != UInt8(ascii: "<") {
-                guard let lt = find(UInt8(ascii: "<"), from: pos) else {
-                    if !eof { try refill(); continue }
-                    return finishText(start: pos, end: end, cdata: false, next: end)
+                // Character data: short runs (item values, indentation) are scanned inline, noting '&' on the way.
+                var i = pos, entity = false, space = true
+                while i < end {
+                    let b = buffer[i]
+                    if b == UInt8(ascii: "<") { break }
+                    if b == UInt8(ascii: "&") { entity = true }
+                    if space && !isSpace(b) { space = false }
+                    i += 1
                 }
-                return finishText(start: pos, end: lt, cdata: false, next: lt)
+                guard i < end else {
+                    if !eof { try refill(); continue }
+                    return finishText(start: pos, end: end, cdata: false, next: end, entity: entity, space: space)
+                }
+                return finishText(start: pos, end: i, cdata: false, next: i, entity: entity, space: space)
             }
             if let token = try markup(at: pos) {
                 if let token { return token }
@@ -75,12 +104,14 @@ final class XMLScanner {
         }
     }
 
-    private func finishText(start: Int, end textEndPosition: Int, cdata: Bool, next: Int) -> Token {
+    private func finishText(start: Int, end textEndPosition: Int, cdata: Bool, next: Int, entity: Bool = false,
+                            space: Bool = false) -> Token {
         tokenLine = line
+        textIsWhitespace = space
         textStart = start
         textEnd = textEndPosition
         textIsCDATA = cdata
-        textHasEntity = !cdata && memchr(buffer + start, Int32(UInt8(ascii: "&")), textEndPosition - start) != nil
+        textHasEntity = entity
         advance(to: next)
         return .text
     }
@@ -133,7 +164,7 @@ final class XMLScanner {
         guard i < end else { return nil }
         guard i > start else { throw error("malformed tag: a name must follow '<'", line: line) }
         let nameEndPosition = i
-        attributes.removeAll(keepingCapacity: true)
+        attributeCount = 0
         var closing = false
         while true {
             while i < end, isSpace(buffer[i]) { i += 1 }
@@ -162,9 +193,13 @@ final class XMLScanner {
             guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else {
                 throw error("attribute value must be quoted in tag <\(string(start, nameEndPosition))>", line: line)
             }
-            guard let close = find(quote, from: i + 1) else { return nil }
-            let hasEntity = memchr(buffer + i + 1, Int32(UInt8(ascii: "&")), close - i - 1) != nil
-            attributes.append(Attribute(nameStart: attributeNameStart, nameEnd: attributeNameEnd, valueStart: i + 1,
+            var close = i + 1, hasEntity = false
+            while close < end, buffer[close] != quote {
+                if buffer[close] == UInt8(ascii: "&") { hasEntity = true }
+                close += 1
+            }
+            guard close < end else { return nil }
+            appendAttribute(Attribute(nameStart: attributeNameStart, nameEnd: attributeNameEnd, valueStart: i + 1,
                                         valueEnd: close, hasEntity: hasEntity))
             i = close + 1
         }
@@ -185,11 +220,27 @@ final class XMLScanner {
         return (nil, full)
     }
 
-    func localNameEquals(_ literal: StaticString) -> Bool {
-        var s = nameStart
-        if let colon = memchr(buffer + nameStart, Int32(UInt8(ascii: ":")), nameEnd - nameStart) {
-            s = buffer.distance(to: colon.assumingMemoryBound(to: UInt8.self)) + 1
+    /// The current tag's prefix as bytes (nil when the name has no `prefix:`), without building a String.
+    func tagPrefixEnd() -> Int? {
+        var i = nameStart
+        while i < nameEnd { if buffer[i] == UInt8(ascii: ":") { return i }; i += 1 }
+        return nil
+    }
+
+    /// The decimal value of an attribute made of digits only (nil otherwise), without building a String.
+    func attributeInteger(_ a: Attribute) -> Int? {
+        guard a.valueEnd > a.valueStart, a.valueEnd - a.valueStart <= 18, !a.hasEntity else { return nil }
+        var value = 0
+        for i in a.valueStart..<a.valueEnd {
+            let digit = Int(buffer[i]) - 48
+            guard digit >= 0 && digit <= 9 else { return nil }
+            value = value * 10 + digit
         }
+        return value
+    }
+
+    func localNameEquals(_ literal: StaticString) -> Bool {
+        let s = tagPrefixEnd().map { $0 + 1 } ?? nameStart
         return nameEnd - s == literal.utf8CodeUnitCount && memcmp(buffer + s, literal.utf8Start, literal.utf8CodeUnitCount) == 0
     }
 
@@ -203,9 +254,6 @@ final class XMLScanner {
         textHasEntity ? try decode(textStart, textEnd) : string(textStart, textEnd)
     }
 
-    var textIsWhitespace: Bool {
-        (textStart..<textEnd).allSatisfy { isSpace(buffer[$0]) }
-    }
 
     func string(_ start: Int, _ end: Int) -> String {
         String(decoding: UnsafeBufferPointer(start: buffer + start, count: end - start), as: UTF8.self)
@@ -246,30 +294,40 @@ final class XMLScanner {
 
     // MARK: Buffer management
 
+    /// Moves `count` elements into new storage of twice the capacity and frees the old.
+    private static func grow<T>(_ storage: UnsafeMutablePointer<T>, count: Int, capacity: inout Int) -> UnsafeMutablePointer<T> {
+        let bigger = UnsafeMutablePointer<T>.allocate(capacity: capacity * 2)
+        bigger.moveInitialize(from: storage, count: count)
+        storage.deallocate()
+        capacity *= 2
+        return bigger
+    }
+
     private func refill() throws {
         if pos > 0 {
             if end > pos { memmove(buffer, buffer + pos, end - pos) }
             end -= pos
             pos = 0
         }
-        if end == capacity {
-            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
-            bigger.update(from: buffer, count: end)
-            buffer.deallocate()
-            buffer = bigger
-            capacity *= 2
-        }
+        if end == capacity { buffer = Self.grow(buffer, count: end, capacity: &capacity) }
         let n = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + end, count: capacity - end))
         if n == 0 { eof = true }
         end += n
     }
 
-    private func advance(to next: Int) {
-        var p = pos
-        while p < next, let nl = memchr(buffer + p, 10, next - p) {
-            line += 1
-            p = buffer.distance(to: nl.assumingMemoryBound(to: UInt8.self)) + 1
+    /// Moves past a token, counting its newlines eight bytes at a time.
+    @inline(__always) private func advance(to next: Int) {
+        var newlines = 0, i = pos
+        let ones: UInt64 = 0x0101_0101_0101_0101, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        while i + 8 <= next {
+            // Zero bytes where there was a newline.
+            let x = UnsafeRawPointer(buffer + i).loadUnaligned(as: UInt64.self) ^ (ones &* 10)
+            let zeroBytes = ~(((x & low7) &+ low7) | x | low7)  // exactly the high bit of each zero byte
+            newlines += zeroBytes.nonzeroBitCount
+            i += 8
         }
+        while i < next { if buffer[i] == 10 { newlines += 1 }; i += 1 }
+        line += newlines
         pos = next
     }
 

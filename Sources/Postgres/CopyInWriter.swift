@@ -25,21 +25,27 @@ public struct CopyInWriter: ~Copyable {
 
     /// Appends one field of the current row; finish the row with `endRow()`.
     public mutating func appendField(_ field: String?) {
-        if fieldsInRow > 0 { buffer.append(9) }
-        fieldsInRow += 1
-        guard let field else {
+        guard var field else {
+            if fieldsInRow > 0 { buffer.append(9) }
+            fieldsInRow += 1
             buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "N"))
             return
         }
-        for byte in field.utf8 {
-            switch byte {
-            case UInt8(ascii: "\\"): buffer.append(92); buffer.append(92)
-            case 9: buffer.append(92); buffer.append(UInt8(ascii: "t"))
-            case 10: buffer.append(92); buffer.append(UInt8(ascii: "n"))
-            case 13: buffer.append(92); buffer.append(UInt8(ascii: "r"))
-            default: buffer.append(byte)
-            }
+        field.withUTF8 { appendField(utf8: $0) }
+    }
+
+    /// Appends one field given as UTF-8 bytes (escaped for COPY here).
+    public mutating func appendField(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        if fieldsInRow > 0 { buffer.append(9) }
+        fieldsInRow += 1
+        var start = 0
+        for (i, byte) in bytes.enumerated() where byte == 92 || byte == 9 || byte == 10 || byte == 13 {
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
+            buffer.append(92)
+            buffer.append(byte == 92 ? 92 : byte == 9 ? UInt8(ascii: "t") : byte == 10 ? UInt8(ascii: "n") : UInt8(ascii: "r"))
+            start = i + 1
         }
+        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
     }
 
     /// Ends the current row, sending the buffer when it is full.

@@ -51,15 +51,21 @@ public struct NaaccrImporter {
     public func importPatients(header: NaaccrHeader, dictionary: NaaccrDictionary, source: String, actor: String,
                                next: () throws -> NaaccrPatient?, progress: (Int) -> Void = { _ in }) throws -> ImportSummary {
         try db.transaction { tx in
+            // The staging table's jsonb is compressed the fast way too, where the server has lz4.
+            let lz4 = try tx.query("SELECT 'lz4' = ANY (enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+            if try lz4.first?.decode(Bool?.self, at: 0) == true { try tx.execute("SET LOCAL default_toast_compression = 'lz4'") }
             try tx.execute("""
                 CREATE TEMP TABLE import_row (
                     kind char(1), patient_seq int, registry_id text, patient_id_number text, tumor_key text,
                     c1 text, c2 text, c3 text, c4 text, c5 text, c6 text, c7 text, c8 text, c9 text, c10 text, c11 text,
                     diagnosis_year smallint, items jsonb) ON COMMIT DROP
                 """)
+            try tx.execute("SET LOCAL work_mem = '256MB'")  // hash joins and sorts of a whole file stay in memory
             var summary = ImportSummary()
             let registryId = dictionary.key("registryId").flatMap { header.values[$0.index] } ?? ""
-            let encoder = RowEncoder(dictionary: dictionary)
+            var seenPatients = Set<String>()
+            var fileRepeatsPatients = false
+            var encoder = RowEncoder(dictionary: dictionary)
             _ = try tx.copyIn("COPY import_row FROM STDIN") { writer in
                 while let patient = try next() {
                     summary.record(patient)
@@ -68,21 +74,33 @@ public struct NaaccrImporter {
                         summary.rejectedPatients.append((patient.line, "no patientIdNumber (item 20)"))
                         continue
                     }
-                    try writer.appendRow(["P", String(summary.patientsRead), registryId, patientId, nil]
-                        + encoder.patientColumns(patient) + [nil, nil, nil, nil, nil, nil, encoder.json(patient.values, .patient)])
+                    if !seenPatients.insert(patientId).inserted { fileRepeatsPatients = true }
+                    let sequence = String(summary.patientsRead)
+                    for field in ["P", sequence, registryId, patientId, nil] { writer.appendField(field) }
+                    encoder.appendPatientColumns(patient, to: &writer)
+                    for _ in 0..<6 { writer.appendField(nil) }
+                    encoder.appendJSON(patient.values, .patient, to: &writer)
+                    try writer.endRow()
                     for (position, tumor) in patient.tumors.enumerated() {
-                        let key = encoder.tumorKey(tumor, position: position)
-                        let columns = encoder.tumorColumns(tumor)
-                        try writer.appendRow(["T", String(summary.patientsRead), registryId, patientId, key]
-                            + columns.values + [columns.year, encoder.json(tumor.values, .tumor)])
+                        for field in ["T", sequence, registryId, patientId, encoder.tumorKey(tumor, position: position)] {
+                            writer.appendField(field)
+                        }
+                        encoder.appendTumorColumns(tumor, to: &writer)
+                        encoder.appendJSON(tumor.values, .tumor, to: &writer)
+                        try writer.endRow()
                     }
                 }
             }
+            // The upserts below can take each key once: only a file that repeats a patient needs the newest copy picked.
+            let latestPatients = fileRepeatsPatients
+                ? "SELECT DISTINCT ON (registry_id, patient_id_number) * FROM import_row WHERE kind = 'P' ORDER BY registry_id, patient_id_number, patient_seq DESC"
+                : "SELECT * FROM import_row WHERE kind = 'P'"
+            let latestTumors = fileRepeatsPatients
+                ? "SELECT DISTINCT ON (registry_id, patient_id_number, tumor_key) * FROM import_row WHERE kind = 'T' ORDER BY registry_id, patient_id_number, tumor_key, patient_seq DESC"
+                : "SELECT * FROM import_row WHERE kind = 'T'"
             progress(summary.patientsRead)
             let patients = try tx.query("""
-                WITH latest AS (
-                    SELECT DISTINCT ON (registry_id, patient_id_number) *
-                    FROM import_row WHERE kind = 'P' ORDER BY registry_id, patient_id_number, patient_seq DESC),
+                WITH latest AS (\(latestPatients)),
                 upserted AS (
                     INSERT INTO patient (registry_id, patient_id_number, name_last, name_first, date_of_birth,
                                          sex_assigned_at_birth, vital_status, date_of_last_contact, items)
@@ -99,10 +117,7 @@ public struct NaaccrImporter {
             summary.patientsInserted = try patients.decode(Int.self, column: "inserted")
             summary.patientsUpdated = try patients.decode(Int.self, column: "updated")
             let tumors = try tx.query("""
-                WITH latest AS (
-                    SELECT DISTINCT ON (r.registry_id, r.patient_id_number, r.tumor_key) r.*
-                    FROM import_row r WHERE r.kind = 'T'
-                    ORDER BY r.registry_id, r.patient_id_number, r.tumor_key, r.patient_seq DESC),
+                WITH latest AS (\(latestTumors)),
                 upserted AS (
                     INSERT INTO tumor (patient_id, tumor_key, sequence_number_central, sequence_number_hospital, primary_site,
                                        laterality, histologic_type, behavior, date_of_diagnosis, class_of_case,
@@ -145,7 +160,8 @@ struct RowEncoder {
     private let tumorKeys: [NaaccrItemKey?]
     private let tumorRecordNumber, sequenceCentral, sequenceHospital, dateOfDiagnosis: NaaccrItemKey?
     /// `"naaccrId":` prefixes, per level and index.
-    private let jsonKeys: [NaaccrLevel: [String]]
+    private let jsonKeys: [NaaccrLevel: [[UInt8]]]
+    private var scratch: [UInt8] = []
 
     init(dictionary d: NaaccrDictionary) {
         dictionary = d
@@ -158,19 +174,24 @@ struct RowEncoder {
         sequenceCentral = d.key("sequenceNumberCentral")
         sequenceHospital = d.key("sequenceNumberHospital")
         dateOfDiagnosis = d.key("dateOfDiagnosis")
-        var keys: [NaaccrLevel: [String]] = [:]
-        for level in NaaccrLevel.allCases { keys[level] = d.items[level]!.map { "\"\($0.naaccrId)\":" } }
+        var keys: [NaaccrLevel: [[UInt8]]] = [:]
+        for level in NaaccrLevel.allCases { keys[level] = d.items[level]!.map { Array("\"\($0.naaccrId)\":".utf8) } }
         jsonKeys = keys
     }
 
-    func patientColumns(_ p: NaaccrPatient) -> [String?] { patientKeys.map { $0.flatMap { p[$0] } } }
+    func appendPatientColumns(_ p: NaaccrPatient, to writer: inout CopyInWriter) {
+        for key in patientKeys { writer.appendField(key.flatMap { p[$0] }) }
+    }
 
-    func tumorColumns(_ t: NaaccrTumor) -> (values: [String?], year: String?) {
-        let year = dateOfDiagnosis.flatMap { t[$0] }.flatMap { date -> String? in
-            let y = date.prefix(4)
-            return y.count == 4 && y.allSatisfy(\.isASCII) && Int(y) != nil ? String(y) : nil
+    /// The typed tumor columns, then the diagnosis year (nil unless the date starts with four digits).
+    func appendTumorColumns(_ t: NaaccrTumor, to writer: inout CopyInWriter) {
+        for key in tumorKeys { writer.appendField(key.flatMap { t[$0] }) }
+        var year: String?
+        if let date = dateOfDiagnosis.flatMap({ t[$0] }) {
+            let digits = date.utf8.prefix(4)
+            if digits.count == 4, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { year = String(date.prefix(4)) }
         }
-        return (tumorKeys.map { $0.flatMap { t[$0] } }, year)
+        writer.appendField(year)
     }
 
     func tumorKey(_ t: NaaccrTumor, position: Int) -> String {
@@ -180,29 +201,28 @@ struct RowEncoder {
         return "#\(position + 1)"
     }
 
-    func json(_ values: NaaccrValues, _ level: NaaccrLevel) -> String {
+    /// Appends `values` as a flat JSON object (`{"naaccrId":"value",...}`) field.
+    mutating func appendJSON(_ values: NaaccrValues, _ level: NaaccrLevel, to writer: inout CopyInWriter) {
         let keys = jsonKeys[level]!
-        var out = "{"
-        out.reserveCapacity(values.entries.count * 32)
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(UInt8(ascii: "{"))
         for (i, entry) in values.entries.enumerated() {
-            if i > 0 { out += "," }
-            out += keys[entry.index]
-            out += "\""
-            for scalar in entry.value.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: out.unicodeScalars.append(scalar)
+            if i > 0 { scratch.append(UInt8(ascii: ",")) }
+            scratch.append(contentsOf: keys[entry.index])
+            scratch.append(UInt8(ascii: "\""))
+            for byte in entry.value.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): scratch.append(UInt8(ascii: "\\")); scratch.append(byte)
+                case 0..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    scratch.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+                default: scratch.append(byte)
                 }
             }
-            out += "\""
+            scratch.append(UInt8(ascii: "\""))
         }
-        return out + "}"
+        scratch.append(UInt8(ascii: "}"))
+        scratch.withUnsafeBufferPointer { writer.appendField(utf8: $0) }
     }
 }
+

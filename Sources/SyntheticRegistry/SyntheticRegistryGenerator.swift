@@ -162,8 +162,10 @@ public struct SyntheticRegistryGenerator: Sequence, Sendable {
                 setT("rxSummChemo", stage == "1" ? "00" : random.weighted([("00", 40), ("01", 10), ("02", 25), ("03", 25)]))
                 setT("rxSummHormone", p.name == "Breast" || p.name == "Prostate" ? random.weighted([("00", 40), ("01", 60)]) : "00")
                 if surgery { setT("rxDateSurgery", date(days + Int.random(in: 7...60, using: &random))) }
+                addTumorDetails(&tumor, patient: patient, profileName: p.name, number: number)
                 patient.tumors.append(tumor)
             }
+            addPatientDetails(&patient)
             return patient
         }
 

@@ -1,0 +1,143 @@
+import NAACCR
+
+/// The rest of a full abstract (about 100 items per patient and tumor, like a hospital abstract): addresses,
+/// treatment dates and reasons, extent of disease, nodes, metastases, markers, follow-up. Values agree with
+/// the core items already set (stage, surgery, radiation, vital status), so the demo registry passes the edits.
+extension SyntheticRegistryGenerator.Iterator {
+    static let cities = [("WICHITA", "672"), ("TOPEKA", "666"), ("OVERLAND PARK", "662"), ("LAWRENCE", "660"),
+                         ("MANHATTAN", "665"), ("SALINA", "674"), ("HUTCHINSON", "675"), ("EMPORIA", "668")]
+    static let streets = ["MAIN ST", "OAK AVE", "ELM ST", "PRAIRIE RD", "SUNFLOWER LN", "MILL CREEK DR", "2ND ST", "CHURCH ST"]
+
+    mutating func address() -> (street: String, city: String, postalCode: String) {
+        let (city, zip3) = Self.cities.randomElement(using: &random)!
+        let street = "\(Int.random(in: 1...9999, using: &random)) \(Self.streets.randomElement(using: &random)!)"
+        return (street, city, zip3 + String(format: "%02d", Int.random(in: 1...99, using: &random)))
+    }
+
+    mutating func addPatientDetails(_ patient: inout NaaccrPatient) {
+        func set(_ id: String, _ value: String) { patient[keys.patient[id]!] = value }
+        let home = address()
+        set("nameMiddle", String("ABCDEFGHJKLMNPRSTW".randomElement(using: &random)!))
+        set("socialSecurityNumber", "999999999")  // the standard's "unknown": no real number anywhere
+        set("telephone", "9999999999")
+        set("addrCurrentNoStreet", home.street)
+        set("addrCurrentCity", home.city)
+        set("addrCurrentState", "KS")
+        set("addrCurrentPostalCode", home.postalCode)
+        set("birthplaceCountry", patient[keys.patient["birthplaceState"]!] == "ZZ" ? "ZZU" : "USA")
+        for id in ["race2", "race3", "race4", "race5"] { set(id, "88") }
+        set("ihsLink", "0")
+        let dead = patient[keys.patient["vitalStatus"]!] == "0"
+        set("icdRevisionNumber", dead ? "1" : "0")
+        if dead { set("placeOfDeathState", "KS") }
+    }
+
+    mutating func addTumorDetails(_ tumor: inout NaaccrTumor, patient: NaaccrPatient, profileName: String, number: Int) {
+        func get(_ id: String) -> String? { tumor[keys.tumor[id]!] }
+        func set(_ id: String, _ value: String) { tumor[keys.tumor[id]!] = value }
+        func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &random) < p }
+        let stage = get("summaryStage2018") ?? "9"
+        let dxDate = get("dateOfDiagnosis")!
+        let dxYear = Int(dxDate.prefix(4))!
+        let surgery = (get("rxSummSurgPrimSite") ?? "00") != "00"
+        let radiation = get("rxSummRadiation") == "1"
+        let chemo = (get("rxSummChemo") ?? "00") != "00"
+        let hormone = (get("rxSummHormone") ?? "00") != "00"
+
+        let home = address()
+        set("addrAtDxNoStreet", home.street)
+        set("addrAtDxCity", home.city)
+        set("addrAtDxPostalCode", home.postalCode)
+        set("countyAtDxAnalysis", get("countyAtDx")!)
+        set("censusTract2010", String(format: "%04d%02d", Int.random(in: 1...99, using: &random), 0))
+        set("ambiguousTerminologyDx", "0")
+        set("multTumRptAsOnePrim", "00")
+        set("multiplicityCounter", "01")
+        set("npiReportingFacility", "19\(get("reportingFacility")!.suffix(8))")
+
+        // Treatment: dates follow the diagnosis; reasons and sequences agree with what was given.
+        let dxDays = dayNumber(dxDate)
+        var firstTreatment = Int.max
+        func treatmentDate(_ id: String, after days: ClosedRange<Int>) {
+            let day = dxDays + Int.random(in: days, using: &random)
+            firstTreatment = Swift.min(firstTreatment, day)
+            set(id, date(day))
+        }
+        if surgery, let surgeryDate = get("rxDateSurgery") {
+            set("rxDateMostDefinSurg", surgeryDate)
+            firstTreatment = dayNumber(surgeryDate)
+        }
+        if radiation { treatmentDate("rxDateRadiation", after: 30...120) }
+        if chemo { treatmentDate("rxDateChemo", after: 14...90) }
+        if hormone { treatmentDate("rxDateHormone", after: 30...150) }
+        if chemo || hormone {
+            set("rxDateSystemic", date(Swift.min(get("rxDateChemo").map(dayNumber) ?? .max, get("rxDateHormone").map(dayNumber) ?? .max)))
+        }
+        if firstTreatment != .max { set("dateInitialRxSeer", date(firstTreatment)) }
+        set("rxSummTreatmentStatus", firstTreatment != .max ? "1" : chance(0.5) ? "2" : "0")
+        set("reasonForNoSurgery", surgery ? "0" : stage == "7" ? "1" : chance(0.8) ? "1" : "2")
+        set("reasonForNoRadiation", radiation ? "0" : "1")
+        set("rxSummScopeRegLnSur", surgery ? String(Int.random(in: 2...5, using: &random)) : "0")
+        set("rxSummSurgOthRegDis", "0")
+        set("rxSummSurgicalMargins", surgery ? (chance(0.85) ? "0" : "1") : "8")
+        set("rxSummSurgRadSeq", surgery && radiation ? "3" : "0")
+        set("rxSummSystemicSurSeq", surgery && (chemo || hormone) ? "3" : "0")
+        set("rxSummBrm", "00")
+        set("rxSummOther", "0")
+        set("rxSummTransplntEndocr", "00")
+        set("phase1RadiationTreatmentModality", radiation ? "02" : "00")
+        set("rxHospSurgPrimSite", get("rxSummSurgPrimSite") ?? "00")
+        set("rxHospRadiation", radiation ? "1" : "0")
+        set("rxHospChemo", get("rxSummChemo") ?? "00")
+
+        // Extent of disease (2018 and later), size, nodes and metastases consistent with Summary Stage 2018.
+        if dxYear >= 2018 {
+            set("derivedSummaryStage2018", stage)
+            set("eodPrimaryTumor", stage == "9" ? "999" : stage == "1" ? "100" : "300")
+            set("eodRegionalNodes", stage == "9" ? "999" : ["3", "4"].contains(stage) ? "300" : "000")
+            set("eodMets", stage == "7" ? "10" : stage == "9" ? "99" : "00")
+        }
+        let size = stage == "9" ? "999" : String(format: "%03d", Int.random(in: stage == "1" ? 5...30 : 15...90, using: &random))
+        set("tumorSizeClinical", size)
+        set("tumorSizePathologic", surgery ? size : "998")
+        set("tumorSizeSummary", size)
+        if surgery {
+            let examined = Int.random(in: 1...25, using: &random)
+            let positive = ["3", "4"].contains(stage) ? Int.random(in: 1...examined, using: &random) : 0
+            set("regionalNodesExamined", String(format: "%02d", examined))
+            set("regionalNodesPositive", String(format: "%02d", positive))
+            set("gradePathological", get("gradeClinical") ?? "9")
+            set("lymphVascularInvasion", positive > 0 ? "1" : "0")
+        } else {
+            set("regionalNodesExamined", "00")
+            set("regionalNodesPositive", "98")
+            set("gradePathological", "9")
+            set("lymphVascularInvasion", "9")
+        }
+        let metastaticSite = stage == "7" ? ["metsAtDxBone", "metsAtDxBrain", "metsAtDxLiver", "metsAtDxLung", "metsAtDxDistantLn",
+                                             "metsAtDxOther"].randomElement(using: &random) : nil
+        for id in ["metsAtDxBone", "metsAtDxBrain", "metsAtDxLiver", "metsAtDxLung", "metsAtDxDistantLn", "metsAtDxOther"] {
+            set(id, id == metastaticSite ? "1" : stage == "9" ? "9" : "0")
+        }
+        if profileName == "Breast" {
+            let receptorPositive = chance(0.8)
+            set("estrogenReceptorSummary", receptorPositive ? "1" : "0")
+            set("progesteroneRecepSummary", receptorPositive && chance(0.8) ? "1" : "0")
+            set("her2OverallSummary", chance(0.15) ? "1" : "0")
+        }
+
+        // Follow-up, as of the patient's last contact.
+        let alive = patient[keys.patient["vitalStatus"]!] == "1"
+        set("cancerStatus", alive ? (stage == "7" ? "2" : "1") : "2")
+        set("dateOfLastCancerStatus", patient[keys.patient["dateOfLastContact"]!]!)
+        set("followUpSource", alive ? "2" : "1")
+        set("nextFollowUpSource", alive ? "0" : "8")
+        set("textRemarks", "Synthetic demo abstract \(number); not a real patient.")
+    }
+
+    private func dayNumber(_ ccyymmdd: String) -> Int {
+        let digits = Array(ccyymmdd.utf8).map { Int($0) - 48 }
+        return SimpleDate(year: digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3],
+                          month: digits[4] * 10 + digits[5], day: digits[6] * 10 + digits[7]).daysSinceEpoch
+    }
+}
