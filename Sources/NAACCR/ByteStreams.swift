@@ -32,18 +32,33 @@ public final class FileByteSource: ByteSource {
     private let fd: Int32
     public let path: String
 
+    private let ownsDescriptor: Bool
+    /// Bytes read so far.
+    public private(set) var bytesRead = 0
+    /// The file's size, when it is a regular file (nil for pipes and terminals).
+    public private(set) var size: Int?
+
+    /// Opens `path`; "-" reads standard input.
     public init(path: String) throws {
-        fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw ByteStreamError(path: path, message: String(cString: strerror(errno))) }
+        if path == "-" {
+            fd = 0
+            ownsDescriptor = false
+        } else {
+            fd = open(path, O_RDONLY)
+            guard fd >= 0 else { throw ByteStreamError(path: path, message: String(cString: strerror(errno))) }
+            ownsDescriptor = true
+        }
         self.path = path
+        var status = stat()
+        if fstat(fd, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG { size = Int(status.st_size) }
     }
 
-    deinit { close(fd) }
+    deinit { if ownsDescriptor { close(fd) } }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            if n >= 0 { return n }
+            if n >= 0 { bytesRead += n; return n }
             if errno != EINTR { throw ByteStreamError(path: path, message: String(cString: strerror(errno))) }
         }
     }
@@ -123,15 +138,44 @@ public final class GzipByteSource: ByteSource {
 }
 
 /// Opens a file for reading, inflating it when its name ends in `.gz` or it starts with the gzip magic bytes.
-public func openByteSource(path: String) throws -> ByteSource {
+public func openByteSource(path: String) throws -> ByteSource { try openByteSourceWithFile(path: path).source }
+
+/// Like `openByteSource`, also returning the file underneath (its `bytesRead` and `size` show progress, also through gzip).
+public func openByteSourceWithFile(path: String) throws -> (source: ByteSource, file: FileByteSource) {
     let file = try FileByteSource(path: path)
     var magic = [UInt8](repeating: 0, count: 2)
-    let probe = try FileByteSource(path: path)
-    let n = try magic.withUnsafeMutableBytes { try probe.read(into: $0) }
-    if path.hasSuffix(".gz") || (n == 2 && magic == [0x1f, 0x8b]) {
-        return try GzipByteSource(file, name: path)
+    // Standard input cannot be opened twice: its first bytes are read once and replayed.
+    let probe = path == "-" ? file : try FileByteSource(path: path)
+    var n = 0
+    while n < 2 {
+        let got = try magic.withUnsafeMutableBytes { try probe.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[n...])) }
+        if got == 0 { break }
+        n += got
     }
-    return file
+    let source: ByteSource = path == "-" ? PrefixedByteSource(prefix: Array(magic[..<n]), rest: file) : file
+    if path.hasSuffix(".gz") || (n == 2 && magic == [0x1f, 0x8b]) {
+        return (try GzipByteSource(source, name: path), file)
+    }
+    return (source, file)
+}
+
+/// Bytes already read, then the rest of a source.
+final class PrefixedByteSource: ByteSource {
+    private var prefix: [UInt8]
+    private let rest: ByteSource
+
+    init(prefix: [UInt8], rest: ByteSource) {
+        self.prefix = prefix
+        self.rest = rest
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard !prefix.isEmpty else { return try rest.read(into: buffer) }
+        let n = Swift.min(prefix.count, buffer.count)
+        buffer.copyBytes(from: prefix[..<n])
+        prefix.removeFirst(n)
+        return n
+    }
 }
 
 /// A buffered file writer (or standard output for path "-").

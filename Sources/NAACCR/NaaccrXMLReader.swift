@@ -37,6 +37,7 @@ public final class NaaccrXMLReader {
     /// Patients read so far.
     public private(set) var patientCount = 0
     private let scanner: XMLScanner
+    private var file: FileByteSource?
     /// naaccrId bytes → key and validation rule, for the current dictionary.
     private let lookup: ItemIdLookup
     private var naaccrPrefixes: Set<String> = []
@@ -47,7 +48,15 @@ public final class NaaccrXMLReader {
     /// Opens `path` (`.gz` or gzip content is inflated). Without `dictionary`, the file's `baseDictionaryUri` must
     /// name a built-in one; `userDictionaries` add registry-specific items.
     public convenience init(path: String, dictionary: NaaccrDictionary? = nil, userDictionaries: [NaaccrDictionary] = []) throws {
-        try self.init(source: try openByteSource(path: path), name: path, dictionary: dictionary, userDictionaries: userDictionaries)
+        let (source, file) = try openByteSourceWithFile(path: path)
+        try self.init(source: source, name: path, dictionary: dictionary, userDictionaries: userDictionaries)
+        self.file = file
+    }
+
+    /// How much of the file has been read (0...1), when reading a regular file; for a progress display with an ETA.
+    public var fractionRead: Double? {
+        guard let file, let size = file.size, size > 0 else { return nil }
+        return Swift.min(1, Double(file.bytesRead) / Double(size))
     }
 
     public init(source: ByteSource, name: String, dictionary: NaaccrDictionary? = nil, userDictionaries: [NaaccrDictionary] = []) throws {

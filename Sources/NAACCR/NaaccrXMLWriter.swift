@@ -10,8 +10,10 @@ public final class NaaccrXMLWriter {
     private let dictionary: NaaccrDictionary
     private let indent: Bool
     private var buffer: [UInt8] = []
-    /// `<Item naaccrId="…" naaccrNum="…">` per level and index; nil when the record type excludes the item.
-    private let openTags: [NaaccrLevel: [[UInt8]?]]
+    /// `<Item naaccrId="…" naaccrNum="…">` for every item, back to back; `tagRanges[level ordinal][index]` locates
+    /// one (empty when the record type excludes the item). Flat bytes keep the inner loop free of reference counting.
+    private let tagBytes: [UInt8]
+    private let tagRanges: [[Range<Int>]]
     public private(set) var patientCount = 0
 
     public init(sink: ByteSink, dictionary: NaaccrDictionary, header: NaaccrHeader, indent: Bool = true,
@@ -20,14 +22,16 @@ public final class NaaccrXMLWriter {
         self.dictionary = dictionary
         self.indent = indent
         let allowed = NaaccrRecordTypes(recordType: header.recordType) ?? .abstract
-        var tags: [NaaccrLevel: [[UInt8]?]] = [:]
-        for level in NaaccrLevel.allCases {
-            tags[level] = dictionary.items[level]!.map { item in
-                item.recordTypes.contains(allowed)
-                    ? Array("<Item naaccrId=\"\(item.naaccrId)\" naaccrNum=\"\(item.naaccrNum)\">".utf8) : nil
+        var bytes: [UInt8] = []
+        tagRanges = NaaccrLevel.allCases.map { level in
+            dictionary.items[level]!.map { item in
+                guard item.recordTypes.contains(allowed) else { return 0..<0 }
+                let start = bytes.count
+                bytes.append(contentsOf: "<Item naaccrId=\"\(item.naaccrId)\" naaccrNum=\"\(item.naaccrNum)\">".utf8)
+                return start..<bytes.count
             }
         }
-        openTags = tags
+        tagBytes = bytes
         let time = ISO8601DateFormatter().string(from: timeGenerated)
         var root = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<NaaccrData"
         root += " baseDictionaryUri=\"\(NaaccrXMLWriter.escapeAttribute(header.baseDictionaryUri))\""
@@ -66,29 +70,40 @@ public final class NaaccrXMLWriter {
     }
 
     private func writeItems(_ values: NaaccrValues, level: NaaccrLevel, depth: Int) {
-        let tags = openTags[level]!
-        for entry in values.entries {
-            guard entry.index < tags.count, let tag = tags[entry.index] else { continue }
-            pad(depth)
-            buffer.append(contentsOf: tag)
-            appendEscaped(entry.value)
-            buffer.append(contentsOf: "</Item>".utf8)
-            newline()
+        let ranges = tagRanges[level.ordinal]
+        tagBytes.withUnsafeBufferPointer { tags in
+            for entry in values.entries {
+                guard entry.index < ranges.count else { continue }
+                let range = ranges[entry.index]
+                if range.isEmpty { continue }
+                pad(depth)
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: tags[range]))
+                appendEscaped(entry.value)
+                buffer.append(contentsOf: "</Item>".utf8)
+                newline()
+            }
         }
     }
 
     private func appendEscaped(_ text: String) {
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "&"): buffer.append(contentsOf: "&amp;".utf8)
-            case UInt8(ascii: "<"): buffer.append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">"): buffer.append(contentsOf: "&gt;".utf8)
-            case 9: buffer.append(contentsOf: "&#9;".utf8)
-            case 10: buffer.append(contentsOf: "&#10;".utf8)
-            case 13: buffer.append(contentsOf: "&#13;".utf8)
-            case 0..<32: buffer.append(32)  // other control characters cannot appear in XML 1.0
-            default: buffer.append(byte)
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0
+            for (i, byte) in bytes.enumerated() where byte < 32 || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<")
+                || byte == UInt8(ascii: ">") {
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
+                switch byte {
+                case UInt8(ascii: "&"): buffer.append(contentsOf: "&amp;".utf8)
+                case UInt8(ascii: "<"): buffer.append(contentsOf: "&lt;".utf8)
+                case UInt8(ascii: ">"): buffer.append(contentsOf: "&gt;".utf8)
+                case 9: buffer.append(contentsOf: "&#9;".utf8)
+                case 10: buffer.append(contentsOf: "&#10;".utf8)
+                case 13: buffer.append(contentsOf: "&#13;".utf8)
+                default: buffer.append(32)  // other control characters cannot appear in XML 1.0
+                }
+                start = i + 1
             }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
     }
 
@@ -97,8 +112,10 @@ public final class NaaccrXMLWriter {
             .replacingOccurrences(of: "\"", with: "&quot;")
     }
 
+    private static let spaces = [UInt8](repeating: 32, count: 16)
+
     @inline(__always) private func pad(_ depth: Int) {
-        if indent { for _ in 0..<depth { buffer.append(32); buffer.append(32) } }
+        if indent { buffer.append(contentsOf: Self.spaces[..<(2 * depth)]) }
     }
 
     @inline(__always) private func newline() { if indent { buffer.append(10) } }

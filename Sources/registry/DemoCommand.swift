@@ -26,7 +26,7 @@ struct DemoCommand: ParsableCommand {
             var tumors = 0
             for patient in generator { try writer.write(patient); tumors += patient.tumors.count }
             try writer.finish()
-            print("wrote \(patients) patients, \(tumors) tumors to \(xml) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+            printErr("wrote \(patients) patients, \(tumors) tumors to \(xml) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
             return
         }
         let db = try database.connect()

@@ -32,12 +32,12 @@ struct ImportCommand: ParsableCommand {
                 summary = try NaaccrImporter(connection: db).importPatients(
                     header: reader.header, dictionary: reader.dictionary, source: URL(fileURLWithPath: file).lastPathComponent,
                     actor: ProcessInfo.processInfo.environment["USER"] ?? "cli",
-                    next: { try reader.next() }, progress: { progress.update(records: $0) })
+                    next: { try reader.next() }, progress: { progress.update(records: $0, fraction: reader.fractionRead) })
             } else {
                 var s = ImportSummary()
                 while let patient = try reader.next() {
                     s.record(patient)
-                    if s.patientsRead % 1000 == 0 { progress.update(records: s.patientsRead) }
+                    if s.patientsRead % 1000 == 0 { progress.update(records: s.patientsRead, fraction: reader.fractionRead) }
                 }
                 summary = s
             }
@@ -73,12 +73,17 @@ final class ProgressReporter {
 
     init(label: String) { self.label = label }
 
-    func update(records: Int) {
+    /// Redraws the line (at most five times a second); with `fraction` (0...1 of the input read) it shows an ETA.
+    func update(records: Int, fraction: Double? = nil) {
         guard enabled, Date().timeIntervalSince(lastDraw) > 0.2 else { return }
         lastDraw = Date()
         let elapsed = Date().timeIntervalSince(start)
         let rate = Double(records) / max(elapsed, 0.001)
-        FileHandle.standardError.write(Data(String(format: "\r%@: %d patients, %.0f/s, %.0f s elapsed   ", label, records, rate, elapsed).utf8))
+        var line = String(format: "\r%@: %d patients, %.0f/s, %.0f s elapsed", label, records, rate, elapsed)
+        if let fraction, fraction > 0.01 {
+            line += String(format: ", %.0f%%, about %.0f s to go", fraction * 100, elapsed * (1 - fraction) / fraction)
+        }
+        FileHandle.standardError.write(Data((line + "   ").utf8))
     }
 
     func finish(records: Int) {
