@@ -31,13 +31,15 @@ let package = Package(
         .target(name: "SyntheticRegistry", dependencies: ["NAACCR"]),
         // The registry's own PostgreSQL cluster when no DATABASE_URL is given.
         .target(name: "EmbeddedPostgres"),
+        // Survival statistics: survival months, Kaplan-Meier, life tables, relative and net survival, log-rank.
+        .target(name: "Survival"),
         // Migrations and the registry's tables.
         .target(name: "RegistryStore", dependencies: ["Postgres", "NAACCR"]),
         // The command-line tool.
         .executableTarget(
             name: "registry",
             dependencies: [
-                "Postgres", "RegistryStore", "EmbeddedPostgres", "NAACCR", "SyntheticRegistry",
+                "Postgres", "RegistryStore", "EmbeddedPostgres", "NAACCR", "SyntheticRegistry", "Survival",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,6 +51,7 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "RegistryStoreTests", dependencies: ["RegistryStore", "Postgres", "TestSupport", "NAACCR", "SyntheticRegistry"]),
         .testTarget(name: "NAACCRTests", dependencies: ["NAACCR", "SyntheticRegistry"]),
+        .testTarget(name: "SurvivalTests", dependencies: ["Survival"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres", "Postgres"]),
     ]
 )
