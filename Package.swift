@@ -19,8 +19,10 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
         ),
+        // Dates without a time of day (proleptic Gregorian), shared by the modules that do date arithmetic.
+        .target(name: "CivilCalendar"),
         // The only code that calls libpq.
-        .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        .target(name: "Postgres", dependencies: ["CLibPQ", "CivilCalendar"]),
         // zlib, for .xml.gz files (Debian: zlib1g-dev).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // The NAACCR data standard: dictionary, record model, value validation, streaming XML.
@@ -28,11 +30,11 @@ let package = Package(
         // tenth of the reading time, and every access there is confined to one instance on one thread.
         .target(name: "NAACCR", dependencies: ["CZlib"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // A reproducible synthetic registry for demos and benchmarks (no real patients).
-        .target(name: "SyntheticRegistry", dependencies: ["NAACCR"]),
+        .target(name: "SyntheticRegistry", dependencies: ["NAACCR", "CivilCalendar"]),
         // The registry's own PostgreSQL cluster when no DATABASE_URL is given.
         .target(name: "EmbeddedPostgres"),
         // Survival statistics: survival months, Kaplan-Meier, life tables, relative and net survival, log-rank.
-        .target(name: "Survival"),
+        .target(name: "Survival", dependencies: ["CivilCalendar"]),
         // Migrations and the registry's tables.
         .target(name: "RegistryStore", dependencies: ["Postgres", "NAACCR"]),
         // The command-line tool.

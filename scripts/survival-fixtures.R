@@ -69,3 +69,36 @@ w(big, "logrank_big_cases.csv")
 lb <- survdiff(Surv(time_months, event) ~ group, data = big)
 w(data.frame(chisq = lb$chisq, df = 1, log_p = pchisq(lb$chisq, 1, lower.tail = FALSE, log.p = TRUE)),
   "logrank_big_expected.csv")
+
+# Net survival (Pohar-Perme) and relative survival inputs: a population table in this project's CSV format
+# (year,sex,age,qx), read back into an R ratetable with the same conventions the Swift code uses:
+# daily hazard = -log(1 - qx) / 365.241, age cut points every 365.241 days, calendar years starting on 1 January.
+years <- 1995:2014
+us <- survexp.us
+table <- do.call(rbind, lapply(years, function(y) do.call(rbind, lapply(c("male", "female"), function(s)
+  data.frame(year = y, sex = s, age = 0:109, qx = signif(1 - exp(-365.25 * us[, s, as.character(y)]), 7))))))
+w(table, "lifetable_fixture.csv")
+hazard <- array(-log(1 - table$qx) / 365.241, dim = c(110, 2, length(years)),
+                dimnames = list(as.character(0:109), c("male", "female"), as.character(years)))
+rt <- hazard
+attributes(rt) <- c(attributes(hazard), list(
+  dimid = c("age", "sex", "year"), type = c(2, 1, 3),
+  cutpoints = list((0:109) * 365.241, NULL, as.Date(paste0(years, "-01-01"))),
+  class = "ratetable"))
+
+set.seed(99)
+m <- 400
+net <- data.frame(age_days = round(runif(m, 40, 88) * 365.241), sex = sample(c("male", "female"), m, TRUE),
+                  dx_date = as.Date("1998-01-01") + floor(runif(m, 0, 9 * 365)),
+                  group = sample(c("early", "late"), m, TRUE))
+excess <- ifelse(net$group == "early", 0.0002, 0.0008)   # cancer hazard per day
+background <- 0.00005 * exp(0.09 * (net$age_days / 365.241 - 40))
+death <- ceiling(rexp(m, excess + background)); censor <- ceiling(runif(m, 30, 12 * 365))
+net$time_days <- pmin(death, censor); net$status <- as.integer(death <= censor)
+w(net, "net_cases.csv")
+net_fit <- function(g) {
+  pp <- rs.surv(Surv(time_days, status) ~ 1, data = net[net$group == g, ], ratetable = rt, method = "pohar-perme",
+                rmap = list(age = age_days, sex = sex, year = dx_date))
+  data.frame(group = g, time = pp$time, n_risk = pp$n.risk, n_event = pp$n.event, survival = pp$surv, std_err = pp$std.err)
+}
+w(rbind(net_fit("early"), net_fit("late")), "net_expected.csv")

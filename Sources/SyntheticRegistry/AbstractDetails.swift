@@ -1,3 +1,4 @@
+import CivilCalendar
 import NAACCR
 
 /// The rest of a full abstract (about 100 items per patient and tumor, like a hospital abstract): addresses,
@@ -137,7 +138,7 @@ extension SyntheticRegistryGenerator.Iterator {
 
     private func dayNumber(_ ccyymmdd: String) -> Int {
         let digits = Array(ccyymmdd.utf8).map { Int($0) - 48 }
-        return SimpleDate(year: digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3],
-                          month: digits[4] * 10 + digits[5], day: digits[6] * 10 + digits[7]).daysSinceEpoch
+        return CalendarDate(year: digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3],
+                            month: digits[4] * 10 + digits[5], day: digits[6] * 10 + digits[7])!.daysSinceEpoch
     }
 }

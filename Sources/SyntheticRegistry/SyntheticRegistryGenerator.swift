@@ -1,3 +1,4 @@
+import CivilCalendar
 import Foundation
 import NAACCR
 
@@ -70,7 +71,7 @@ public struct SyntheticRegistryGenerator: Sequence, Sendable {
 
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
         func date(_ days: Int) -> String {
-            let d = SimpleDate(daysSinceEpoch: days)
+            let d = CalendarDate(daysSinceEpoch: days)
             return "\(d.year)\(two(d.month))\(two(d.day))"
         }
 
@@ -80,10 +81,10 @@ public struct SyntheticRegistryGenerator: Sequence, Sendable {
             let sex = profile.sex ?? (Bool.random(using: &random) ? "1" : "2")
             let age = Swift.min(99, Swift.max(18, Int((profile.meanAge + 12 * gaussian()).rounded())))
             let dxYear = Int.random(in: generator.firstDiagnosisYear...generator.lastDiagnosisYear, using: &random)
-            let dxDays = SimpleDate(year: dxYear, month: 1, day: 1).daysSinceEpoch + Int.random(in: 0..<365, using: &random)
+            let dxDays = CalendarDate(year: dxYear, month: 1, day: 1)!.daysSinceEpoch + Int.random(in: 0..<365, using: &random)
             let birthDays = dxDays - age * 365 - Int.random(in: 0..<365, using: &random)
-            let cutoffDays = SimpleDate(year: generator.studyCutoff.year, month: generator.studyCutoff.month,
-                                        day: generator.studyCutoff.day).daysSinceEpoch
+            let cutoffDays = CalendarDate(year: generator.studyCutoff.year, month: generator.studyCutoff.month,
+                                          day: generator.studyCutoff.day)!.daysSinceEpoch
 
             func setP(_ id: String, _ value: String) { patient[keys.patient[id]!] = value }
             setP("patientIdNumber", String(format: "%08d", number))
@@ -177,29 +178,5 @@ public struct SyntheticRegistryGenerator: Sequence, Sendable {
         mutating func exponential(rate: Double) -> Double {
             -log(Double.random(in: Double.ulpOfOne..<1, using: &random)) / rate
         }
-    }
-}
-
-/// Day arithmetic for the generator (proleptic Gregorian, days since 1970-01-01).
-struct SimpleDate {
-    var year: Int, month: Int, day: Int
-    init(year: Int, month: Int, day: Int) { self.year = year; self.month = month; self.day = day }
-    var daysSinceEpoch: Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
-        return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468
-    }
-    init(daysSinceEpoch days: Int) {
-        let z = days + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        day = doy - (153 * mp + 2) / 5 + 1
-        month = mp < 10 ? mp + 3 : mp - 9
-        year = yoe + era * 400 + (month <= 2 ? 1 : 0)
     }
 }

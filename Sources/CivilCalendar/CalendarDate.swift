@@ -1,5 +1,5 @@
 /// A date without a time of day (PostgreSQL `date`): year, month and day in the proleptic Gregorian calendar.
-public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible, PostgresEncodable {
+public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var year: Int
     public var month: Int
     public var day: Int
@@ -71,6 +71,6 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }
 
-    public static var postgresTypeOID: UInt32 { PostgresOID.date }
-    public var postgresParameter: PostgresParameter { .text(description) }
+    /// The calendar year a day number falls in.
+    public static func year(ofDaysSinceEpoch days: Int) -> Int { CalendarDate(daysSinceEpoch: days).year }
 }
