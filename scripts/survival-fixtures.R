@@ -102,3 +102,14 @@ net_fit <- function(g) {
   data.frame(group = g, time = pp$time, n_risk = pp$n.risk, n_event = pp$n.event, survival = pp$surv, std_err = pp$std.err)
 }
 w(rbind(net_fit("early"), net_fit("late")), "net_expected.csv")
+
+# Period analysis (Brenner): follow-up inside a calendar window only, as left-truncated (delayed entry) data.
+set.seed(5)
+k <- 300
+period <- data.frame(entry = pmax(0, floor(runif(k, -40, 30))))
+period$exit <- period$entry + 1 + floor(rexp(k, 0.03))
+period$event <- rbinom(k, 1, 0.7)
+w(period, "period_cases.csv")
+pf <- survfit(Surv(entry, exit, event) ~ 1, data = period, conf.type = "log-log")
+w(data.frame(time = pf$time, n_risk = pf$n.risk, n_event = pf$n.event, n_censor = pf$n.censor, survival = pf$surv,
+             std_err = pf$surv * pf$std.err, lower = pf$lower, upper = pf$upper), "period_expected.csv")

@@ -29,12 +29,18 @@ public struct KaplanMeierCurve: Sendable {
         self.confidenceType = confidenceType
         self.confidenceLevel = confidenceLevel
         caseCount = cases.count
-        let sorted = mergingNearlyEqualTimes(cases).sorted { $0.time < $1.time }
+        let fixed = mergingNearlyEqualTimes(cases)
+        let sorted = fixed.sorted { $0.time < $1.time }
+        // Delayed entry (period analysis): at risk on (entry, time], so those entering at or after t are not yet at risk.
+        let entries = fixed.map(\.entry).filter { $0 > 0 }.sorted()
+        var entered = 0
         var rows: [Row] = []
-        var atRisk = sorted.count, survival = 1.0, varianceSum = 0.0, events = 0
+        var leftBefore = 0, survival = 1.0, varianceSum = 0.0, events = 0
         var i = 0
         while i < sorted.count {
             let time = sorted[i].time
+            while entered < entries.count, entries[entered] < time { entered += 1 }
+            let atRisk = sorted.count - leftBefore - (entries.count - entered)
             var d = 0, c = 0
             while i < sorted.count, sorted[i].time == time {
                 if sorted[i].event { d += 1 } else { c += 1 }
@@ -47,7 +53,7 @@ public struct KaplanMeierCurve: Sendable {
             rows.append(Row(time: time, atRisk: atRisk, events: d, censored: c, survival: survival,
                             cumulativeHazardStdErr: varianceSum.squareRoot()))
             events += d
-            atRisk -= d + c
+            leftBefore += d + c
         }
         self.rows = rows
         eventCount = events

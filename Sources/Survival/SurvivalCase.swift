@@ -3,10 +3,14 @@
 public struct SurvivalCase: Sendable, Hashable {
     public var time: Double
     public var event: Bool
+    /// When the case came under observation (0 normally; later for period analysis, where only follow-up
+    /// inside a calendar window counts): the case is at risk on (entry, time].
+    public var entry: Double
 
-    public init(time: Double, event: Bool) {
+    public init(time: Double, event: Bool, entry: Double = 0) {
         self.time = time
         self.event = event
+        self.entry = entry
     }
 }
 
@@ -25,12 +29,14 @@ public enum SurvivalError: Error, Sendable, Equatable, CustomStringConvertible {
     case negativeTime(index: Int)
     case notFinite(index: Int)
     case tooFewGroups(Int)
+    case entryNotBeforeExit(index: Int)
 
     public var description: String {
         switch self {
         case .negativeTime(let i): return "case \(i + 1): the survival time is negative"
         case .notFinite(let i): return "case \(i + 1): the survival time is not a finite number"
         case .tooFewGroups(let n): return "a comparison needs at least two groups with cases; there are \(n)"
+        case .entryNotBeforeExit(let i): return "case \(i + 1): observation must start before it ends"
         }
     }
 }
@@ -38,7 +44,8 @@ public enum SurvivalError: Error, Sendable, Equatable, CustomStringConvertible {
 func validate(_ cases: [SurvivalCase]) throws {
     for (i, c) in cases.enumerated() {
         guard c.time.isFinite else { throw SurvivalError.notFinite(index: i) }
-        guard c.time >= 0 else { throw SurvivalError.negativeTime(index: i) }
+        guard c.time >= 0, c.entry >= 0 else { throw SurvivalError.negativeTime(index: i) }
+        guard c.entry == 0 || c.entry < c.time else { throw SurvivalError.entryNotBeforeExit(index: i) }
     }
 }
 
@@ -47,7 +54,7 @@ func validate(_ cases: [SurvivalCase]) throws {
 /// are merged into the first of their run. Without this, results would differ from R's on computed times.
 func mergingNearlyEqualTimes(_ cases: [SurvivalCase]) -> [SurvivalCase] {
     let tolerance = Double.ulpOfOne.squareRoot()
-    let distinct = Array(Set(cases.map(\.time))).filter(\.isFinite).sorted()
+    let distinct = Array(Set(cases.map(\.time) + cases.map(\.entry))).filter(\.isFinite).sorted()
     guard distinct.count > 1 else { return cases }
     let meanMagnitude = distinct.reduce(0) { $0 + abs($1) } / Double(distinct.count)
     var cuts = [distinct[0]]
@@ -57,13 +64,14 @@ func mergingNearlyEqualTimes(_ cases: [SurvivalCase]) -> [SurvivalCase] {
         if gap <= tolerance || gap / meanMagnitude <= tolerance { anyTied = true } else { cuts.append(distinct[i]) }
     }
     guard anyTied else { return cases }
-    return cases.map { c in
-        // The last cut not after the time (findInterval).
+    // The last cut not after a time (findInterval).
+    func snapped(_ time: Double) -> Double {
         var low = 0, high = cuts.count
         while low < high {
             let mid = (low + high) / 2
-            if cuts[mid] <= c.time { low = mid + 1 } else { high = mid }
+            if cuts[mid] <= time { low = mid + 1 } else { high = mid }
         }
-        return SurvivalCase(time: low > 0 ? cuts[low - 1] : c.time, event: c.event)
+        return low > 0 ? cuts[low - 1] : time
     }
+    return cases.map { SurvivalCase(time: snapped($0.time), event: $0.event, entry: $0.entry == 0 ? 0 : snapped($0.entry)) }
 }
