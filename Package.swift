@@ -54,6 +54,7 @@ let package = Package(
         .testTarget(name: "RegistryStoreTests", dependencies: ["RegistryStore", "Postgres", "TestSupport", "NAACCR", "SyntheticRegistry"]),
         .testTarget(name: "NAACCRTests", dependencies: ["NAACCR", "SyntheticRegistry"]),
         .testTarget(name: "SurvivalTests", dependencies: ["Survival"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CommandLineTests", dependencies: ["TestSupport"]),
         .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres", "Postgres"]),
     ]
 )

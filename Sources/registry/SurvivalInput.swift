@@ -1,0 +1,186 @@
+import CivilCalendar
+import Foundation
+import Postgres
+import Survival
+
+/// One case for the survival command, with whatever the chosen method needs.
+struct SurvivalRecord {
+    var group: String
+    var months: Double
+    var event: Bool
+    /// For relative and net survival.
+    var relative: RelativeSurvivalCase?
+}
+
+/// A case listing that is not usable, with the line and column at fault.
+struct SurvivalInputError: Error, CustomStringConvertible {
+    let file: String
+    let line: Int
+    let message: String
+    var description: String { "\(file):\(line): \(message)" }
+}
+
+enum SurvivalInput {
+    static let daysPerMonth = 365.24 / 12
+
+    /// Reads `time_months,event[,group]` or `dx_date,last_contact_date,vital_status,age,sex[,group]` CSV (header required).
+    static func readCSV(path: String) throws -> [SurvivalRecord] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        guard let headerLine = lines.first else { throw SurvivalInputError(file: path, line: 1, message: "the file is empty") }
+        let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        func column(_ name: String) -> Int? { header.firstIndex(of: name) }
+        let group = column("group")
+        var records: [SurvivalRecord] = []
+        if let time = column("time_months"), let event = column("event") {
+            for (i, line) in lines.enumerated().dropFirst() where !line.isEmpty {
+                let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+                func fail(_ m: String) -> SurvivalInputError { SurvivalInputError(file: path, line: i + 1, message: m) }
+                guard f.count == header.count else { throw fail("expected \(header.count) fields, found \(f.count)") }
+                guard let months = Double(f[time]), months.isFinite, months >= 0 else {
+                    throw fail("time_months '\(f[time])' is not a non-negative number")
+                }
+                guard f[event] == "0" || f[event] == "1" else { throw fail("event '\(f[event])' must be 1 (death) or 0 (censored)") }
+                records.append(SurvivalRecord(group: group.map { f[$0] } ?? "All cases", months: months, event: f[event] == "1"))
+            }
+            return records
+        }
+        let needed = ["dx_date", "last_contact_date", "vital_status", "age", "sex"]
+        guard needed.allSatisfy({ column($0) != nil }) else {
+            throw SurvivalInputError(file: path, line: 1, message: "the header must have time_months,event[,group] or "
+                                     + "dx_date,last_contact_date,vital_status,age,sex[,group]; it has \(headerLine)")
+        }
+        for (i, line) in lines.enumerated().dropFirst() where !line.isEmpty {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            func fail(_ m: String) -> SurvivalInputError { SurvivalInputError(file: path, line: i + 1, message: m) }
+            guard f.count == header.count else { throw fail("expected \(header.count) fields, found \(f.count)") }
+            guard let dx = CalendarDate(f[column("dx_date")!]) else { throw fail("dx_date '\(f[column("dx_date")!])' is not YYYY-MM-DD") }
+            guard let last = CalendarDate(f[column("last_contact_date")!]) else {
+                throw fail("last_contact_date '\(f[column("last_contact_date")!])' is not YYYY-MM-DD")
+            }
+            let status = f[column("vital_status")!].lowercased()
+            guard ["0", "1", "4", "dead", "alive"].contains(status) else {
+                throw fail("vital_status '\(status)' must be alive/dead or the NAACCR code 1 (alive) / 0 (dead)")
+            }
+            guard let age = Double(f[column("age")!]), (0...130).contains(age) else { throw fail("age '\(f[column("age")!])' is not 0-130") }
+            guard let sex = LifeTableSex(code: f[column("sex")!]) else { throw fail("sex '\(f[column("sex")!])' must be male/female or 1/2") }
+            let days = Double(last.daysSinceEpoch - dx.daysSinceEpoch)
+            guard days >= 0 else { throw fail("last contact is before diagnosis") }
+            let dead = status == "0" || status == "4" || status == "dead"
+            records.append(SurvivalRecord(
+                group: group.map { f[$0] } ?? "All cases", months: days / daysPerMonth, event: dead,
+                relative: RelativeSurvivalCase(days: days, event: dead, ageDays: age * PopulationLifeTable.daysPerYear, sex: sex,
+                                               diagnosisDay: Double(dx.daysSinceEpoch))))
+        }
+        return records
+    }
+}
+
+/// Which cases from the store enter an analysis, and how they are grouped.
+struct StoreSelection {
+    enum Grouping: String, CaseIterable { case site, stage, sex, yearGroup = "year-group", none }
+    var grouping: Grouping
+    var fromYear: Int
+    var toYear: Int
+    var endPointYear: Int
+    var firstPrimaryOnly: Bool
+    var presumedAlive: Bool
+}
+
+/// Why cases were left out, with counts, for the report.
+struct Exclusions {
+    var counts: [String: Int] = [:]
+    mutating func add(_ reason: String) { counts[reason, default: 0] += 1 }
+}
+
+extension SurvivalInput {
+    static let stageLabels = ["0": "In situ", "1": "Localized", "2": "Regional", "3": "Regional", "4": "Regional",
+                              "7": "Distant", "8": "Not applicable", "9": "Unknown stage"]
+
+    /// Reads the selected tumors from the store, computes SEER survival months, applies the usual exclusions.
+    static func readStore(_ db: PostgresConnection, _ selection: StoreSelection, actor: String) throws -> ([SurvivalRecord], Exclusions) {
+        let rows = try db.query("""
+            SELECT p.id, p.items->>'dateOfBirth' AS birth, p.date_of_last_contact, p.vital_status, p.sex_assigned_at_birth,
+                   t.date_of_diagnosis, t.sequence_number_central, t.items->>'typeOfReportingSource' AS source,
+                   t.primary_site, t.summary_stage_2018, t.diagnosis_year, t.items->>'ageAtDiagnosis' AS age
+            FROM tumor t JOIN patient p ON p.id = t.patient_id
+            WHERE t.diagnosis_year BETWEEN $1 AND $2 AND t.behavior = '3'
+            ORDER BY p.id, t.id
+            """, [selection.fromYear, selection.toYear])
+        try db.execute("INSERT INTO audit_log (username, action, entity, detail) VALUES ($1, 'search', 'survival_analysis', $2)",
+                       [actor, try PostgresJSON(encoding: ["from": String(selection.fromYear), "to": String(selection.toYear),
+                                                          "tumors": String(rows.count)])])
+        let today = CalendarDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400))
+        var records: [SurvivalRecord] = []
+        var exclusions = Exclusions()
+        var start = 0
+        while start < rows.count {
+            var end = start
+            let patientId = try rows[start].decode(Int.self, at: 0)
+            while end < rows.count, try rows[end].decode(Int.self, at: 0) == patientId { end += 1 }
+            let patient = rows[start]
+            let tumors = (start..<end).map { rows[$0] }
+            let results = SEERSurvivalTime.compute(
+                birth: PartialDate(naaccr: patient.text(at: 1)), lastContact: PartialDate(naaccr: patient.text(at: 2)),
+                vitalStatus: patient.text(at: 3) ?? "", tumors: tumors.map {
+                    .init(diagnosis: PartialDate(naaccr: $0.text(at: 5)), sequenceNumber: $0.text(at: 6) ?? "00",
+                          reportingSource: $0.text(at: 7) ?? "1")
+                }, endPointYear: selection.endPointYear, today: today)
+            for (tumor, result) in zip(tumors, results) {
+                let sequence = tumor.text(at: 6) ?? ""
+                if selection.firstPrimaryOnly, !["00", "01"].contains(sequence) { exclusions.add("not the first primary"); continue }
+                let months = selection.presumedAlive ? result.presumedAliveMonths : result.months
+                let flag = selection.presumedAlive ? result.presumedAliveFlag : result.flag
+                if flag == .deathCertificateOrAutopsyOnly { exclusions.add("death certificate or autopsy only"); continue }
+                guard let months, let days = selection.presumedAlive ? result.presumedAliveDays : result.days,
+                      let dxDay = result.diagnosisDay else { exclusions.add("unknown survival time"); continue }
+                let dead = patient.text(at: 3) == "0" || patient.text(at: 3) == "4"
+                let lastContactDay = dxDay + days
+                let diedWithinFollowUp = dead && lastContactDay < CalendarDate(year: selection.endPointYear + 1, month: 1, day: 1)!.daysSinceEpoch
+                let sex = LifeTableSex(code: patient.text(at: 4) ?? "")
+                let age = tumor.text(at: 11).flatMap { Int($0) }.flatMap { $0 <= 120 ? $0 : nil }
+                let group: String
+                switch selection.grouping {
+                case .site: group = siteGroup(tumor.text(at: 8) ?? "")
+                case .stage: group = stageLabels[tumor.text(at: 9) ?? ""] ?? "Unknown stage"
+                case .sex: group = sex == .male ? "Male" : sex == .female ? "Female" : "Other or unknown sex"
+                case .yearGroup:
+                    let year = Int(tumor.text(at: 10) ?? "") ?? 0
+                    let first = selection.fromYear + (year - selection.fromYear) / 5 * 5
+                    group = "\(first)-\(Swift.min(first + 4, selection.toYear))"
+                case .none: group = "All cases"
+                }
+                let relative = sex.flatMap { sex in age.map { age in
+                    RelativeSurvivalCase(days: Double(days), event: diedWithinFollowUp, ageDays: (Double(age) + 0.5) * PopulationLifeTable.daysPerYear,
+                                         sex: sex, diagnosisDay: Double(dxDay))
+                } }
+                records.append(SurvivalRecord(group: group, months: Double(months), event: diedWithinFollowUp, relative: relative))
+            }
+            start = end
+        }
+        return (records, exclusions)
+    }
+
+    /// Broad site groups by ICD-O-3 topography (the SEER site recode replaces this once the Coding tables land).
+    static func siteGroup(_ site: String) -> String {
+        let code = site.prefix(3)
+        switch code {
+        case "C50": return "Breast"
+        case "C61": return "Prostate"
+        case "C34": return "Lung and bronchus"
+        case "C18", "C19", "C20": return "Colon and rectum"
+        case "C67": return "Urinary bladder"
+        case "C43", "C44": return "Skin"
+        case "C64", "C65": return "Kidney and renal pelvis"
+        case "C54", "C55": return "Corpus and uterus"
+        case "C25": return "Pancreas"
+        case "C73": return "Thyroid"
+        case "C56": return "Ovary"
+        case "C22": return "Liver"
+        case "C16": return "Stomach"
+        case "C42", "C77": return "Lymphoma and blood"
+        default: return code.isEmpty ? "Unknown site" : "Other (\(code))"
+        }
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import Survival
+
+/// Writes survival results as a readable table, CSV (one header, rows only on standard output) or one JSON document.
+struct SurvivalReport {
+    let format: SurvivalCommand.Format
+    let method: String
+    private var csvHeaderWritten = false
+    private var json: [String: Any] = [:]
+    private var jsonGroups: [[String: Any]] = []
+    private var notes: [String] = []
+
+    init(format: SurvivalCommand.Format, method: String) {
+        self.format = format
+        self.method = method
+        json["method"] = method
+    }
+
+    /// A remark: on standard error for CSV, in the JSON document, printed for tables.
+    mutating func note(_ text: String) {
+        switch format {
+        case .csv: printErr(text)
+        case .json: notes.append(text)
+        case .table: print(text)
+        }
+    }
+
+    static func number(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "NA" }
+        return "\(value)"
+    }
+
+    static func percent(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "    -" }
+        return String(format: "%5.1f", value * 100)
+    }
+
+    private mutating func csvHeader(_ header: String) {
+        if !csvHeaderWritten { print(header); csvHeaderWritten = true }
+    }
+
+    mutating func kaplanMeier(group: String, curve: KaplanMeierCurve, times: [Double]) {
+        let points = curve.summary(at: times)
+        let median = curve.median
+        switch format {
+        case .csv:
+            csvHeader("group,time_months,n_risk,n_event,survival,std_err,lower95,upper95")
+            for p in points {
+                print([csvField(group), Self.months(p.time), String(p.atRisk), String(p.events), Self.number(p.survival),
+                       Self.number(p.stdErr), Self.number(p.lower), Self.number(p.upper)].joined(separator: ","))
+            }
+        case .table:
+            print("\n\(group): \(curve.caseCount) cases, \(curve.eventCount) deaths; median survival "
+                  + "\(median.estimate.map { Self.months($0) } ?? "not reached") (95% CI \(median.lower.map { Self.months($0) } ?? "-")"
+                  + " to \(median.upper.map { Self.months($0) } ?? "-"))")
+            print("  months  at risk  deaths  survival %  std err %   95% CI %")
+            for p in points {
+                print(String(format: "  %6@  %7d  %6d  %@       %@      %@ - %@", Self.months(p.time), p.atRisk, p.events,
+                             Self.percent(p.survival), Self.percent(p.stdErr), Self.percent(p.lower), Self.percent(p.upper)))
+            }
+        case .json:
+            jsonGroups.append(["group": group, "cases": curve.caseCount, "deaths": curve.eventCount,
+                               "median": jsonNumber(median.estimate), "medianLower": jsonNumber(median.lower),
+                               "medianUpper": jsonNumber(median.upper),
+                               "points": points.map { ["time_months": $0.time, "n_risk": $0.atRisk, "n_event": $0.events,
+                                                       "survival": $0.survival, "std_err": jsonNumber($0.stdErr),
+                                                       "lower95": jsonNumber($0.lower), "upper95": jsonNumber($0.upper)] }])
+        }
+    }
+
+    mutating func logRank(_ test: LogRankTest) {
+        let log10p = test.logPValue / Foundation.log(10)
+        let p = test.pValue > 0 ? String(format: "%.3g", test.pValue) : String(format: "1e%.1f", log10p)
+        let text = String(format: "log-rank test: chi-square %.3f, %d df, p = %@", test.chiSquare, test.degreesOfFreedom, p)
+        switch format {
+        case .csv: printErr(text)
+        case .table:
+            print("\n" + text)
+            for g in test.groups { print(String(format: "  %@: observed %d, expected %.1f", g.name, g.observed, g.expected)) }
+        case .json:
+            json["logRank"] = ["chiSquare": test.chiSquare, "df": test.degreesOfFreedom, "p": test.pValue, "log10p": log10p,
+                               "groups": test.groups.map { ["group": $0.name, "observed": $0.observed, "expected": $0.expected] }]
+        }
+    }
+
+    mutating func lifeTable(group: String, table: ActuarialLifeTable, conf: ConfidenceType) {
+        let rows = table.intervals.map { i -> [String: Any] in
+            let bounds = limits(i.cumulativeSurvival, stdErr: i.cumulativeStdErr, conf: conf)
+            return ["start": i.start, "end": i.end, "entering": i.entering, "deaths": i.deaths, "withdrawn": i.withdrawn,
+                    "effective": i.effectiveAtRisk, "interval": i.intervalSurvival, "cumulative": i.cumulativeSurvival,
+                    "std_err": i.cumulativeStdErr, "lower95": jsonNumber(bounds?.lower), "upper95": jsonNumber(bounds?.upper)]
+        }
+        switch format {
+        case .csv:
+            csvHeader("group,interval_start_months,interval_end_months,n_entering,n_deaths,n_withdrawn,n_effective,interval_survival,cumulative_survival,std_err,lower95,upper95")
+            for r in rows {
+                print(([csvField(group)] + ["start", "end", "entering", "deaths", "withdrawn", "effective", "interval", "cumulative",
+                                            "std_err", "lower95", "upper95"].map { Self.text(r[$0]) }).joined(separator: ","))
+            }
+        case .table:
+            print("\n\(group): actuarial life table")
+            print("  interval   entering  deaths  withdrawn  interval %  cumulative %   95% CI %")
+            for r in rows {
+                print(String(format: "  %4@-%-4@  %8d  %6d  %9d     %@        %@     %@ - %@", Self.months(r["start"] as! Double),
+                             Self.months(r["end"] as! Double), r["entering"] as! Int, r["deaths"] as! Int, r["withdrawn"] as! Int,
+                             Self.percent(r["interval"] as? Double), Self.percent(r["cumulative"] as? Double),
+                             Self.percent(r["lower95"] as? Double), Self.percent(r["upper95"] as? Double)))
+            }
+        case .json:
+            jsonGroups.append(["group": group, "intervals": rows])
+        }
+    }
+
+    mutating func relative(group: String, estimate: EdererIIEstimate, daysPerMonth: Double, conf: ConfidenceType) {
+        let rows = estimate.intervals.map { i -> [String: Any] in
+            let bounds = limits(i.relative, stdErr: i.relativeStdErr, conf: conf)
+            return ["start": i.start / daysPerMonth, "end": i.end / daysPerMonth, "entering": i.entering, "deaths": i.deaths,
+                    "withdrawn": i.withdrawn, "observed": i.observed, "expected": i.expected, "relative": i.relative,
+                    "std_err": i.relativeStdErr, "lower95": jsonNumber(bounds?.lower), "upper95": jsonNumber(bounds?.upper)]
+        }
+        switch format {
+        case .csv:
+            csvHeader("group,interval_start_months,interval_end_months,n_entering,n_deaths,n_withdrawn,observed,expected,relative,std_err,lower95,upper95")
+            for r in rows {
+                print(([csvField(group)] + ["start", "end", "entering", "deaths", "withdrawn", "observed", "expected", "relative",
+                                            "std_err", "lower95", "upper95"].map { Self.text(r[$0]) }).joined(separator: ","))
+            }
+        case .table:
+            print("\n\(group): relative survival (Ederer II)")
+            print("  to month  entering  deaths  observed %  expected %  relative %   95% CI %")
+            for r in rows {
+                print(String(format: "  %8@  %8d  %6d     %@       %@       %@     %@ - %@", Self.months(r["end"] as! Double),
+                             r["entering"] as! Int, r["deaths"] as! Int, Self.percent(r["observed"] as? Double),
+                             Self.percent(r["expected"] as? Double), Self.percent(r["relative"] as? Double),
+                             Self.percent(r["lower95"] as? Double), Self.percent(r["upper95"] as? Double)))
+            }
+        case .json:
+            jsonGroups.append(["group": group, "intervals": rows])
+        }
+    }
+
+    mutating func net(group: String, estimate: PoharPermeEstimate, times: [Double], daysPerMonth: Double, conf: ConfidenceType) {
+        let rows = times.map { t -> [String: Any] in
+            let value = estimate.survival(at: t * daysPerMonth)
+            let row = estimate.rows.last { $0.time <= t * daysPerMonth }
+            let bounds = limits(value.survival, stdErr: value.stdErr, conf: conf)
+            return ["time": t, "n_risk": estimate.rows.first { $0.time >= t * daysPerMonth }?.atRisk ?? 0,
+                    "survival": value.survival, "std_err": row == nil ? 0 : value.stdErr,
+                    "lower95": jsonNumber(bounds?.lower), "upper95": jsonNumber(bounds?.upper)]
+        }
+        switch format {
+        case .csv:
+            csvHeader("group,time_months,n_risk,net_survival,std_err,lower95,upper95")
+            for r in rows {
+                print(([csvField(group)] + ["time", "n_risk", "survival", "std_err", "lower95", "upper95"].map { Self.text(r[$0]) })
+                    .joined(separator: ","))
+            }
+        case .table:
+            print("\n\(group): net survival (Pohar-Perme)")
+            print("  months  at risk  net survival %   95% CI %")
+            for r in rows {
+                print(String(format: "  %6@  %7d        %@       %@ - %@", Self.months(r["time"] as! Double), r["n_risk"] as! Int,
+                             Self.percent(r["survival"] as? Double), Self.percent(r["lower95"] as? Double), Self.percent(r["upper95"] as? Double)))
+            }
+        case .json:
+            jsonGroups.append(["group": group, "points": rows])
+        }
+    }
+
+    func finish() {
+        guard format == .json else { return }
+        var document = json
+        document["groups"] = jsonGroups
+        document["notes"] = notes
+        if let data = try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]) {
+            print(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// Limits for a survival value with its standard error (Greenwood on S), on the chosen scale.
+    private func limits(_ survival: Double, stdErr: Double, conf: ConfidenceType) -> (lower: Double, upper: Double)? {
+        guard survival > 0 else { return nil }
+        let z = normalQuantile(0.975), logSE = stdErr / survival
+        switch conf {
+        case .plain: return (Swift.max(0, survival - z * stdErr), Swift.min(1, survival + z * stdErr))
+        case .log: return (Foundation.exp(Foundation.log(survival) - z * logSE), Swift.min(1, Foundation.exp(Foundation.log(survival) + z * logSE)))
+        case .logLog:
+            guard survival < 1 else { return nil }
+            let centre = Foundation.log(-Foundation.log(survival)), shift = z * logSE / Foundation.log(survival)
+            return (Foundation.exp(-Foundation.exp(centre - shift)), Foundation.exp(-Foundation.exp(centre + shift)))
+        }
+    }
+
+    private func jsonNumber(_ value: Double?) -> Any { value.flatMap { $0.isFinite ? $0 : nil } ?? NSNull() }
+    private func csvField(_ text: String) -> String {
+        text.contains(",") || text.contains("\"") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+    static func text(_ value: Any?) -> String {
+        switch value {
+        case let d as Double: return number(d)
+        case let i as Int: return String(i)
+        default: return "NA"
+        }
+    }
+    static func months(_ value: Double) -> String { value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)" }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("registry survival, end to end")
+struct SurvivalCommandTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("SurvivalTests/Fixtures")
+
+    @Test func csvAtChosenTimesIsExactlyTheDocumentedTableAndMatchesR() throws {
+        let result = try RegistryExecutable.run(["survival", "--input", Self.fixtures.appendingPathComponent("km_cases.csv").path,
+                                                 "--times", "12,24,36,60", "--format", "csv"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "group,time_months,n_risk,n_event,survival,std_err,lower95,upper95")
+        let expected = try String(contentsOf: Self.fixtures.appendingPathComponent("km_times_expected.csv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+        let rows = lines.dropFirst().map { $0.split(separator: ",").map(String.init) }
+        #expect(rows.count == expected.count)
+        for (mine, theirs) in zip(rows, expected) {
+            #expect(mine[0...3] == theirs[0...3])
+            for column in 4...7 {
+                let a = Double(mine[column])!, b = Double(theirs[column])!
+                #expect(abs(a - b) <= 1e-9 * max(1, abs(b)), "\(mine) vs \(theirs)")
+            }
+        }
+        #expect(result.stderr.contains("log-rank test: chi-square 139.518, 2 df"))  // notes go to standard error
+    }
+
+    @Test func badCaseListingsNameTheLine() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).csv")
+        try "time_months,event,group\n12,1,A\n-3,0,A\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try RegistryExecutable.run(["survival", "--input", file.path])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(":3: time_months '-3'"))
+    }
+
+    @Test func netSurvivalFromACaseListingWithTheBuiltInTable() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("net-\(UUID().uuidString).csv")
+        var text = "dx_date,last_contact_date,vital_status,age,sex,group\n"
+        for i in 0..<60 {
+            let dead = i % 3 == 0
+            text += "2005-0\(1 + i % 9)-15,20\(dead ? "08" : "12")-0\(1 + i % 9)-10,\(dead ? "dead" : "alive"),\(50 + i % 30),\(i % 2 == 0 ? "male" : "female"),\(i % 2 == 0 ? "M" : "F")\n"
+        }
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        for method in ["net", "relative"] {
+            let result = try RegistryExecutable.run(["survival", "--input", file.path, "--method", method, "--format", "json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            let groups = document?["groups"] as? [[String: Any]]
+            #expect(groups?.count == 2, "\(method)")
+        }
+    }
+
+    @Test func fromTheStoreByStageWithExclusionsCountedAndAPlot() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let env = ["DATABASE_URL": url]
+            let demo = try RegistryExecutable.run(["demo", "--patients", "3000"], environment: env)
+            #expect(demo.status == 0, "\(demo.stderr)")
+            let plot = FileManager.default.temporaryDirectory.appendingPathComponent("stage-\(UUID().uuidString).svg")
+            defer { try? FileManager.default.removeItem(at: plot) }
+            let result = try RegistryExecutable.run(["survival", "--by", "stage", "--from", "2010", "--to", "2024", "--cutoff", "2025",
+                                                     "--format", "json", "--plot", plot.path], environment: env)
+            #expect(result.status == 0, "\(result.stderr)")
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let groups = try #require(document["groups"] as? [[String: Any]])
+            func fiveYear(_ name: String) -> Double? {
+                let points = groups.first { $0["group"] as? String == name }?["points"] as? [[String: Any]]
+                return points?.first { $0["time_months"] as? Double == 60 }?["survival"] as? Double
+            }
+            let localized = try #require(fiveYear("Localized")), distant = try #require(fiveYear("Distant"))
+            #expect(localized > distant + 0.2, "localized \(localized), distant \(distant)")
+            #expect((document["notes"] as? [String])?.contains { $0.contains("excluded") } == true)
+            #expect(document["logRank"] != nil)
+            let svg = try String(contentsOf: plot, encoding: .utf8)
+            #expect(svg.hasPrefix("<svg") && svg.contains("Localized") && svg.contains("Months since diagnosis"))
+        }
+    }
+}
