@@ -41,13 +41,17 @@ public struct Migrator: Sendable {
     /// Brings the schema up to date; returns the migrations applied now (empty when already current).
     @discardableResult
     public func migrate(_ db: PostgresConnection) throws -> [Migration] {
-        try db.execute("""
-            CREATE TABLE IF NOT EXISTS schema_migration (
-                version    integer PRIMARY KEY,
-                name       text NOT NULL,
-                checksum   text NOT NULL,
-                applied_at timestamptz NOT NULL DEFAULT now())
-            """)
+        // CREATE TABLE IF NOT EXISTS races with itself across sessions: create it under the same lock.
+        try db.transaction { tx in
+            try tx.execute("SELECT pg_advisory_xact_lock($1)", [Migrator.lockKey])
+            try tx.execute("""
+                CREATE TABLE IF NOT EXISTS schema_migration (
+                    version    integer PRIMARY KEY,
+                    name       text NOT NULL,
+                    checksum   text NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now())
+                """)
+        }
         try checkCompatible(db)
         var applied: [Migration] = []
         for migration in migrations {
