@@ -48,6 +48,7 @@ let package = Package(
         // Benchmarks run by scripts/bench (never by the unit tests).
         .executableTarget(name: "PostgresBench", dependencies: ["Postgres"]),
         .executableTarget(name: "NaaccrBench", dependencies: ["NAACCR", "SyntheticRegistry"]),
+        .executableTarget(name: "SurvivalBench", dependencies: ["Survival", "CivilCalendar"]),
         // Test helpers: a fresh database per test on the server scripts/test starts.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/Support"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
