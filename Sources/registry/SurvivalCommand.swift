@@ -21,6 +21,11 @@ struct SurvivalCommand: ParsableCommand {
 
     @Option(help: "km (Kaplan-Meier), actuarial (life table), relative (Ederer II) or net (Pohar-Perme).") var method: Method = .km
     @Option(help: "Group by site, stage, sex, year-group or none (registry data only).") var by = "none"
+    @Option(help: "Stratify the log-rank test by site, stage, sex or year-group (registry data; a stratum column in a listing).")
+    var strata: String?
+    @Option(help: ArgumentHelp("Period analysis (Kaplan-Meier): only follow-up inside these years counts, e.g. 2020-2024.", valueName: "years"))
+    var period: String?
+    @Option(help: "Also give age-standardised survival with ICSS weights: icss1, icss2 or icss3.") var standardize: String?
     @Option(help: "First diagnosis year.") var from: Int?
     @Option(help: "Last diagnosis year.") var to: Int?
     @Option(help: ArgumentHelp("Study cutoff: follow-up ends on 31 December of this year (YYYY or a date in it).", valueName: "date"))
@@ -45,6 +50,19 @@ struct SurvivalCommand: ParsableCommand {
             throw ValidationError("--by must be one of \(StoreSelection.Grouping.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard interval > 0, intervals > 0 else { throw ValidationError("--interval and --intervals must be positive") }
+        if let strata, StoreSelection.Grouping(rawValue: strata) == nil {
+            throw ValidationError("--strata must be one of \(StoreSelection.Grouping.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let standardize, AgeStandard(rawValue: standardize) == nil { throw ValidationError("--standardize must be icss1, icss2 or icss3") }
+        if period != nil {
+            guard parsedPeriod != nil else { throw ValidationError("--period must be two years, e.g. 2020-2024") }
+            guard method == .km, input == nil else { throw ValidationError("--period works with --method km on registry data") }
+        }
+    }
+
+    var parsedPeriod: ClosedRange<Int>? {
+        let parts = (period ?? "").split(separator: "-").compactMap { Int($0) }
+        return parts.count == 2 && parts[0] <= parts[1] ? parts[0]...parts[1] : nil
     }
 
     var parsedTimes: [Double]? {
@@ -64,13 +82,24 @@ struct SurvivalCommand: ParsableCommand {
         switch method {
         case .km:
             for name in names {
-                let curve = try KaplanMeierCurve(groups[name]!.map { SurvivalCase(time: $0.months, event: $0.event) }, confidenceType: conf)
+                let curve = try KaplanMeierCurve(groups[name]!.map(\.survivalCase), confidenceType: conf)
                 report.kaplanMeier(group: name, curve: curve, times: parsedTimes!)
                 plotCurves.append(.init(label: name, curve: curve))
+                if let standard = standardize.flatMap(AgeStandard.init(rawValue:)) {
+                    try report.standardized(group: name, standard: standard, times: parsedTimes!) { ageGroup, time in
+                        let cases = groups[name]!.filter { $0.age.flatMap(AgeStandard.group(ofAge:)) == ageGroup }.map(\.survivalCase)
+                        guard !cases.isEmpty else { return nil }
+                        let curve = try KaplanMeierCurve(cases)
+                        guard let row = curve.rows.last(where: { $0.time <= time }) else { return (1, 0) }
+                        return (row.survival, row.stdErr.isFinite ? row.stdErr : 0)
+                    }
+                }
             }
             if names.count > 1 {
-                let test = try LogRankTest(records.map { SurvivalCase(time: $0.months, event: $0.event) }, groups: records.map(\.group))
-                report.logRank(test)
+                let stratified = records.contains { !$0.stratum.isEmpty }
+                let test = try LogRankTest(records.map(\.survivalCase), groups: records.map(\.group),
+                                           strata: stratified ? records.map(\.stratum) : nil)
+                report.logRank(test, stratified: stratified)
             }
         case .actuarial:
             for name in names {
@@ -92,6 +121,17 @@ struct SurvivalCommand: ParsableCommand {
                 if method == .relative {
                     let estimate = try EdererIIEstimate(cases, table: table, width: interval * daysPerMonth, count: intervals)
                     report.relative(group: name, estimate: estimate, daysPerMonth: daysPerMonth, conf: conf)
+                    if let standard = standardize.flatMap(AgeStandard.init(rawValue:)) {
+                        let byAge = try (0..<5).map { ageGroup -> EdererIIEstimate? in
+                            let subset = groups[name]!.filter { $0.age.flatMap(AgeStandard.group(ofAge:)) == ageGroup }.compactMap(\.relative)
+                            return subset.isEmpty ? nil : try EdererIIEstimate(subset, table: table, width: interval * daysPerMonth, count: intervals)
+                        }
+                        try report.standardized(group: name, standard: standard, times: (1...intervals).map { Double($0) * interval }) { ageGroup, time in
+                            guard let estimate = byAge[ageGroup] else { return nil }
+                            guard let i = estimate.intervals.last(where: { $0.end / daysPerMonth <= time + 1e-9 }) else { return (1, 0) }
+                            return (i.relative, i.relativeStdErr.isFinite ? i.relativeStdErr : 0)
+                        }
+                    }
                     plotCurves.append(.init(label: name, steps: [(0, 1)] + estimate.intervals.map { ($0.end / daysPerMonth, $0.relative) },
                                             censorings: []))
                 } else {
@@ -117,9 +157,11 @@ struct SurvivalCommand: ParsableCommand {
         if let input { return (try SurvivalInput.readCSV(path: input), Exclusions()) }
         let thisYear = CalendarDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400)).year
         let endPoint = cutoff.flatMap { Int($0.prefix(4)) } ?? thisYear - 1
-        let selection = StoreSelection(grouping: StoreSelection.Grouping(rawValue: by)!, fromYear: from ?? endPoint - 14,
-                                       toYear: to ?? endPoint, endPointYear: endPoint, firstPrimaryOnly: firstPrimaryOnly,
-                                       presumedAlive: presumedAlive)
+        let period = parsedPeriod
+        let selection = StoreSelection(grouping: StoreSelection.Grouping(rawValue: by)!, strata: strata.flatMap(StoreSelection.Grouping.init),
+                                       period: period, fromYear: from ?? (period.map { $0.upperBound - 19 } ?? endPoint - 14),
+                                       toYear: to ?? period?.upperBound ?? endPoint, endPointYear: period?.upperBound ?? endPoint,
+                                       firstPrimaryOnly: firstPrimaryOnly, presumedAlive: presumedAlive)
         let db = try database.connect()
         return try SurvivalInput.readStore(db, selection, actor: ProcessInfo.processInfo.environment["USER"] ?? "cli")
     }

@@ -10,6 +10,14 @@ struct SurvivalRecord {
     var event: Bool
     /// For relative and net survival.
     var relative: RelativeSurvivalCase?
+    /// Age at diagnosis in years, for age standardisation.
+    var age: Int?
+    /// Months after diagnosis when observation began (period analysis); 0 for cohort analysis.
+    var entryMonths: Double = 0
+    /// Stratum for the stratified log-rank test.
+    var stratum: String = ""
+
+    var survivalCase: SurvivalCase { SurvivalCase(time: months, event: event, entry: entryMonths) }
 }
 
 /// A case listing that is not usable, with the line and column at fault.
@@ -31,7 +39,7 @@ enum SurvivalInput {
         guard let headerLine = lines.first else { throw SurvivalInputError(file: path, line: 1, message: "the file is empty") }
         let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         func column(_ name: String) -> Int? { header.firstIndex(of: name) }
-        let group = column("group")
+        let group = column("group"), ageColumn = column("age"), stratumColumn = column("stratum")
         var records: [SurvivalRecord] = []
         if let time = column("time_months"), let event = column("event") {
             for (i, line) in lines.enumerated().dropFirst() where !line.isEmpty {
@@ -42,7 +50,10 @@ enum SurvivalInput {
                     throw fail("time_months '\(f[time])' is not a non-negative number")
                 }
                 guard f[event] == "0" || f[event] == "1" else { throw fail("event '\(f[event])' must be 1 (death) or 0 (censored)") }
-                records.append(SurvivalRecord(group: group.map { f[$0] } ?? "All cases", months: months, event: f[event] == "1"))
+                var record = SurvivalRecord(group: group.map { f[$0] } ?? "All cases", months: months, event: f[event] == "1")
+                record.age = ageColumn.flatMap { Int(f[$0]) }
+                record.stratum = stratumColumn.map { f[$0] } ?? ""
+                records.append(record)
             }
             return records
         }
@@ -71,7 +82,8 @@ enum SurvivalInput {
             records.append(SurvivalRecord(
                 group: group.map { f[$0] } ?? "All cases", months: days / daysPerMonth, event: dead,
                 relative: RelativeSurvivalCase(days: days, event: dead, ageDays: age * PopulationLifeTable.daysPerYear, sex: sex,
-                                               diagnosisDay: Double(dx.daysSinceEpoch))))
+                                               diagnosisDay: Double(dx.daysSinceEpoch)),
+                age: Int(age), stratum: stratumColumn.map { f[$0] } ?? ""))
         }
         return records
     }
@@ -81,6 +93,9 @@ enum SurvivalInput {
 struct StoreSelection {
     enum Grouping: String, CaseIterable { case site, stage, sex, yearGroup = "year-group", none }
     var grouping: Grouping
+    var strata: Grouping?
+    /// Period analysis: only follow-up inside these calendar years counts (Brenner).
+    var period: ClosedRange<Int>?
     var fromYear: Int
     var toYear: Int
     var endPointYear: Int
@@ -140,22 +155,36 @@ extension SurvivalInput {
                 let diedWithinFollowUp = dead && lastContactDay < CalendarDate(year: selection.endPointYear + 1, month: 1, day: 1)!.daysSinceEpoch
                 let sex = LifeTableSex(code: patient.text(at: 4) ?? "")
                 let age = tumor.text(at: 11).flatMap { Int($0) }.flatMap { $0 <= 120 ? $0 : nil }
-                let group: String
-                switch selection.grouping {
-                case .site: group = siteGroup(tumor.text(at: 8) ?? "")
-                case .stage: group = stageLabels[tumor.text(at: 9) ?? ""] ?? "Unknown stage"
-                case .sex: group = sex == .male ? "Male" : sex == .female ? "Female" : "Other or unknown sex"
-                case .yearGroup:
-                    let year = Int(tumor.text(at: 10) ?? "") ?? 0
-                    let first = selection.fromYear + (year - selection.fromYear) / 5 * 5
-                    group = "\(first)-\(Swift.min(first + 4, selection.toYear))"
-                case .none: group = "All cases"
+                func label(_ grouping: StoreSelection.Grouping) -> String {
+                    switch grouping {
+                    case .site: return siteGroup(tumor.text(at: 8) ?? "")
+                    case .stage: return stageLabels[tumor.text(at: 9) ?? ""] ?? "Unknown stage"
+                    case .sex: return sex == .male ? "Male" : sex == .female ? "Female" : "Other or unknown sex"
+                    case .yearGroup:
+                        let year = Int(tumor.text(at: 10) ?? "") ?? 0
+                        let first = selection.fromYear + (year - selection.fromYear) / 5 * 5
+                        return "\(first)-\(Swift.min(first + 4, selection.toYear))"
+                    case .none: return "All cases"
+                    }
                 }
+                let group = label(selection.grouping)
                 let relative = sex.flatMap { sex in age.map { age in
                     RelativeSurvivalCase(days: Double(days), event: diedWithinFollowUp, ageDays: (Double(age) + 0.5) * PopulationLifeTable.daysPerYear,
                                          sex: sex, diagnosisDay: Double(dxDay))
                 } }
-                records.append(SurvivalRecord(group: group, months: Double(months), event: diedWithinFollowUp, relative: relative))
+                var record = SurvivalRecord(group: group, months: Double(months), event: diedWithinFollowUp, relative: relative,
+                                            age: age, stratum: selection.strata.map(label) ?? "")
+                if let period = selection.period {
+                    // Brenner's period analysis: observed from the window's start (or diagnosis), censored at its end.
+                    let windowStart = CalendarDate(year: period.lowerBound, month: 1, day: 1)!.daysSinceEpoch
+                    let windowEnd = CalendarDate(year: period.upperBound + 1, month: 1, day: 1)!.daysSinceEpoch
+                    let entryDay = Swift.max(dxDay, windowStart), exitDay = Swift.min(lastContactDay, windowEnd)
+                    guard exitDay > entryDay else { exclusions.add("no follow-up inside the period window"); continue }
+                    record.entryMonths = Double(entryDay - dxDay) / daysPerMonth
+                    record.months = Double(exitDay - dxDay) / daysPerMonth
+                    record.event = dead && lastContactDay <= windowEnd
+                }
+                records.append(record)
             }
             start = end
         }

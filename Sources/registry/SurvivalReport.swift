@@ -68,17 +68,18 @@ struct SurvivalReport {
         }
     }
 
-    mutating func logRank(_ test: LogRankTest) {
+    mutating func logRank(_ test: LogRankTest, stratified: Bool = false) {
         let log10p = test.logPValue / Foundation.log(10)
         let p = test.pValue > 0 ? String(format: "%.3g", test.pValue) : String(format: "1e%.1f", log10p)
-        let text = String(format: "log-rank test: chi-square %.3f, %d df, p = %@", test.chiSquare, test.degreesOfFreedom, p)
+        let text = String(format: "%@log-rank test: chi-square %.3f, %d df, p = %@", stratified ? "stratified " : "",
+                          test.chiSquare, test.degreesOfFreedom, p)
         switch format {
         case .csv: printErr(text)
         case .table:
             print("\n" + text)
             for g in test.groups { print(String(format: "  %@: observed %d, expected %.1f", g.name, g.observed, g.expected)) }
         case .json:
-            json["logRank"] = ["chiSquare": test.chiSquare, "df": test.degreesOfFreedom, "p": test.pValue, "log10p": log10p,
+            json["logRank"] = ["stratified": stratified, "chiSquare": test.chiSquare, "df": test.degreesOfFreedom, "p": test.pValue, "log10p": log10p,
                                "groups": test.groups.map { ["group": $0.name, "observed": $0.observed, "expected": $0.expected] }]
         }
     }
@@ -164,6 +165,34 @@ struct SurvivalReport {
             }
         case .json:
             jsonGroups.append(["group": group, "points": rows])
+        }
+    }
+
+    /// Age-standardised survival at each time from per-age-group estimates (`estimate(ageGroup, time)`, nil when a
+    /// group has no cases, which leaves the standardised value out).
+    mutating func standardized(group: String, standard: AgeStandard, times: [Double],
+                               estimate: (Int, Double) throws -> (survival: Double, stdErr: Double)?) throws {
+        var rows: [[String: Any]] = []
+        for t in times {
+            let perGroup = try (0..<5).map { try estimate($0, t) }
+            guard let value = standard.standardize(perGroup) else {
+                note("\(group): no age-standardised value at \(Self.months(t)) months (an ICSS age group has no cases)")
+                continue
+            }
+            rows.append(["time": t, "survival": value.survival, "std_err": value.stdErr])
+        }
+        let label = "\(group) (age-standardised, \(standard.rawValue.uppercased()))"
+        switch format {
+        case .csv:
+            for r in rows { printErr("\(label),\(Self.text(r["time"])),\(Self.text(r["survival"])),\(Self.text(r["std_err"]))") }
+        case .table:
+            print("  \(label):")
+            for r in rows {
+                print(String(format: "    %6@ months  %@ %% (std err %@ %%)", Self.months(r["time"] as! Double),
+                             Self.percent(r["survival"] as? Double), Self.percent(r["std_err"] as? Double)))
+            }
+        case .json:
+            jsonGroups.append(["group": label, "standard": standard.rawValue, "points": rows])
         }
     }
 

@@ -76,6 +76,19 @@ struct SurvivalCommandTests {
             #expect(document["logRank"] != nil)
             let svg = try String(contentsOf: plot, encoding: .utf8)
             #expect(svg.hasPrefix("<svg") && svg.contains("Localized") && svg.contains("Months since diagnosis"))
+
+            // Period analysis, a stratified log-rank test and ICSS age standardisation on the same registry.
+            let period = try RegistryExecutable.run(["survival", "--by", "stage", "--period", "2020-2024", "--strata", "sex",
+                                                     "--standardize", "icss1", "--format", "json"], environment: env)
+            #expect(period.status == 0, "\(period.stderr)")
+            let periodDocument = try #require(try JSONSerialization.jsonObject(with: Data(period.stdout.utf8)) as? [String: Any])
+            #expect((periodDocument["logRank"] as? [String: Any])?["stratified"] as? Bool == true)
+            let labels = (periodDocument["groups"] as? [[String: Any]])?.compactMap { $0["group"] as? String } ?? []
+            #expect(labels.contains("Localized (age-standardised, ICSS1)"), "\(labels)")
+            // Relative survival (Ederer II) with the built-in US table, as a table for people.
+            let relative = try RegistryExecutable.run(["survival", "--method", "relative", "--by", "sex", "--cutoff", "2025"], environment: env)
+            #expect(relative.status == 0, "\(relative.stderr)")
+            #expect(relative.stdout.contains("relative survival (Ederer II)"))
         }
     }
 }
