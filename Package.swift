@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "EmbeddedPostgres"),
         // Survival statistics: survival months, Kaplan-Meier, life tables, relative and net survival, log-rank.
         .target(name: "Survival", dependencies: ["CivilCalendar"]),
+        // Code tables: ICD-O-3 topography and morphology, NAACCR code lists, paired sites, SEER site recode.
+        .target(name: "Coding"),
         // Migrations and the registry's tables.
         .target(name: "RegistryStore", dependencies: ["Postgres", "NAACCR"]),
         // The command-line tool.
@@ -55,6 +57,7 @@ let package = Package(
         .testTarget(name: "RegistryStoreTests", dependencies: ["RegistryStore", "Postgres", "TestSupport", "NAACCR", "SyntheticRegistry"]),
         .testTarget(name: "NAACCRTests", dependencies: ["NAACCR", "SyntheticRegistry"]),
         .testTarget(name: "SurvivalTests", dependencies: ["Survival"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CodingTests", dependencies: ["Coding"]),
         .testTarget(name: "CommandLineTests", dependencies: ["TestSupport"]),
         .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres", "Postgres"]),
     ]

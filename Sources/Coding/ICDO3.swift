@@ -1,0 +1,53 @@
+/// ICD-O-3 and the NAACCR code lists that go with it: topography (primary site), histology with behavior,
+/// behavior, laterality, sex; paired organs; sex-specific sites.
+public enum ICDO3 {
+    /// The 330 topography codes (C000-C809, no decimal point).
+    public static let topography = CodeTable(name: "primarySite", text: CodeTableText.topography)
+    /// Histology/behavior preferred terms ("8500/3").
+    public static let morphology = CodeTable(name: "histologicTypeIcdO3", text: CodeTableText.morphology)
+    private static let histologies: Set<String> = Set(morphology.entries.map { String($0.code.prefix(4)) })
+
+    /// Whether a 4-digit histology code exists in ICD-O-3 (with any behavior).
+    public static func isHistology(_ code: String) -> Bool { histologies.contains(code) }
+
+    /// Whether histology/behavior is an ICD-O-3 term as published (some combinations need review, not rejection).
+    public static func isMorphology(histology: String, behavior: String) -> Bool { morphology.contains("\(histology)/\(behavior)") }
+
+    /// NAACCR item 523.
+    public static let behavior = CodeTable(name: "behaviorCodeIcdO3", entries: [
+        .init(code: "0", label: "Benign"), .init(code: "1", label: "Uncertain whether benign or malignant"),
+        .init(code: "2", label: "In situ"), .init(code: "3", label: "Malignant, primary site"),
+    ])
+
+    /// NAACCR item 410.
+    public static let laterality = CodeTable(name: "laterality", entries: [
+        .init(code: "0", label: "Not a paired site"), .init(code: "1", label: "Right: origin of primary"),
+        .init(code: "2", label: "Left: origin of primary"), .init(code: "3", label: "Only one side involved, right or left origin unspecified"),
+        .init(code: "4", label: "Bilateral involvement, lateral origin unknown; stated to be single primary"),
+        .init(code: "5", label: "Paired site: midline tumor"),
+        .init(code: "9", label: "Paired site, but no information concerning laterality"),
+    ])
+
+    /// NAACCR item 225 (Sex Assigned at Birth, v26).
+    public static let sexAssignedAtBirth = CodeTable(name: "sexAssignedAtBirth", entries: [
+        .init(code: "1", label: "Male"), .init(code: "2", label: "Female"), .init(code: "3", label: "Intersex / DSD"),
+        .init(code: "9", label: "Unknown"),
+    ])
+
+    /// Sites where laterality must be coded 1-5 or 9 (the NAACCR list of paired organs, item 410).
+    public static func isPairedSite(_ site: String) -> Bool { pairedSites.contains(site) }
+
+    static let pairedSites: Set<String> = {
+        var s: Set<String> = ["C079", "C080", "C081", "C090", "C091", "C098", "C099", "C300", "C301", "C310", "C312",
+                              "C384", "C413", "C414", "C441", "C442", "C443", "C445", "C446", "C447", "C471", "C472",
+                              "C491", "C492", "C569", "C570", "C630", "C631", "C649", "C659", "C669", "C754"]
+        for i in 0...9 { s.insert("C34\(i)"); s.insert("C50\(i)"); s.insert("C62\(i)"); s.insert("C69\(i)"); s.insert("C74\(i)") }
+        for i in 0...3 { s.insert("C40\(i)") }
+        return s.filter { topography.contains($0) }
+    }()
+
+    /// Female genital organs C51-C58 (vulva to placenta).
+    public static func isFemaleOnlySite(_ site: String) -> Bool { site >= "C510" && site <= "C589" }
+    /// Male genital organs C60-C63.
+    public static func isMaleOnlySite(_ site: String) -> Bool { site >= "C600" && site <= "C639" }
+}
