@@ -30,20 +30,22 @@ let package = Package(
         // tenth of the reading time, and every access there is confined to one instance on one thread.
         .target(name: "NAACCR", dependencies: ["CZlib"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // A reproducible synthetic registry for demos and benchmarks (no real patients).
-        .target(name: "SyntheticRegistry", dependencies: ["NAACCR", "CivilCalendar"]),
+        .target(name: "SyntheticRegistry", dependencies: ["NAACCR", "CivilCalendar", "Coding"]),
         // The registry's own PostgreSQL cluster when no DATABASE_URL is given.
         .target(name: "EmbeddedPostgres"),
         // Survival statistics: survival months, Kaplan-Meier, life tables, relative and net survival, log-rank.
         .target(name: "Survival", dependencies: ["CivilCalendar"]),
         // Code tables: ICD-O-3 topography and morphology, NAACCR code lists, paired sites, SEER site recode.
         .target(name: "Coding"),
+        // Data-quality edits: the engine, the edit library, edit sets, over-rides.
+        .target(name: "Edits", dependencies: ["NAACCR", "Coding", "CivilCalendar"]),
         // Migrations and the registry's tables.
         .target(name: "RegistryStore", dependencies: ["Postgres", "NAACCR"]),
         // The command-line tool.
         .executableTarget(
             name: "registry",
             dependencies: [
-                "Postgres", "RegistryStore", "EmbeddedPostgres", "NAACCR", "SyntheticRegistry", "Survival",
+                "Postgres", "RegistryStore", "EmbeddedPostgres", "NAACCR", "SyntheticRegistry", "Survival", "Coding", "Edits",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +60,7 @@ let package = Package(
         .testTarget(name: "NAACCRTests", dependencies: ["NAACCR", "SyntheticRegistry"]),
         .testTarget(name: "SurvivalTests", dependencies: ["Survival"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CodingTests", dependencies: ["Coding"]),
+        .testTarget(name: "EditsTests", dependencies: ["Edits", "NAACCR", "SyntheticRegistry"]),
         .testTarget(name: "CommandLineTests", dependencies: ["TestSupport"]),
         .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres", "Postgres"]),
     ]

@@ -51,3 +51,33 @@ public enum ICDO3 {
     /// Male genital organs C60-C63.
     public static func isMaleOnlySite(_ site: String) -> Bool { site >= "C600" && site <= "C639" }
 }
+
+extension ICDO3 {
+    /// The sites ICD-O-3 gives for a histology in its terms ("Collecting duct carcinoma (C64.9)"), as topography
+    /// prefixes ("C649", or "C50" for C50._); nil when the histology is not tied to a site in any of its terms.
+    public static func associatedSites(histology: String) -> [String]? { associatedSitesByHistology[histology] }
+
+    static let associatedSitesByHistology: [String: [String]] = {
+        var result: [String: Set<String>] = [:]
+        var unrestricted = Set<String>()
+        for entry in morphology.entries {
+            let histology = String(entry.code.prefix(4))
+            // Site lists sit in the first parentheses of a term, e.g. "(C22.1, C24.0)" or "(C56.9 [F], C62._[M])".
+            guard let open = entry.label.firstIndex(of: "("), let close = entry.label[open...].firstIndex(of: ")") else {
+                unrestricted.insert(histology)
+                continue
+            }
+            let inside = entry.label[entry.label.index(after: open)..<close]
+            var sites: [String] = []
+            for token in inside.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "[" || $0 == "]" }) {
+                let t = token.trimmingCharacters(in: .whitespaces)
+                guard t.count == 5, t.first == "C", t.dropFirst().prefix(2).allSatisfy(\.isNumber), t.dropFirst(3).first == "." else { continue }
+                let last = t.last!
+                sites.append(last == "_" ? String(t.prefix(3)) : String(t.prefix(3)) + String(last))
+            }
+            if sites.isEmpty { unrestricted.insert(histology) } else { result[histology, default: []].formUnion(sites) }
+        }
+        // A histology with any term free of a site is not tied to one.
+        return result.filter { !unrestricted.contains($0.key) }.mapValues { $0.sorted() }
+    }()
+}

@@ -58,9 +58,10 @@ extension SyntheticRegistryGenerator.Iterator {
 
         // Treatment: dates follow the diagnosis; reasons and sequences agree with what was given.
         let dxDays = dayNumber(dxDate)
+        let lastContactDays = dayNumber(patient[keys.patient["dateOfLastContact"]!]!)
         var firstTreatment = Int.max
         func treatmentDate(_ id: String, after days: ClosedRange<Int>) {
-            let day = dxDays + Int.random(in: days, using: &random)
+            let day = Swift.min(dxDays + Int.random(in: days, using: &random), lastContactDays)
             firstTreatment = Swift.min(firstTreatment, day)
             set(id, date(day))
         }

@@ -1,4 +1,5 @@
 import CivilCalendar
+import Coding
 import Foundation
 import NAACCR
 
@@ -70,6 +71,12 @@ public struct SyntheticRegistryGenerator: Sequence, Sendable {
         static let counties = ["045", "091", "173", "177", "209", "161", "015", "051", "113", "169", "059", "021"]
 
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
+
+        /// Whole years between two day numbers (age at an event, as NAACCR item 230 counts it).
+        func completedYears(from birth: Int, to day: Int) -> Int {
+            let b = CalendarDate(daysSinceEpoch: birth), d = CalendarDate(daysSinceEpoch: day)
+            return d.year - b.year - ((d.month, d.day) < (b.month, b.day) ? 1 : 0)
+        }
         func date(_ days: Int) -> String {
             let d = CalendarDate(daysSinceEpoch: days)
             return "\(d.year)\(two(d.month))\(two(d.day))"
@@ -99,7 +106,9 @@ public struct SyntheticRegistryGenerator: Sequence, Sendable {
             // Tumors: most patients have one; some a second, later primary.
             var tumorDiagnoses = [(profile, dxDays, age)]
             if Double.random(in: 0..<1, using: &random) < 0.08 {
-                let second = random.weighted(CancerSiteProfile.all.filter { $0.sex == nil || $0.sex == sex }.map { ($0, $0.weight) })
+                // A different site group: the same primary twice would be one tumor (SEER IR09).
+                let second = random.weighted(CancerSiteProfile.all.filter { ($0.sex == nil || $0.sex == sex) && $0.name != profile.name }
+                    .map { ($0, $0.weight) })
                 let later = dxDays + Int.random(in: 200...2500, using: &random)
                 if later < cutoffDays - 30 { tumorDiagnoses.append((second, later, age + (later - dxDays) / 365)) }
             }
@@ -122,17 +131,17 @@ public struct SyntheticRegistryGenerator: Sequence, Sendable {
             let lastFollowUp = Double.random(in: 0..<1, using: &random) < 0.07
                 ? dxDays + Int.random(in: 30...Swift.max(31, cutoffDays - dxDays), using: &random)  // lost to follow-up
                 : cutoffDays - Int.random(in: 0...180, using: &random)
-            if deathDays <= Swift.min(lastFollowUp, cutoffDays) {
-                setP("vitalStatus", "0")
-                setP("dateOfLastContact", date(deathDays))
-                setP("causeOfDeath", cause)
-            } else {
-                setP("vitalStatus", "1")
-                setP("dateOfLastContact", date(Swift.max(lastFollowUp, tumorDiagnoses.last!.1)))
-                setP("causeOfDeath", "0000")
-            }
+            let dead = deathDays <= Swift.min(lastFollowUp, cutoffDays)
+            let lastContactDays = dead ? deathDays : Swift.max(lastFollowUp, tumorDiagnoses.last!.1)
+            setP("vitalStatus", dead ? "0" : "1")
+            setP("dateOfLastContact", date(lastContactDays))
+            setP("causeOfDeath", dead ? cause : "0000")
+            // A later primary diagnosed after death never happened.
+            let kept = tumorDiagnoses.indices.filter { tumorDiagnoses[$0].1 <= lastContactDays }
+            tumorDiagnoses = kept.map { tumorDiagnoses[$0] }
+            stageByTumor = kept.map { stageByTumor[$0] }
 
-            for (index, (p, days, tumorAge)) in tumorDiagnoses.enumerated() {
+            for (index, (p, days, _)) in tumorDiagnoses.enumerated() {
                 var tumor = NaaccrTumor(dictionary: generator.dictionary)
                 func setT(_ id: String, _ value: String) { tumor[keys.tumor[id]!] = value }
                 let stage = stageByTumor[index]
@@ -141,28 +150,34 @@ public struct SyntheticRegistryGenerator: Sequence, Sendable {
                 setT("sequenceNumberCentral", tumorDiagnoses.count == 1 ? "00" : two(index + 1))
                 setT("sequenceNumberHospital", tumorDiagnoses.count == 1 ? "00" : two(index + 1))
                 setT("primarySite", site)
-                setT("laterality", p.paired ? random.weighted([("1", 48), ("2", 48), ("9", 4)]) : "0")
+                setT("laterality", ICDO3.isPairedSite(site) ? random.weighted([("1", 48), ("2", 48), ("9", 4)]) : "0")
                 setT("histologicTypeIcdO3", random.weighted(p.histologies))
                 setT("behaviorCodeIcdO3", "3")
                 setT("gradeClinical", random.weighted([("1", 20), ("2", 35), ("3", 25), ("9", 20)]))
-                setT("diagnosticConfirmation", random.weighted([("1", 90), ("2", 3), ("5", 2), ("7", 2), ("9", 3)]))
                 setT("dateOfDiagnosis", date(days))
                 setT("dateOf1stContact", date(days + Int.random(in: 0...30, using: &random)))
-                setT("ageAtDiagnosis", String(format: "%03d", tumorAge))
+                setT("ageAtDiagnosis", String(format: "%03d", completedYears(from: birthDays, to: days)))
                 setT("classOfCase", random.weighted([("10", 20), ("14", 55), ("20", 8), ("22", 10), ("00", 7)]))
-                setT("typeOfReportingSource", random.weighted([("1", 92), ("3", 3), ("4", 2), ("6", 2), ("7", 1)]))
+                // Death certificate only (7) and autopsy only (6): single primaries of patients who died.
+                var source = random.weighted([("1", 92), ("3", 3), ("4", 2), ("6", 2), ("7", 1)])
+                if ["6", "7"].contains(source), !dead || tumorDiagnoses.count > 1 { source = "1" }
+                setT("typeOfReportingSource", source)
                 setT("summaryStage2018", stage)
                 setT("countyAtDx", Self.counties.randomElement(using: &random)!)
                 setT("addrAtDxState", "KS")
                 setT("reportingFacility", random.weighted([("0000001001", 5), ("0000001002", 3), ("0000001003", 2)]))
                 setT("accessionNumberHosp", String(format: "%04d%05d", days / 365 + 1970, number % 100_000))
                 setT("primaryPayerAtDx", random.weighted([("10", 10), ("20", 35), ("31", 10), ("60", 30), ("61", 10), ("99", 5)]))
-                let surgery = stage != "7" && Double.random(in: 0..<1, using: &random) < 0.75
+                let surgery = stage != "7" && !["6", "7"].contains(source) && Double.random(in: 0..<1, using: &random) < 0.75
+                // Surgery yields histology; a death certificate confirms nothing; several primaries are microscopically confirmed.
+                setT("diagnosticConfirmation", source == "7" ? "9" : surgery ? "1"
+                     : tumorDiagnoses.count > 1 ? random.weighted([("1", 90), ("2", 6), ("4", 4)])
+                     : random.weighted([("1", 90), ("2", 3), ("5", 2), ("7", 2), ("9", 3)]))
                 setT("rxSummSurgPrimSite", surgery ? random.weighted([("30", 3), ("40", 3), ("50", 2)]) : "00")
                 setT("rxSummRadiation", Double.random(in: 0..<1, using: &random) < 0.35 ? "1" : "0")
                 setT("rxSummChemo", stage == "1" ? "00" : random.weighted([("00", 40), ("01", 10), ("02", 25), ("03", 25)]))
                 setT("rxSummHormone", p.name == "Breast" || p.name == "Prostate" ? random.weighted([("00", 40), ("01", 60)]) : "00")
-                if surgery { setT("rxDateSurgery", date(days + Int.random(in: 7...60, using: &random))) }
+                if surgery { setT("rxDateSurgery", date(Swift.min(days + Int.random(in: 7...60, using: &random), lastContactDays))) }
                 addTumorDetails(&tumor, patient: patient, profileName: p.name, number: number)
                 patient.tumors.append(tumor)
             }

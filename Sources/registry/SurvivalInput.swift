@@ -1,4 +1,5 @@
 import CivilCalendar
+import Coding
 import Foundation
 import Postgres
 import Survival
@@ -118,7 +119,8 @@ extension SurvivalInput {
         let rows = try db.query("""
             SELECT p.id, p.items->>'dateOfBirth' AS birth, p.date_of_last_contact, p.vital_status, p.sex_assigned_at_birth,
                    t.date_of_diagnosis, t.sequence_number_central, t.items->>'typeOfReportingSource' AS source,
-                   t.primary_site, t.summary_stage_2018, t.diagnosis_year, t.items->>'ageAtDiagnosis' AS age
+                   t.primary_site, t.summary_stage_2018, t.diagnosis_year, t.items->>'ageAtDiagnosis' AS age,
+                   t.histologic_type, t.behavior
             FROM tumor t JOIN patient p ON p.id = t.patient_id
             WHERE t.diagnosis_year BETWEEN $1 AND $2 AND t.behavior = '3'
             ORDER BY p.id, t.id
@@ -157,7 +159,9 @@ extension SurvivalInput {
                 let age = tumor.text(at: 11).flatMap { Int($0) }.flatMap { $0 <= 120 ? $0 : nil }
                 func label(_ grouping: StoreSelection.Grouping) -> String {
                     switch grouping {
-                    case .site: return siteGroup(tumor.text(at: 8) ?? "")
+                    case .site:
+                        return SEERSiteRecode.revision2023.recode(site: tumor.text(at: 8) ?? "", histology: tumor.text(at: 12) ?? "",
+                                                                  behavior: tumor.text(at: 13) ?? "", year: Int(tumor.text(at: 10) ?? "")).name
                     case .stage: return stageLabels[tumor.text(at: 9) ?? ""] ?? "Unknown stage"
                     case .sex: return sex == .male ? "Male" : sex == .female ? "Female" : "Other or unknown sex"
                     case .yearGroup:
@@ -189,27 +193,5 @@ extension SurvivalInput {
             start = end
         }
         return (records, exclusions)
-    }
-
-    /// Broad site groups by ICD-O-3 topography (the SEER site recode replaces this once the Coding tables land).
-    static func siteGroup(_ site: String) -> String {
-        let code = site.prefix(3)
-        switch code {
-        case "C50": return "Breast"
-        case "C61": return "Prostate"
-        case "C34": return "Lung and bronchus"
-        case "C18", "C19", "C20": return "Colon and rectum"
-        case "C67": return "Urinary bladder"
-        case "C43", "C44": return "Skin"
-        case "C64", "C65": return "Kidney and renal pelvis"
-        case "C54", "C55": return "Corpus and uterus"
-        case "C25": return "Pancreas"
-        case "C73": return "Thyroid"
-        case "C56": return "Ovary"
-        case "C22": return "Liver"
-        case "C16": return "Stomach"
-        case "C42", "C77": return "Lymphoma and blood"
-        default: return code.isEmpty ? "Unknown site" : "Other (\(code))"
-        }
     }
 }

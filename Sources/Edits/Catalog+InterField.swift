@@ -1,0 +1,213 @@
+import Coding
+
+/// Inter-field edits within one tumor: site, histology, behavior, laterality, confirmation, sequence, treatment.
+extension EditCatalog {
+    static func inRange(_ value: Int?, _ ranges: ClosedRange<Int>...) -> Bool {
+        guard let value else { return false }
+        return ranges.contains { $0.contains(value) }
+    }
+
+    /// Site, histology and behavior when all three are valid codes; edits that need them skip otherwise.
+    static func siteMorphology(_ r: EditRecord) -> (site: String, histology: Int, histologyCode: String, behavior: String)? {
+        guard let site = r[.site], ICDO3.topography.contains(site), let h = r[.histology], ICDO3.isHistology(h),
+              let b = r[.behavior], ["0", "1", "2", "3"].contains(b) else { return nil }
+        return (site, Int(h)!, h, b)
+    }
+
+    static func siteIsAssociated(_ site: String, _ histology: String) -> Bool {
+        guard let sites = ICDO3.associatedSites(histology: histology) else { return true }
+        return sites.contains { site.hasPrefix($0) }
+    }
+
+    static let illDefinedInSitu: Set<String> = Set(["C269", "C399", "C559", "C579", "C639", "C689", "C729", "C759", "C809"])
+        .union(codes("760-768").map { "C" + $0 })
+
+    /// Whether the patient has more than one primary (sequence 01-59).
+    static func isMultiplePrimary(_ sequence: String?) -> Bool { sequence.flatMap(Int.init).map { (1...59).contains($0) } ?? false }
+
+    static let interField: [Edit] = [
+        Edit(id: "IF25", name: "Primary Site, Morphology-Type ICDO3 (SEER IF25)", kind: .interField, items: [.site, .histology],
+             override: (.overrideSiteType, ["1"]),
+             note: "Implemented from the sites ICD-O-3 ties each morphology to in its terms (e.g. 8312 renal cell carcinoma, C64.9); "
+                + "the SEER site/type validation list itself is not in this project, so combinations it also questions are not all caught.") { r in
+            guard let m = siteMorphology(r) else { return .skip }
+            return siteIsAssociated(m.site, m.histologyCode) ? .pass
+                : .fail("primarySite \(m.site) with histologicTypeIcdO3 \(m.histologyCode): ICD-O-3 gives this histology for \(ICDO3.associatedSites(histology: m.histologyCode)!.joined(separator: ", ")) only; review")
+        },
+        Edit(id: "COC-ST", name: "Primary Site, Morphology-Type ICDO3 (CoC)", kind: .interField, items: [.site, .histology],
+             override: (.overrideCocSiteType, ["1"]),
+             note: "As IF25, but skin C440-C449 with histology 8000-8005, 8010-8046, 8050-8084, 8090-8110 is not edited.") { r in
+            guard let m = siteMorphology(r) else { return .skip }
+            if m.site.hasPrefix("C44"), inRange(m.histology, 8000...8005, 8010...8046, 8050...8084, 8090...8110) { return .pass }
+            return siteIsAssociated(m.site, m.histologyCode) ? .pass
+                : .fail("primarySite \(m.site) with histologicTypeIcdO3 \(m.histologyCode) needs review (CoC site/type)")
+        },
+        Edit(id: "MORPH", name: "Morphology--Type/Behavior ICDO3 (SEER MORPH)", kind: .interField, items: [.histology, .behavior],
+             override: (.overrideHistology, ["1", "3"])) { r in
+            guard let h = r[.histology], ICDO3.isHistology(h), let b = r[.behavior], ["0", "1", "2", "3"].contains(b) else { return .skip }
+            let n = Int(h)!
+            if b == "2", inRange(n, 8000...8005, 8020...8021, 8331...8332, 8800...9055, 9062...9062, 9082...9083, 9110...9493, 9501...9989) {
+                return .fail("histologicTypeIcdO3 \(h) is not accepted as in situ (behavior 2)")
+            }
+            if ["2", "3"].contains(b), !ICDO3.isMorphology(histology: h, behavior: b) {
+                return .fail("\(h)/\(b) is not an ICD-O-3 term: the histology is benign or uncertain in ICD-O-3; review")
+            }
+            return .pass
+        },
+        Edit(id: "IF31", name: "Diagnostic Confirmation, Behavior ICDO3 (SEER IF31)", kind: .interField, items: [.confirmation, .behavior],
+             override: (.overrideHistology, ["2", "3"])) { r in
+            guard r[.behavior] == "2", let c = r[.confirmation], codes("1-9").contains(c) else { return .skip }
+            return ["1", "2", "4"].contains(c) ? .pass : .fail("an in situ tumor (behavior 2) must be microscopically confirmed; diagnosticConfirmation is \(c)")
+        },
+        Edit(id: "IF39", name: "Primary Site, Behavior Code ICDO3 (SEER IF39)", kind: .interField, items: [.site, .behavior],
+             override: (.overrideSiteBehavior, ["1"])) { r in
+            guard r[.behavior] == "2", let site = r[.site], ICDO3.topography.contains(site) else { return .skip }
+            return illDefinedInSitu.contains(site) ? .fail("in situ behavior with the ill-defined or unknown site \(site); review") : .pass
+        },
+        Edit(id: "IF42", name: "Laterality, Primary Site, Morph ICDO3 (SEER IF42)", kind: .interField,
+             items: [.laterality, .site, .histology, .behavior, .diagnosisDate], override: (.overrideSiteLatMorph, ["1"])) { r in
+            guard let m = siteMorphology(r), m.behavior == "2", ICDO3.isPairedSite(m.site), let lat = r[.laterality],
+                  codes("0-5,9").contains(lat) else { return .skip }
+            let year = EditDate(r[.diagnosisDate])?.year ?? 0
+            if year > 1987, [9140, 9700, 9701].contains(m.histology) || inRange(m.histology, 9590...9980) { return .skip }
+            return ["1", "2", "3"].contains(lat) ? .pass
+                : .fail("an in situ tumor of the paired site \(m.site) must have laterality 1, 2 or 3, not \(lat)")
+        },
+        Edit(id: "IF24", name: "Laterality, Primary Site, Date of Diag (SEER IF24)", kind: .interField,
+             items: [.laterality, .site, .diagnosisDate],
+             note: "Paired organs (NAACCR list for item 410) need 1-5 or 9 (5, midline, from 2010); other sites 0, except the CNS sites "
+                + "C700, C710-C714, C722-C725 (1-4, 9 also accepted from 2004). Paired-site table written from the NAACCR item definition.") { r in
+            guard let site = r[.site], ICDO3.topography.contains(site), let lat = r[.laterality], codes("0-5,9").contains(lat) else { return .skip }
+            let year = EditDate(r[.diagnosisDate])?.year
+            if ICDO3.isPairedSite(site) {
+                if lat == "0" { return .fail("primarySite \(site) is a paired organ: laterality must be 1-5 or 9, not 0") }
+                if lat == "5", let year, year < 2010 { return .fail("laterality 5 (midline) is valid only for diagnoses from 2010") }
+                return .pass
+            }
+            let cns = site == "C700" || ("C710"..."C714").contains(site) || ("C722"..."C725").contains(site)
+            if cns, ["0", "1", "2", "3", "4", "9"].contains(lat), (year ?? 2004) >= 2004 { return .pass }
+            return lat == "0" ? .pass : .fail("primarySite \(site) is not a paired organ: laterality must be 0, not \(lat)")
+        },
+        Edit(id: "IF48", name: "Diagnostic Confirmation, Histology ICDO3 (SEER IF48)", kind: .interField, items: [.confirmation, .histology],
+             override: (.overrideLeukLymphoma, ["1"])) { r in
+            guard let h = histologyNumber(r[.histology]), let c = r[.confirmation], codes("1-9").contains(c) else { return .skip }
+            if (9590...9729).contains(h), ["6", "8"].contains(c) { return .fail("a lymphoma (\(h)) cannot be confirmed by code \(c)") }
+            if (9731...9948).contains(h), c == "6" { return .fail("a hematopoietic neoplasm (\(h)) cannot be confirmed by direct visualization (6)") }
+            return .pass
+        },
+        Edit(id: "IF22", name: "Seq Num--Central, Prim Site, Morph ICDO3 (SEER IF22)", kind: .interField,
+             items: [.sequenceCentral, .site, .histology], override: (.overrideIllDefined, ["1"])) { r in
+            guard isMultiplePrimary(r[.sequenceCentral]), let m = siteMorphology(r) else { return .skip }
+            return illDefinedMultiple(site: m.site, histology: m.histology).map { .fail("sequenceNumberCentral \(r[.sequenceCentral]!): \($0)") } ?? .pass
+        },
+        Edit(id: "COC-SQS", name: "Seq Num--Hosp, Primary Site, Morph ICDO3 (CoC)", kind: .interField,
+             items: [.sequenceHospital, .site, .histology], override: (.overrideHospSeqSite, ["1"])) { r in
+            guard isMultiplePrimary(r[.sequenceHospital]), let m = siteMorphology(r) else { return .skip }
+            return illDefinedMultiple(site: m.site, histology: m.histology).map { .fail("sequenceNumberHospital \(r[.sequenceHospital]!): \($0)") } ?? .pass
+        },
+        Edit(id: "IF23", name: "Diagnostic Confirm, Seq Num--Central (SEER IF23)", kind: .interField,
+             items: [.confirmation, .sequenceCentral], override: (.overrideSeqDxConf, ["1"])) { r in
+            guard isMultiplePrimary(r[.sequenceCentral]), let c = r[.confirmation], codes("1-9").contains(c) else { return .skip }
+            return Int(c)! > 5 ? .fail("one of several primaries (sequence \(r[.sequenceCentral]!)) without microscopic confirmation (\(c)); review") : .pass
+        },
+        Edit(id: "COC-DXS", name: "Diagnostic Confirm, Seq Num--Hosp (CoC)", kind: .interField,
+             items: [.confirmation, .sequenceHospital, .site], override: (.overrideHospSeqDxConf, ["1"])) { r in
+            guard isMultiplePrimary(r[.sequenceHospital]), let c = r[.confirmation], codes("1-9").contains(c), let site = r[.site] else { return .skip }
+            if site == "C809" || ("C760"..."C768").contains(site) { return .skip }
+            return Int(c)! > 5 ? .fail("one of several primaries (hospital sequence \(r[.sequenceHospital]!)) without microscopic confirmation (\(c)); review") : .pass
+        },
+        Edit(id: "IF04", name: "Type of Rep Srce(DC), Seq Num--Cent, ICDO3 (SEER IF04)", kind: .interField,
+             items: [.reportingSource, .sequenceCentral, .histology], override: (.overrideReportSource, ["1"])) { r in
+            guard r[.reportingSource] == "7", let h = histologyNumber(r[.histology]), h < 9590, let seq = r[.sequenceCentral] else { return .skip }
+            return seq == "00" ? .pass : .fail("a death-certificate-only case (reporting source 7) with histology \(h) must have sequence 00, not \(seq)")
+        },
+        Edit(id: "IF76", name: "RX Summ--Surg Prim Site, Diag Conf (SEER IF76)", kind: .interField,
+             items: [.surgery, .confirmation], override: (.overrideSurgDxConf, ["1"])) { r in
+            guard let s = r[.surgery].flatMap(Int.init), (20...90).contains(s), let c = r[.confirmation], codes("1-9").contains(c) else { return .skip }
+            return c == "1" ? .pass : .fail("surgery of the primary site (\(r[.surgery]!)) but diagnosticConfirmation is \(c), not 1 (positive histology); review")
+        },
+        Edit(id: "IF17", name: "Sex, Primary Site (SEER IF17)", kind: .interField, items: [.sex, .site],
+             note: "Female genital sites C510-C589 need sex 2, male genital sites C600-C639 sex 1; intersex (3) and unknown (9) pass. "
+                + "Written from the v26 item 225 codes; unsure how SEER treats codes 3 and 9.") { r in
+            guard let sex = r[.sex], let site = r[.site], ICDO3.topography.contains(site) else { return .skip }
+            if ICDO3.isFemaleOnlySite(site), sex == "1" { return .fail("primarySite \(site) is a female genital site but sexAssignedAtBirth is 1 (male)") }
+            if ICDO3.isMaleOnlySite(site), sex == "2" { return .fail("primarySite \(site) is a male genital site but sexAssignedAtBirth is 2 (female)") }
+            return .pass
+        },
+        Edit(id: "IF15", name: "Age, Primary Site, Morphology ICDO3 (SEER IF15)", kind: .interField, items: [.age, .site, .histology],
+             override: (.overrideAgeSiteMorph, ["1", "2", "3"]),
+             note: "The SEER age/site/morphology table is not in this project; this checks the best-known combinations only: embryonal "
+                + "childhood tumors (retinoblastoma 9510-9514, nephroblastoma 8960, hepatoblastoma 8970, neuroblastoma 9490/9500) at 15 or "
+                + "older, and carcinoma of the prostate or breast before 15.") { r in
+            guard let age = r[.age].flatMap(Int.init), age != 999, let m = siteMorphology(r) else { return .skip }
+            if age >= 15, inRange(m.histology, 9510...9514, 8960...8960, 8970...8970, 9490...9490, 9500...9500) {
+                return .fail("histology \(m.histology) is a childhood tumor, very rare at age \(age); review")
+            }
+            if age < 15, m.site == "C619" || m.site.hasPrefix("C50"), inRange(m.histology, 8000...8576) {
+                return .fail("carcinoma of \(m.site) at age \(age) is extremely rare; review")
+            }
+            return .pass
+        },
+        Edit(id: "ST01", name: "Summary Stage 2018, Mets at DX (SEER)", kind: .interField,
+             items: [.stage2018, .metsBone, .metsBrain, .metsLiver, .metsLung, .metsDistantNodes, .metsOther],
+             note: "Any distant metastasis at diagnosis (1) means distant stage (7). Unsure of the exact SEER edit.") { r in
+            guard let stage = r[.stage2018], codes("0-4,7-9").contains(stage) else { return .skip }
+            let mets: [Item] = [.metsBone, .metsBrain, .metsLiver, .metsLung, .metsDistantNodes, .metsOther]
+            guard let site = mets.first(where: { r[$0] == "1" }) else { return .pass }
+            return stage == "7" ? .pass : .fail("\(site.naaccrId) is 1 (metastasis at diagnosis) but summaryStage2018 is \(stage), not 7 (distant)")
+        },
+        Edit(id: "ND01", name: "Regional Nodes Positive, Regional Nodes Examined (SEER)", kind: .interField, items: [.nodesPositive, .nodesExamined],
+             note: "No nodes examined (00) means positive 98; when both are counts, positive cannot exceed examined.") { r in
+            guard let p = r[.nodesPositive].flatMap(Int.init), let e = r[.nodesExamined].flatMap(Int.init) else { return .skip }
+            if e == 0 { return p == 98 ? .pass : .fail("regionalNodesExamined 00 requires regionalNodesPositive 98, not \(r[.nodesPositive]!)") }
+            if p <= 90, e <= 90, p > e { return .fail("regionalNodesPositive \(p) is more than regionalNodesExamined \(e)") }
+            return .pass
+        },
+        Edit(id: "RX01", name: "RX Summ--Surg Prim Site, Reason for No Surgery (NAACCR)", kind: .interField, items: [.surgery, .noSurgeryReason]) { r in
+            guard let s = r[.surgery], codes("00,10-80,90,98,99").contains(s), let reason = r[.noSurgeryReason] else { return .skip }
+            if (10...90).contains(Int(s)!) { return reason == "0" ? .pass : .fail("surgery \(s) was done, so reasonForNoSurgery must be 0, not \(reason)") }
+            if s == "00" { return reason == "0" ? .fail("no surgery (00) needs a reason for no surgery other than 0") : .pass }
+            return .pass
+        },
+        Edit(id: "RX02", name: "RX Summ--Radiation, Reason for No Radiation (NAACCR)", kind: .interField, items: [.radiation, .noRadiationReason]) { r in
+            guard let rad = r[.radiation], codes("0-5,7,9").contains(rad), let reason = r[.noRadiationReason] else { return .skip }
+            if ["1", "2", "3", "4", "5"].contains(rad) { return reason == "0" ? .pass : .fail("radiation \(rad) was given, so reasonForNoRadiation must be 0, not \(reason)") }
+            if rad == "0" { return reason == "0" ? .fail("no radiation (0) needs a reason for no radiation other than 0") : .pass }
+            return .pass
+        },
+        Edit(id: "RX03", name: "RX Summ--Surg/Rad Seq, Surg Prim Site, Radiation (NAACCR)", kind: .interField,
+             items: [.surgeryRadiationSequence, .surgery, .radiation]) { r in
+            guard let seq = r[.surgeryRadiationSequence], let s = r[.surgery], let rad = r[.radiation] else { return .skip }
+            let neither = s == "00" || rad == "0"
+            if neither { return seq == "0" ? .pass : .fail("without both surgery and radiation the surgery/radiation sequence must be 0, not \(seq)") }
+            return .pass
+        },
+        Edit(id: "RX04", name: "RX Date--Surgery, RX Summ--Surg Prim Site (NAACCR)", kind: .interField, items: [.surgeryDate, .surgery]) { r in
+            guard r[.surgery] == "00" else { return .skip }
+            return r[.surgeryDate] == nil ? .pass : .fail("no surgery (00) but rxDateSurgery is \(r[.surgeryDate]!)")
+        },
+        Edit(id: "RX05", name: "RX Date--Chemo, RX Summ--Chemo (NAACCR)", kind: .interField, items: [.chemoDate, .chemo]) { r in
+            guard r[.chemo] == "00" else { return .skip }
+            return r[.chemoDate] == nil ? .pass : .fail("no chemotherapy (00) but rxDateChemo is \(r[.chemoDate]!)")
+        },
+        Edit(id: "RX06", name: "RX Date--Radiation, RX Summ--Radiation (NAACCR)", kind: .interField, items: [.radiationDate, .radiation]) { r in
+            guard r[.radiation] == "0" else { return .skip }
+            return r[.radiationDate] == nil ? .pass : .fail("no radiation (0) but rxDateRadiation is \(r[.radiationDate]!)")
+        },
+        Edit(id: "DX01", name: "Type of Reporting Source, Diagnostic Confirmation (NAACCR)", kind: .interField,
+             items: [.reportingSource, .confirmation],
+             note: "A death-certificate-only case (7) has unknown confirmation (9). Unsure of the exact edit name.") { r in
+            guard r[.reportingSource] == "7", let c = r[.confirmation] else { return .skip }
+            return c == "9" ? .pass : .fail("a death-certificate-only case (reporting source 7) must have diagnosticConfirmation 9, not \(c)")
+        },
+    ]
+
+    /// SEER IF22's combinations that need review when the patient has several primaries.
+    static func illDefinedMultiple(site: String, histology h: Int) -> String? {
+        if ("C760"..."C768").contains(site) || site == "C809" { if h < 9590 { return "ill-defined or unknown site \(site) among multiple primaries" } }
+        if site.hasPrefix("C77"), !(9590...9729).contains(h) { return "lymph node site \(site) with non-lymphoma histology \(h)" }
+        if ("C420"..."C424").contains(site), !(9590...9989).contains(h) { return "hematopoietic site \(site) with histology \(h)" }
+        if (9740...9758).contains(h) { return "histology \(h) (mast cell / histiocytic) among multiple primaries" }
+        return nil
+    }
+}

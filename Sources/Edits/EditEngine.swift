@@ -1,0 +1,36 @@
+import NAACCR
+
+/// Runs an edit set over patients: every edit of the set on every tumor, over-rides applied, failures collected.
+public struct EditEngine: Sendable {
+    public let set: EditSet
+    let edits: [(edit: Edit, severity: EditSeverity)]
+    let slots: PatientValues.SlotMap
+
+    public init(set: EditSet = .incomingAbstract, dictionary: NaaccrDictionary = .v26) {
+        self.set = set
+        edits = EditCatalog.all.compactMap { edit in set.severities[edit.id].map { (edit, $0) } }
+        slots = PatientValues.SlotMap(dictionary: dictionary)
+    }
+
+    /// The failing and overridden edits of one patient (all its tumors), in tumor then catalog order.
+    public func check(_ patient: NaaccrPatient) -> [EditFailure] {
+        let values = PatientValues(patient, slots: slots)
+        var failures: [EditFailure] = []
+        for tumor in 0..<patient.tumors.count {
+            let record = EditRecord(values: values, tumorIndex: tumor)
+            for (edit, severity) in edits {
+                guard case .fail(let message) = edit.logic(record) else { continue }
+                let overridden = edit.overrideItem.map { record[$0].map(edit.overrideCodes.contains) ?? false } ?? false
+                failures.append(EditFailure(editId: edit.id, name: edit.name, severity: severity, message: message,
+                                            items: edit.items.map(\.naaccrId), tumorIndex: tumor, overridden: overridden))
+            }
+        }
+        return failures
+    }
+
+    /// What one edit concludes for one tumor (for tests and explanations).
+    public func outcome(of editId: String, for patient: NaaccrPatient, tumor: Int = 0) -> EditOutcome? {
+        guard let edit = EditCatalog.byId[editId] else { return nil }
+        return edit.logic(EditRecord(values: PatientValues(patient, slots: slots), tumorIndex: tumor))
+    }
+}

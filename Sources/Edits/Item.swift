@@ -1,0 +1,91 @@
+import NAACCR
+
+/// A NAACCR item as the edits address it: resolved once to a slot in the small per-record array the engine
+/// fills, so edits read values by index, never by name.
+public struct Item: Sendable, Hashable, CustomStringConvertible {
+    public let naaccrId: String
+    public let level: NaaccrLevel
+    /// Position among the items the edits use.
+    let slot: Int
+
+    /// Every item some edit reads; slots are positions in this list.
+    static let used: [String] = [
+        "sexAssignedAtBirth", "race1", "race2", "race3", "race4", "race5", "spanishHispanicOrigin", "dateOfBirth",
+        "dateOfLastContact", "vitalStatus", "causeOfDeath", "icdRevisionNumber", "birthplaceState", "addrCurrentState",
+        "placeOfDeathState", "nameFirst", "socialSecurityNumber", "overRideNameSex",
+        "primarySite", "histologicTypeIcdO3", "behaviorCodeIcdO3", "laterality", "gradeClinical", "gradePathological",
+        "diagnosticConfirmation", "typeOfReportingSource", "dateOfDiagnosis", "ageAtDiagnosis", "sequenceNumberCentral",
+        "sequenceNumberHospital", "classOfCase", "dateOf1stContact", "summaryStage2018", "derivedSummaryStage2018",
+        "addrAtDxState", "countyAtDx", "primaryPayerAtDx", "accessionNumberHosp", "tumorRecordNumber",
+        "rxSummSurgPrimSite", "rxSummScopeRegLnSur", "rxSummSurgOthRegDis", "rxSummRadiation", "rxSummChemo",
+        "rxSummHormone", "rxSummBrm", "rxSummOther", "rxSummTransplntEndocr", "reasonForNoSurgery", "reasonForNoRadiation",
+        "rxSummSurgRadSeq", "rxSummSystemicSurSeq", "rxSummTreatmentStatus", "rxSummSurgicalMargins",
+        "phase1RadiationTreatmentModality", "rxDateSurgery", "rxDateRadiation", "rxDateChemo", "rxDateHormone",
+        "rxDateSystemic", "rxDateMostDefinSurg", "dateInitialRxSeer", "dateOfLastCancerStatus",
+        "regionalNodesPositive", "regionalNodesExamined", "lymphVascularInvasion", "tumorSizeSummary", "tumorSizeClinical",
+        "tumorSizePathologic", "metsAtDxBone", "metsAtDxBrain", "metsAtDxLiver", "metsAtDxLung", "metsAtDxDistantLn",
+        "metsAtDxOther", "cancerStatus", "followUpSource", "ambiguousTerminologyDx", "multiplicityCounter",
+        "multTumRptAsOnePrim", "estrogenReceptorSummary", "progesteroneRecepSummary", "her2OverallSummary",
+        "eodPrimaryTumor", "eodRegionalNodes", "eodMets",
+        "overRideSiteType", "overRideHistology", "overRideAgeSiteMorph", "overRideSeqnoDxconf", "overRideSiteLatSeqno",
+        "overRideSurgDxconf", "overRideReportSource", "overRideIllDefineSite", "overRideLeukLymphoma",
+        "overRideSiteBehavior", "overRideSiteLatMorph", "overRideCocSiteType", "overRideHospseqDxconf", "overRideHospseqSite",
+        "overRideAcsnClassSeq",
+    ]
+    static let slotById: [String: Int] = Dictionary(uniqueKeysWithValues: used.enumerated().map { ($1, $0) })
+
+    init(_ naaccrId: String) {
+        guard let slot = Item.slotById[naaccrId], let key = NaaccrDictionary.v26.key(naaccrId) else {
+            fatalError("edit item \(naaccrId) is not in Item.used or not in the v26 dictionary")
+        }
+        self.naaccrId = naaccrId
+        self.level = key.level
+        self.slot = slot
+    }
+
+    public var description: String { naaccrId }
+}
+
+extension Item {
+    static let sex = Item("sexAssignedAtBirth"), race1 = Item("race1"), race2 = Item("race2"), race3 = Item("race3")
+    static let race4 = Item("race4"), race5 = Item("race5"), hispanicOrigin = Item("spanishHispanicOrigin")
+    static let birthDate = Item("dateOfBirth"), lastContact = Item("dateOfLastContact"), vitalStatus = Item("vitalStatus")
+    static let causeOfDeath = Item("causeOfDeath"), icdRevision = Item("icdRevisionNumber"), birthplaceState = Item("birthplaceState")
+    static let currentState = Item("addrCurrentState"), placeOfDeathState = Item("placeOfDeathState")
+    static let site = Item("primarySite"), histology = Item("histologicTypeIcdO3"), behavior = Item("behaviorCodeIcdO3")
+    static let laterality = Item("laterality"), gradeClinical = Item("gradeClinical"), gradePathological = Item("gradePathological")
+    static let confirmation = Item("diagnosticConfirmation"), reportingSource = Item("typeOfReportingSource")
+    static let diagnosisDate = Item("dateOfDiagnosis"), age = Item("ageAtDiagnosis")
+    static let sequenceCentral = Item("sequenceNumberCentral"), sequenceHospital = Item("sequenceNumberHospital")
+    static let classOfCase = Item("classOfCase"), firstContact = Item("dateOf1stContact")
+    static let stage2018 = Item("summaryStage2018"), derivedStage2018 = Item("derivedSummaryStage2018")
+    static let stateAtDx = Item("addrAtDxState"), county = Item("countyAtDx"), payer = Item("primaryPayerAtDx")
+    static let accession = Item("accessionNumberHosp")
+    static let surgery = Item("rxSummSurgPrimSite"), scopeNodes = Item("rxSummScopeRegLnSur"), surgeryOther = Item("rxSummSurgOthRegDis")
+    static let radiation = Item("rxSummRadiation"), chemo = Item("rxSummChemo"), hormone = Item("rxSummHormone")
+    static let immunotherapy = Item("rxSummBrm"), otherTreatment = Item("rxSummOther"), transplant = Item("rxSummTransplntEndocr")
+    static let noSurgeryReason = Item("reasonForNoSurgery"), noRadiationReason = Item("reasonForNoRadiation")
+    static let surgeryRadiationSequence = Item("rxSummSurgRadSeq"), systemicSurgerySequence = Item("rxSummSystemicSurSeq")
+    static let treatmentStatus = Item("rxSummTreatmentStatus"), margins = Item("rxSummSurgicalMargins")
+    static let radiationModality = Item("phase1RadiationTreatmentModality")
+    static let surgeryDate = Item("rxDateSurgery"), radiationDate = Item("rxDateRadiation"), chemoDate = Item("rxDateChemo")
+    static let hormoneDate = Item("rxDateHormone"), systemicDate = Item("rxDateSystemic"), definitiveSurgeryDate = Item("rxDateMostDefinSurg")
+    static let firstTreatmentDate = Item("dateInitialRxSeer"), cancerStatusDate = Item("dateOfLastCancerStatus")
+    static let nodesPositive = Item("regionalNodesPositive"), nodesExamined = Item("regionalNodesExamined")
+    static let lymphVascular = Item("lymphVascularInvasion"), sizeSummary = Item("tumorSizeSummary")
+    static let sizeClinical = Item("tumorSizeClinical"), sizePathologic = Item("tumorSizePathologic")
+    static let metsBone = Item("metsAtDxBone"), metsBrain = Item("metsAtDxBrain"), metsLiver = Item("metsAtDxLiver")
+    static let metsLung = Item("metsAtDxLung"), metsDistantNodes = Item("metsAtDxDistantLn"), metsOther = Item("metsAtDxOther")
+    static let cancerStatus = Item("cancerStatus"), followUpSource = Item("followUpSource")
+    static let ambiguousTerminology = Item("ambiguousTerminologyDx"), multiplicity = Item("multiplicityCounter")
+    static let multipleAsOne = Item("multTumRptAsOnePrim"), estrogen = Item("estrogenReceptorSummary")
+    static let progesterone = Item("progesteroneRecepSummary"), her2 = Item("her2OverallSummary")
+    static let eodPrimary = Item("eodPrimaryTumor"), eodNodes = Item("eodRegionalNodes"), eodMets = Item("eodMets")
+    static let overrideSiteType = Item("overRideSiteType"), overrideHistology = Item("overRideHistology")
+    static let overrideAgeSiteMorph = Item("overRideAgeSiteMorph"), overrideSeqDxConf = Item("overRideSeqnoDxconf")
+    static let overrideSiteLatSeq = Item("overRideSiteLatSeqno"), overrideSurgDxConf = Item("overRideSurgDxconf")
+    static let overrideReportSource = Item("overRideReportSource"), overrideIllDefined = Item("overRideIllDefineSite")
+    static let overrideLeukLymphoma = Item("overRideLeukLymphoma"), overrideSiteBehavior = Item("overRideSiteBehavior")
+    static let overrideSiteLatMorph = Item("overRideSiteLatMorph"), overrideCocSiteType = Item("overRideCocSiteType")
+    static let overrideHospSeqDxConf = Item("overRideHospseqDxconf"), overrideHospSeqSite = Item("overRideHospseqSite")
+}
