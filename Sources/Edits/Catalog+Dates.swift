@@ -12,7 +12,7 @@ extension EditCatalog {
     static func validDate(_ id: String, _ name: String, _ item: Item, earliestYear: Int = 1900) -> Edit {
         Edit(id: id, name: name, kind: .singleField, items: [item],
              note: "NAACCR DATEEDIT: CCYYMMDD, CCYYMM or CCYY; a real calendar date; not before \(earliestYear) or after today") { r in
-            guard let text = r[item] else { return .pass }
+            guard let text = r[item] else { return .skip }
             guard let date = EditDate(text) else {
                 return .fail("\(item.naaccrId) '\(text)' is not a date (CCYYMMDD, CCYYMM or CCYY with a real month and day)")
             }

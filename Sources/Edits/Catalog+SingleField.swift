@@ -5,7 +5,7 @@ import Coding
 extension EditCatalog {
     static func validCode(_ id: String, _ name: String, _ item: Item, _ valid: Set<String>, note: String = "") -> Edit {
         Edit(id: id, name: name, kind: .singleField, items: [item], note: note) { r in
-            guard let value = r[item] else { return .pass }
+            guard let value = r[item] else { return .skip }
             return valid.contains(value) ? .pass : .fail("\(item.naaccrId) '\(value)' is not a valid code")
         }
     }
@@ -13,7 +13,7 @@ extension EditCatalog {
     static func validFormat(_ id: String, _ name: String, _ item: Item, _ rule: String,
                             _ isValid: @escaping @Sendable (String) -> Bool) -> Edit {
         Edit(id: id, name: name, kind: .singleField, items: [item]) { r in
-            guard let value = r[item] else { return .pass }
+            guard let value = r[item] else { return .skip }
             return isValid(value) ? .pass : .fail("\(item.naaccrId) '\(value)' must be \(rule)")
         }
     }
@@ -24,7 +24,7 @@ extension EditCatalog {
     static let singleField: [Edit] = [
         validCode("SF01", "Primary Site (SEER/CoC)", .site, Set(ICDO3.topography.entries.map(\.code))),
         Edit(id: "SF02", name: "Histologic Type ICDO3 (SEER/CoC)", kind: .singleField, items: [.histology]) { r in
-            guard let h = r[.histology] else { return .pass }
+            guard let h = r[.histology] else { return .skip }
             return ICDO3.isHistology(h) ? .pass : .fail("histologicTypeIcdO3 '\(h)' is not an ICD-O-3 histology code")
         },
         validCode("SF03", "Behavior Code ICDO3 (SEER/CoC)", .behavior, codes("0-3")),

@@ -1,0 +1,194 @@
+import Edits
+import NAACCR
+
+/// A consistent, valid abstract (every edit passes or skips) that the cases change one item at a time.
+enum EditFixture {
+    static let patientItems: [String: String] = [
+        "patientIdNumber": "00000001", "sexAssignedAtBirth": "2", "race1": "01", "race2": "88", "spanishHispanicOrigin": "0",
+        "dateOfBirth": "19600510", "dateOfLastContact": "20230101", "vitalStatus": "1", "causeOfDeath": "0000",
+        "icdRevisionNumber": "0", "birthplaceState": "KS", "addrCurrentState": "KS",
+    ]
+    static let tumorItems: [String: String] = [
+        "primarySite": "C504", "histologicTypeIcdO3": "8500", "behaviorCodeIcdO3": "3", "laterality": "1", "gradeClinical": "2",
+        "gradePathological": "2", "diagnosticConfirmation": "1", "typeOfReportingSource": "1", "dateOfDiagnosis": "20200315",
+        "ageAtDiagnosis": "059", "sequenceNumberCentral": "00", "sequenceNumberHospital": "00", "classOfCase": "14",
+        "dateOf1stContact": "20200320", "summaryStage2018": "1", "derivedSummaryStage2018": "1", "addrAtDxState": "KS",
+        "countyAtDx": "173", "primaryPayerAtDx": "20", "accessionNumberHosp": "202000001", "rxSummSurgPrimSite": "30",
+        "rxSummScopeRegLnSur": "2", "rxSummSurgOthRegDis": "0", "rxSummRadiation": "0", "rxSummChemo": "00",
+        "rxSummHormone": "01", "rxSummBrm": "00", "rxSummOther": "0", "rxSummTransplntEndocr": "00", "reasonForNoSurgery": "0",
+        "reasonForNoRadiation": "1", "rxSummSurgRadSeq": "0", "rxSummSystemicSurSeq": "3", "rxSummTreatmentStatus": "1",
+        "rxSummSurgicalMargins": "0", "phase1RadiationTreatmentModality": "00", "rxDateSurgery": "20200401",
+        "rxDateHormone": "20200501", "rxDateSystemic": "20200501", "rxDateMostDefinSurg": "20200401",
+        "dateInitialRxSeer": "20200401", "dateOfLastCancerStatus": "20230101", "regionalNodesPositive": "00",
+        "regionalNodesExamined": "05", "lymphVascularInvasion": "0", "tumorSizeSummary": "015", "tumorSizeClinical": "015",
+        "tumorSizePathologic": "015", "metsAtDxBone": "0", "metsAtDxBrain": "0", "metsAtDxLiver": "0", "metsAtDxLung": "0",
+        "metsAtDxDistantLn": "0", "metsAtDxOther": "0", "cancerStatus": "1", "followUpSource": "2", "ambiguousTerminologyDx": "0",
+        "multiplicityCounter": "01", "multTumRptAsOnePrim": "00", "estrogenReceptorSummary": "1", "progesteroneRecepSummary": "1",
+        "her2OverallSummary": "0",
+    ]
+
+    /// The fixture with `changes` applied (nil removes an item); `second` adds a second tumor with its own changes.
+    static func patient(_ changes: [String: String?] = [:], second: [String: String?]? = nil) -> NaaccrPatient {
+        let d = NaaccrDictionary.v26
+        var patient = NaaccrPatient(dictionary: d)
+        for (id, value) in patientItems { patient[d.key(id)!] = value }
+        var tumor = NaaccrTumor(dictionary: d)
+        for (id, value) in tumorItems { tumor[d.key(id)!] = value }
+        for (id, value) in changes {
+            let key = d.key(id)!
+            if key.level == .patient { patient[key] = value } else { tumor[key] = value }
+        }
+        patient.tumors = [tumor]
+        if let second {
+            var other = tumor
+            for (id, value) in second { other[d.key(id)!] = value }
+            patient.tumors.append(other)
+        }
+        return patient
+    }
+}
+
+/// What an edit should conclude for a changed fixture.
+enum Expected: String { case pass, skip, fail, overridden }
+
+struct EditCase: CustomStringConvertible {
+    let edit: String
+    let changes: [String: String?]
+    let second: [String: String?]?
+    let expected: Expected
+    /// The tumor the outcome is read on.
+    let tumor: Int
+
+    init(_ edit: String, _ expected: Expected, _ changes: [String: String?] = [:], second: [String: String?]? = nil, tumor: Int = 0) {
+        self.edit = edit
+        self.expected = expected
+        self.changes = changes
+        self.second = second
+        self.tumor = tumor
+    }
+
+    var description: String { "\(edit) \(expected) \(changes)\(second.map { " second \($0)" } ?? "")" }
+}
+
+/// Cases for every inter-field, date and inter-record edit (single-field edits are covered generically).
+let editCases: [EditCase] = [
+    // Date validity (the generic single-field test covers pass/skip; these add real-date failures).
+    EditCase("DT01", .fail, ["dateOfDiagnosis": "20230231"]), EditCase("DT01", .fail, ["dateOfDiagnosis": "21500101"]),
+    EditCase("DT01", .pass, ["dateOfDiagnosis": "2020"]), EditCase("DT01", .pass, ["dateOfDiagnosis": "202003"]),
+    EditCase("DT02", .fail, ["dateOfBirth": "18400101"]), EditCase("DT02", .pass, ["dateOfBirth": "18600101", "ageAtDiagnosis": nil]),
+    // Date order.
+    EditCase("DO01", .pass), EditCase("DO01", .fail, ["dateOfBirth": "20210101"]), EditCase("DO01", .skip, ["dateOfBirth": nil]),
+    EditCase("DO01", .pass, ["dateOfBirth": "2020", "dateOfDiagnosis": "20200315"]),  // same year: cannot tell, passes
+    EditCase("DO02", .pass), EditCase("DO02", .fail, ["dateOfLastContact": "20200101"]), EditCase("DO02", .skip, ["dateOfLastContact": "2023XX01"]),
+    EditCase("DO03", .pass), EditCase("DO03", .fail, ["dateOfLastContact": "19500101"]), EditCase("DO03", .skip, ["dateOfLastContact": nil]),
+    EditCase("DO04", .pass), EditCase("DO04", .fail, ["dateOf1stContact": "19590101"]), EditCase("DO04", .skip, ["dateOf1stContact": nil]),
+    EditCase("DO05", .pass), EditCase("DO05", .fail, ["rxDateSurgery": "20200101"]), EditCase("DO05", .skip, ["rxDateSurgery": nil]),
+    EditCase("DO06", .pass, ["rxDateRadiation": "20200601"]), EditCase("DO06", .fail, ["rxDateRadiation": "20191231"]), EditCase("DO06", .skip),
+    EditCase("DO07", .pass, ["rxDateChemo": "20200601"]), EditCase("DO07", .fail, ["rxDateChemo": "201912"]), EditCase("DO07", .skip),
+    EditCase("DO08", .pass), EditCase("DO08", .fail, ["rxDateHormone": "2019"]), EditCase("DO08", .skip, ["rxDateHormone": nil]),
+    EditCase("DO09", .pass), EditCase("DO09", .fail, ["rxDateSurgery": "20240101"]), EditCase("DO09", .skip, ["rxDateSurgery": nil]),
+    EditCase("DO10", .pass), EditCase("DO10", .fail, ["dateInitialRxSeer": "20200301"]), EditCase("DO10", .skip, ["dateInitialRxSeer": nil]),
+    EditCase("DO11", .pass), EditCase("DO11", .fail, ["dateOfLastCancerStatus": "20230201"]), EditCase("DO11", .skip, ["dateOfLastCancerStatus": nil]),
+    // Age at diagnosis.
+    EditCase("AG01", .pass), EditCase("AG01", .fail, ["ageAtDiagnosis": "061"]), EditCase("AG01", .fail, ["ageAtDiagnosis": "060"]),
+    EditCase("AG01", .pass, ["ageAtDiagnosis": "060", "dateOfDiagnosis": "20200510"]),  // birthday on the day
+    EditCase("AG01", .pass, ["dateOfBirth": "1960", "ageAtDiagnosis": "060"]), EditCase("AG01", .pass, ["dateOfBirth": "1960"]),
+    EditCase("AG01", .fail, ["ageAtDiagnosis": "999"]), EditCase("AG01", .pass, ["ageAtDiagnosis": "999", "dateOfBirth": nil]),
+    EditCase("AG01", .skip, ["ageAtDiagnosis": nil]),
+    // Vital status and cause of death.
+    EditCase("VS01", .pass), EditCase("VS01", .fail, ["causeOfDeath": "C509"]), EditCase("VS01", .fail, ["vitalStatus": "0"]),
+    EditCase("VS01", .pass, ["vitalStatus": "0", "causeOfDeath": "C509", "icdRevisionNumber": "1"]), EditCase("VS01", .skip, ["causeOfDeath": nil]),
+    EditCase("VS02", .pass), EditCase("VS02", .fail, ["icdRevisionNumber": "1"]),
+    EditCase("VS02", .fail, ["vitalStatus": "0", "causeOfDeath": "C509"]), EditCase("VS02", .skip, ["icdRevisionNumber": nil]),
+    EditCase("VS03", .pass), EditCase("VS03", .fail, ["placeOfDeathState": "KS"]),
+    EditCase("VS03", .skip, ["vitalStatus": "0", "causeOfDeath": "C509", "icdRevisionNumber": "1", "placeOfDeathState": "KS"]),
+    // Site and histology.
+    EditCase("IF25", .pass), EditCase("IF25", .fail, ["histologicTypeIcdO3": "8170"]),  // hepatocellular carcinoma of the breast
+    EditCase("IF25", .overridden, ["histologicTypeIcdO3": "8170", "overRideSiteType": "1"]),
+    EditCase("IF25", .skip, ["histologicTypeIcdO3": nil]), EditCase("IF25", .pass, ["primarySite": "C619", "histologicTypeIcdO3": "8140", "laterality": "0"]),
+    EditCase("COC-ST", .pass), EditCase("COC-ST", .fail, ["histologicTypeIcdO3": "8312"]),
+    EditCase("COC-ST", .overridden, ["histologicTypeIcdO3": "8312", "overRideCocSiteType": "1"]),
+    EditCase("COC-ST", .pass, ["primarySite": "C445", "histologicTypeIcdO3": "8000", "laterality": "1"]), EditCase("COC-ST", .skip, ["primarySite": "C999"]),
+    EditCase("MORPH", .pass), EditCase("MORPH", .fail, ["behaviorCodeIcdO3": "2", "histologicTypeIcdO3": "8800", "primarySite": "C499", "laterality": "0"]),
+    EditCase("MORPH", .fail, ["histologicTypeIcdO3": "8212", "behaviorCodeIcdO3": "3", "primarySite": "C189", "laterality": "0"]),  // /0 only
+    EditCase("MORPH", .overridden, ["histologicTypeIcdO3": "8212", "behaviorCodeIcdO3": "3", "primarySite": "C189", "laterality": "0", "overRideHistology": "1"]),
+    EditCase("MORPH", .skip, ["behaviorCodeIcdO3": "7"]),
+    EditCase("IF31", .pass, ["behaviorCodeIcdO3": "2"]), EditCase("IF31", .fail, ["behaviorCodeIcdO3": "2", "diagnosticConfirmation": "7"]),
+    EditCase("IF31", .overridden, ["behaviorCodeIcdO3": "2", "diagnosticConfirmation": "7", "overRideHistology": "2"]),
+    EditCase("IF31", .skip),
+    EditCase("IF39", .pass, ["behaviorCodeIcdO3": "2"]), EditCase("IF39", .fail, ["behaviorCodeIcdO3": "2", "primarySite": "C809", "laterality": "0"]),
+    EditCase("IF39", .overridden, ["behaviorCodeIcdO3": "2", "primarySite": "C809", "laterality": "0", "overRideSiteBehavior": "1"]),
+    EditCase("IF39", .skip),
+    EditCase("IF42", .pass, ["behaviorCodeIcdO3": "2"]), EditCase("IF42", .fail, ["behaviorCodeIcdO3": "2", "laterality": "4"]),
+    EditCase("IF42", .overridden, ["behaviorCodeIcdO3": "2", "laterality": "9", "overRideSiteLatMorph": "1"]),
+    EditCase("IF42", .skip, ["behaviorCodeIcdO3": "3"]),
+    EditCase("IF24", .pass), EditCase("IF24", .fail, ["laterality": "0"]), EditCase("IF24", .fail, ["primarySite": "C619", "histologicTypeIcdO3": "8140", "laterality": "1"]),
+    EditCase("IF24", .fail, ["laterality": "5", "dateOfDiagnosis": "2008", "ageAtDiagnosis": "048"]),
+    EditCase("IF24", .pass, ["primarySite": "C710", "histologicTypeIcdO3": "9440", "laterality": "2"]), EditCase("IF24", .skip, ["laterality": "7"]),
+    EditCase("IF48", .pass, ["histologicTypeIcdO3": "9680", "primarySite": "C779", "laterality": "0"]),
+    EditCase("IF48", .fail, ["histologicTypeIcdO3": "9680", "primarySite": "C779", "laterality": "0", "diagnosticConfirmation": "8"]),
+    EditCase("IF48", .overridden, ["histologicTypeIcdO3": "9680", "primarySite": "C779", "laterality": "0", "diagnosticConfirmation": "6", "overRideLeukLymphoma": "1"]),
+    EditCase("IF48", .fail, ["histologicTypeIcdO3": "9861", "primarySite": "C421", "laterality": "0", "diagnosticConfirmation": "6"]),
+    EditCase("IF48", .skip, ["histologicTypeIcdO3": nil]),
+    // Multiple primaries.
+    EditCase("IF22", .pass, ["sequenceNumberCentral": "01"]),
+    EditCase("IF22", .fail, ["sequenceNumberCentral": "01", "primarySite": "C809", "histologicTypeIcdO3": "8140", "laterality": "0"]),
+    EditCase("IF22", .overridden, ["sequenceNumberCentral": "02", "primarySite": "C809", "histologicTypeIcdO3": "8140", "laterality": "0", "overRideIllDefineSite": "1"]),
+    EditCase("IF22", .fail, ["sequenceNumberCentral": "01", "histologicTypeIcdO3": "9740", "primarySite": "C421", "laterality": "0"]),
+    EditCase("IF22", .skip),
+    EditCase("COC-SQS", .pass, ["sequenceNumberHospital": "01"]),
+    EditCase("COC-SQS", .fail, ["sequenceNumberHospital": "01", "primarySite": "C770", "histologicTypeIcdO3": "8140", "laterality": "0"]),
+    EditCase("COC-SQS", .overridden, ["sequenceNumberHospital": "01", "primarySite": "C770", "histologicTypeIcdO3": "8140", "laterality": "0", "overRideHospseqSite": "1"]),
+    EditCase("COC-SQS", .skip),
+    EditCase("IF23", .pass, ["sequenceNumberCentral": "01"]), EditCase("IF23", .fail, ["sequenceNumberCentral": "01", "diagnosticConfirmation": "7", "rxSummSurgPrimSite": "00", "reasonForNoSurgery": "1", "rxDateSurgery": nil]),
+    EditCase("IF23", .overridden, ["sequenceNumberCentral": "01", "diagnosticConfirmation": "8", "overRideSeqnoDxconf": "1"]),
+    EditCase("IF23", .skip, ["sequenceNumberCentral": "60"]),
+    EditCase("COC-DXS", .pass, ["sequenceNumberHospital": "01"]), EditCase("COC-DXS", .fail, ["sequenceNumberHospital": "01", "diagnosticConfirmation": "9"]),
+    EditCase("COC-DXS", .overridden, ["sequenceNumberHospital": "01", "diagnosticConfirmation": "9", "overRideHospseqDxconf": "1"]),
+    EditCase("COC-DXS", .skip, ["sequenceNumberHospital": "01", "diagnosticConfirmation": "9", "primarySite": "C809"]),
+    EditCase("IF04", .pass, ["typeOfReportingSource": "7"]), EditCase("IF04", .fail, ["typeOfReportingSource": "7", "sequenceNumberCentral": "01"]),
+    EditCase("IF04", .overridden, ["typeOfReportingSource": "7", "sequenceNumberCentral": "02", "overRideReportSource": "1"]),
+    EditCase("IF04", .skip),
+    EditCase("IF76", .pass), EditCase("IF76", .fail, ["diagnosticConfirmation": "5"]),
+    EditCase("IF76", .overridden, ["diagnosticConfirmation": "5", "overRideSurgDxconf": "1"]), EditCase("IF76", .skip, ["rxSummSurgPrimSite": "00"]),
+    EditCase("IF17", .pass), EditCase("IF17", .fail, ["primarySite": "C569", "histologicTypeIcdO3": "8441", "sexAssignedAtBirth": "1"]),
+    EditCase("IF17", .fail, ["primarySite": "C619", "histologicTypeIcdO3": "8140", "laterality": "0"]),
+    EditCase("IF17", .pass, ["primarySite": "C619", "histologicTypeIcdO3": "8140", "laterality": "0", "sexAssignedAtBirth": "9"]),
+    EditCase("IF17", .skip, ["sexAssignedAtBirth": nil]),
+    EditCase("IF15", .pass), EditCase("IF15", .fail, ["primarySite": "C692", "histologicTypeIcdO3": "9510", "laterality": "1"]),
+    EditCase("IF15", .overridden, ["primarySite": "C692", "histologicTypeIcdO3": "9510", "laterality": "1", "overRideAgeSiteMorph": "1"]),
+    EditCase("IF15", .fail, ["ageAtDiagnosis": "012", "dateOfBirth": "20080101"]), EditCase("IF15", .skip, ["ageAtDiagnosis": "999"]),
+    // Stage, nodes, treatment.
+    EditCase("ST01", .pass), EditCase("ST01", .fail, ["metsAtDxLung": "1"]), EditCase("ST01", .pass, ["metsAtDxLung": "1", "summaryStage2018": "7", "derivedSummaryStage2018": "7"]),
+    EditCase("ST01", .skip, ["summaryStage2018": nil]),
+    EditCase("ND01", .pass), EditCase("ND01", .fail, ["regionalNodesPositive": "07"]), EditCase("ND01", .fail, ["regionalNodesExamined": "00"]),
+    EditCase("ND01", .pass, ["regionalNodesExamined": "00", "regionalNodesPositive": "98"]), EditCase("ND01", .skip, ["regionalNodesPositive": nil]),
+    EditCase("RX01", .pass), EditCase("RX01", .fail, ["reasonForNoSurgery": "1"]), EditCase("RX01", .fail, ["rxSummSurgPrimSite": "00", "rxDateSurgery": nil]),
+    EditCase("RX01", .skip, ["reasonForNoSurgery": nil]),
+    EditCase("RX02", .pass), EditCase("RX02", .fail, ["reasonForNoRadiation": "0"]), EditCase("RX02", .fail, ["rxSummRadiation": "1"]),
+    EditCase("RX02", .skip, ["rxSummRadiation": "X"]),
+    EditCase("RX03", .pass), EditCase("RX03", .fail, ["rxSummSurgRadSeq": "3"]), EditCase("RX03", .pass, ["rxSummRadiation": "1", "rxSummSurgRadSeq": "3", "reasonForNoRadiation": "0"]),
+    EditCase("RX03", .skip, ["rxSummSurgRadSeq": nil]),
+    EditCase("RX04", .pass, ["rxSummSurgPrimSite": "00", "rxDateSurgery": nil]), EditCase("RX04", .fail, ["rxSummSurgPrimSite": "00"]), EditCase("RX04", .skip),
+    EditCase("RX05", .pass), EditCase("RX05", .fail, ["rxDateChemo": "20200601"]), EditCase("RX05", .skip, ["rxSummChemo": "01"]),
+    EditCase("RX06", .pass), EditCase("RX06", .fail, ["rxDateRadiation": "20200601"]), EditCase("RX06", .skip, ["rxSummRadiation": "1"]),
+    EditCase("DX01", .pass, ["typeOfReportingSource": "7", "diagnosticConfirmation": "9"]), EditCase("DX01", .fail, ["typeOfReportingSource": "7"]),
+    EditCase("DX01", .skip),
+    // Inter-record.
+    EditCase("IR09", .pass, ["sequenceNumberCentral": "01", "sequenceNumberHospital": "01"],
+             second: ["primarySite": "C619", "histologicTypeIcdO3": "8140", "laterality": "0", "sequenceNumberCentral": "02", "sequenceNumberHospital": "02"], tumor: 1),
+    EditCase("IR09", .fail, ["sequenceNumberCentral": "01", "sequenceNumberHospital": "01"],
+             second: ["primarySite": "C509", "histologicTypeIcdO3": "8501", "sequenceNumberCentral": "02", "sequenceNumberHospital": "02"], tumor: 1),
+    EditCase("IR09", .pass, ["sequenceNumberCentral": "01", "sequenceNumberHospital": "01"],
+             second: ["laterality": "2", "sequenceNumberCentral": "02", "sequenceNumberHospital": "02"], tumor: 1),  // other breast
+    EditCase("IR09", .overridden, ["sequenceNumberCentral": "01", "sequenceNumberHospital": "01"],
+             second: ["sequenceNumberCentral": "02", "sequenceNumberHospital": "02", "overRideSiteLatSeqno": "1"], tumor: 1),
+    EditCase("IR09", .skip, ["primarySite": nil]),
+    EditCase("IR02", .pass, ["sequenceNumberCentral": "01"], second: ["sequenceNumberCentral": "02"], tumor: 1),
+    EditCase("IR02", .fail, [:], second: ["sequenceNumberCentral": "01"], tumor: 1),
+    EditCase("IR02", .fail, ["sequenceNumberCentral": "01"], second: ["sequenceNumberCentral": "01"], tumor: 1),
+    EditCase("IR02", .skip, [:], second: ["sequenceNumberCentral": "60", "behaviorCodeIcdO3": "0"], tumor: 1),
+    EditCase("IR03", .pass, ["sequenceNumberHospital": "01"], second: ["sequenceNumberHospital": "02"], tumor: 1),
+    EditCase("IR03", .fail, [:], second: ["sequenceNumberHospital": "02"], tumor: 1),
+    EditCase("IR03", .skip, ["sequenceNumberHospital": "99"]),
+]
