@@ -53,6 +53,7 @@ let package = Package(
         .executableTarget(name: "PostgresBench", dependencies: ["Postgres"]),
         .executableTarget(name: "NaaccrBench", dependencies: ["NAACCR", "SyntheticRegistry"]),
         .executableTarget(name: "SurvivalBench", dependencies: ["Survival", "CivilCalendar"]),
+        .executableTarget(name: "EditsBench", dependencies: ["Edits", "NAACCR", "SyntheticRegistry"]),
         // Test helpers: a fresh database per test on the server scripts/test starts.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/Support"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),

@@ -56,7 +56,7 @@ extension EditCatalog {
         },
         Edit(id: "IF31", name: "Diagnostic Confirmation, Behavior ICDO3 (SEER IF31)", kind: .interField, items: [.confirmation, .behavior],
              override: (.overrideHistology, ["2", "3"])) { r in
-            guard r[.behavior] == "2", let c = r[.confirmation], codes("1-9").contains(c) else { return .skip }
+            guard r[.behavior] == "2", let c = r[.confirmation], CodeSets.confirmation.contains(c) else { return .skip }
             return ["1", "2", "4"].contains(c) ? .pass : .fail("an in situ tumor (behavior 2) must be microscopically confirmed; diagnosticConfirmation is \(c)")
         },
         Edit(id: "IF39", name: "Primary Site, Behavior Code ICDO3 (SEER IF39)", kind: .interField, items: [.site, .behavior],
@@ -67,7 +67,7 @@ extension EditCatalog {
         Edit(id: "IF42", name: "Laterality, Primary Site, Morph ICDO3 (SEER IF42)", kind: .interField,
              items: [.laterality, .site, .histology, .behavior, .diagnosisDate], override: (.overrideSiteLatMorph, ["1"])) { r in
             guard let m = siteMorphology(r), m.behavior == "2", ICDO3.isPairedSite(m.site), let lat = r[.laterality],
-                  codes("0-5,9").contains(lat) else { return .skip }
+                  CodeSets.laterality.contains(lat) else { return .skip }
             let year = EditDate(r[.diagnosisDate])?.year ?? 0
             if year > 1987, [9140, 9700, 9701].contains(m.histology) || inRange(m.histology, 9590...9980) { return .skip }
             return ["1", "2", "3"].contains(lat) ? .pass
@@ -77,7 +77,7 @@ extension EditCatalog {
              items: [.laterality, .site, .diagnosisDate],
              note: "Paired organs (NAACCR list for item 410) need 1-5 or 9 (5, midline, from 2010); other sites 0, except the CNS sites "
                 + "C700, C710-C714, C722-C725 (1-4, 9 also accepted from 2004). Paired-site table written from the NAACCR item definition.") { r in
-            guard let site = r[.site], ICDO3.topography.contains(site), let lat = r[.laterality], codes("0-5,9").contains(lat) else { return .skip }
+            guard let site = r[.site], ICDO3.topography.contains(site), let lat = r[.laterality], CodeSets.laterality.contains(lat) else { return .skip }
             let year = EditDate(r[.diagnosisDate])?.year
             if ICDO3.isPairedSite(site) {
                 if lat == "0" { return .fail("primarySite \(site) is a paired organ: laterality must be 1-5 or 9, not 0") }
@@ -90,7 +90,7 @@ extension EditCatalog {
         },
         Edit(id: "IF48", name: "Diagnostic Confirmation, Histology ICDO3 (SEER IF48)", kind: .interField, items: [.confirmation, .histology],
              override: (.overrideLeukLymphoma, ["1"])) { r in
-            guard let h = histologyNumber(r[.histology]), let c = r[.confirmation], codes("1-9").contains(c) else { return .skip }
+            guard let h = histologyNumber(r[.histology]), let c = r[.confirmation], CodeSets.confirmation.contains(c) else { return .skip }
             if (9590...9729).contains(h), ["6", "8"].contains(c) { return .fail("a lymphoma (\(h)) cannot be confirmed by code \(c)") }
             if (9731...9948).contains(h), c == "6" { return .fail("a hematopoietic neoplasm (\(h)) cannot be confirmed by direct visualization (6)") }
             return .pass
@@ -107,12 +107,12 @@ extension EditCatalog {
         },
         Edit(id: "IF23", name: "Diagnostic Confirm, Seq Num--Central (SEER IF23)", kind: .interField,
              items: [.confirmation, .sequenceCentral], override: (.overrideSeqDxConf, ["1"])) { r in
-            guard isMultiplePrimary(r[.sequenceCentral]), let c = r[.confirmation], codes("1-9").contains(c) else { return .skip }
+            guard isMultiplePrimary(r[.sequenceCentral]), let c = r[.confirmation], CodeSets.confirmation.contains(c) else { return .skip }
             return Int(c)! > 5 ? .fail("one of several primaries (sequence \(r[.sequenceCentral]!)) without microscopic confirmation (\(c)); review") : .pass
         },
         Edit(id: "COC-DXS", name: "Diagnostic Confirm, Seq Num--Hosp (CoC)", kind: .interField,
              items: [.confirmation, .sequenceHospital, .site], override: (.overrideHospSeqDxConf, ["1"])) { r in
-            guard isMultiplePrimary(r[.sequenceHospital]), let c = r[.confirmation], codes("1-9").contains(c), let site = r[.site] else { return .skip }
+            guard isMultiplePrimary(r[.sequenceHospital]), let c = r[.confirmation], CodeSets.confirmation.contains(c), let site = r[.site] else { return .skip }
             if site == "C809" || ("C760"..."C768").contains(site) { return .skip }
             return Int(c)! > 5 ? .fail("one of several primaries (hospital sequence \(r[.sequenceHospital]!)) without microscopic confirmation (\(c)); review") : .pass
         },
@@ -123,7 +123,7 @@ extension EditCatalog {
         },
         Edit(id: "IF76", name: "RX Summ--Surg Prim Site, Diag Conf (SEER IF76)", kind: .interField,
              items: [.surgery, .confirmation], override: (.overrideSurgDxConf, ["1"])) { r in
-            guard let s = r[.surgery].flatMap(Int.init), (20...90).contains(s), let c = r[.confirmation], codes("1-9").contains(c) else { return .skip }
+            guard let s = r[.surgery].flatMap(Int.init), (20...90).contains(s), let c = r[.confirmation], CodeSets.confirmation.contains(c) else { return .skip }
             return c == "1" ? .pass : .fail("surgery of the primary site (\(r[.surgery]!)) but diagnosticConfirmation is \(c), not 1 (positive histology); review")
         },
         Edit(id: "IF17", name: "Sex, Primary Site (SEER IF17)", kind: .interField, items: [.sex, .site],
@@ -151,7 +151,7 @@ extension EditCatalog {
         Edit(id: "ST01", name: "Summary Stage 2018, Mets at DX (SEER)", kind: .interField,
              items: [.stage2018, .metsBone, .metsBrain, .metsLiver, .metsLung, .metsDistantNodes, .metsOther],
              note: "Any distant metastasis at diagnosis (1) means distant stage (7). Unsure of the exact SEER edit.") { r in
-            guard let stage = r[.stage2018], codes("0-4,7-9").contains(stage) else { return .skip }
+            guard let stage = r[.stage2018], CodeSets.stage2018.contains(stage) else { return .skip }
             let mets: [Item] = [.metsBone, .metsBrain, .metsLiver, .metsLung, .metsDistantNodes, .metsOther]
             guard let site = mets.first(where: { r[$0] == "1" }) else { return .pass }
             return stage == "7" ? .pass : .fail("\(site.naaccrId) is 1 (metastasis at diagnosis) but summaryStage2018 is \(stage), not 7 (distant)")
@@ -164,13 +164,13 @@ extension EditCatalog {
             return .pass
         },
         Edit(id: "RX01", name: "RX Summ--Surg Prim Site, Reason for No Surgery (NAACCR)", kind: .interField, items: [.surgery, .noSurgeryReason]) { r in
-            guard let s = r[.surgery], codes("00,10-80,90,98,99").contains(s), let reason = r[.noSurgeryReason] else { return .skip }
+            guard let s = r[.surgery], CodeSets.surgery.contains(s), let reason = r[.noSurgeryReason] else { return .skip }
             if (10...90).contains(Int(s)!) { return reason == "0" ? .pass : .fail("surgery \(s) was done, so reasonForNoSurgery must be 0, not \(reason)") }
             if s == "00" { return reason == "0" ? .fail("no surgery (00) needs a reason for no surgery other than 0") : .pass }
             return .pass
         },
         Edit(id: "RX02", name: "RX Summ--Radiation, Reason for No Radiation (NAACCR)", kind: .interField, items: [.radiation, .noRadiationReason]) { r in
-            guard let rad = r[.radiation], codes("0-5,7,9").contains(rad), let reason = r[.noRadiationReason] else { return .skip }
+            guard let rad = r[.radiation], CodeSets.radiation.contains(rad), let reason = r[.noRadiationReason] else { return .skip }
             if ["1", "2", "3", "4", "5"].contains(rad) { return reason == "0" ? .pass : .fail("radiation \(rad) was given, so reasonForNoRadiation must be 0, not \(reason)") }
             if rad == "0" { return reason == "0" ? .fail("no radiation (0) needs a reason for no radiation other than 0") : .pass }
             return .pass

@@ -7,7 +7,7 @@ extension EditCatalog {
              items: [.site, .laterality, .histology], override: (.overrideSiteLatSeq, ["1"]),
              note: "A later tumor with the same site group (3 characters), the same laterality (for paired organs) and the same "
                 + "3-digit histology as an earlier one is reported on the later tumor.") { r in
-            guard let site = r[.site], site.count == 4, let h = r[.histology], h.count == 4 else { return .skip }
+            guard let site = r[.site], ICDO3.topography.contains(site), let h = r[.histology], ICDO3.isHistology(h) else { return .skip }
             let paired = ICDO3.isPairedSite(site)
             for other in 0..<r.tumorIndex {
                 guard let s = r.tumor(other, .site), s.prefix(3) == site.prefix(3), let oh = r.tumor(other, .histology),

@@ -4,11 +4,14 @@ import NAACCR
 public struct EditEngine: Sendable {
     public let set: EditSet
     let edits: [(edit: Edit, severity: EditSeverity)]
+    /// The logic of each edit, apart, so the inner loop calls closures without copying the edits.
+    let logic: [@Sendable (EditRecord) -> EditOutcome]
     let slots: PatientValues.SlotMap
 
     public init(set: EditSet = .incomingAbstract, dictionary: NaaccrDictionary = .v26) {
         self.set = set
         edits = EditCatalog.all.compactMap { edit in set.severities[edit.id].map { (edit, $0) } }
+        logic = edits.map(\.edit.logic)
         slots = PatientValues.SlotMap(dictionary: dictionary)
     }
 
@@ -18,8 +21,9 @@ public struct EditEngine: Sendable {
         var failures: [EditFailure] = []
         for tumor in 0..<patient.tumors.count {
             let record = EditRecord(values: values, tumorIndex: tumor)
-            for (edit, severity) in edits {
-                guard case .fail(let message) = edit.logic(record) else { continue }
+            for i in logic.indices {
+                guard case .fail(let message) = logic[i](record) else { continue }
+                let (edit, severity) = edits[i]
                 let overridden = edit.overrideItem.map { record[$0].map(edit.overrideCodes.contains) ?? false } ?? false
                 failures.append(EditFailure(editId: edit.id, name: edit.name, severity: severity, message: message,
                                             items: edit.items.map(\.naaccrId), tumorIndex: tumor, overridden: overridden))

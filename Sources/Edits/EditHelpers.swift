@@ -67,3 +67,12 @@ let stateCodes: Set<String> = [
     "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "AS", "GU", "MP", "PR", "UM", "VI", "FM", "MH", "PW",
     "AA", "AE", "AP", "AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT", "CD", "US", "XX", "YY", "ZZ",
 ]
+
+/// Code sets the inter-field edits test membership in, built once.
+enum CodeSets {
+    static let confirmation = codes("1-9")
+    static let laterality = codes("0-5,9")
+    static let stage2018 = codes("0-4,7-9")
+    static let surgery = codes("00,10-80,90,98,99")
+    static let radiation = codes("0-5,7,9")
+}
