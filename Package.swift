@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "SurvivalTests", dependencies: ["Survival"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CodingTests", dependencies: ["Coding"]),
         .testTarget(name: "EditsTests", dependencies: ["Edits", "NAACCR", "SyntheticRegistry"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["TestSupport", "Postgres"]),
         .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres", "Postgres"]),
     ]
 )

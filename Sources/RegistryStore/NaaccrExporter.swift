@@ -60,13 +60,27 @@ public struct NaaccrExporter {
     /// Reads the selected patients and passes each, with its tumors, to `write`.
     public func export(_ selection: ExportSelection, dictionary: NaaccrDictionary, actor: String, recordType: String,
                        write: (NaaccrPatient) throws -> Void) throws -> ExportSummary {
+        let summary = try forEachPatient(selection, dictionary: dictionary) { patient, _, _ in try write(patient) }
+        let detail = try PostgresJSON(encoding: [
+            "recordType": recordType, "registryId": try registryId(for: selection), "patients": String(summary.patients),
+            "tumors": String(summary.tumors),
+            "changedSince": selection.changedSince.map { ISO8601DateFormatter().string(from: $0) } ?? "",
+        ])
+        try db.execute("INSERT INTO audit_log (username, action, entity, detail) VALUES ($1, 'export', 'naaccr_file', $2)",
+                       [actor, detail])
+        return summary
+    }
+
+    /// Reads the selected patients from one snapshot and passes each with its row id and its tumors' row ids.
+    public func forEachPatient(_ selection: ExportSelection, dictionary: NaaccrDictionary,
+                               body: (NaaccrPatient, _ patientId: Int, _ tumorIds: [Int]) throws -> Void) throws -> ExportSummary {
         let registryId = try registryId(for: selection)
         return try db.transaction { tx in
             try tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             let since: PostgresEncodable? = selection.changedSince
             try tx.execute("""
                 DECLARE export_rows NO SCROLL CURSOR FOR
-                SELECT p.id, p.items::text, t.items::text
+                SELECT p.id, p.items::text, t.items::text, t.id
                 FROM patient p LEFT JOIN tumor t ON t.patient_id = p.id
                 WHERE p.registry_id = $1
                   AND ($2::timestamptz IS NULL OR p.updated_at >= $2
@@ -74,10 +88,10 @@ public struct NaaccrExporter {
                 ORDER BY p.id, t.tumor_key, t.id
                 """, [registryId, since])
             var summary = ExportSummary()
-            var current: (id: Int, patient: NaaccrPatient)?
+            var current: (id: Int, patient: NaaccrPatient, tumorIds: [Int])?
             func finishCurrent() throws {
                 guard let done = current else { return }
-                try write(done.patient)
+                try body(done.patient, done.id, done.tumorIds)
                 summary.patients += 1
                 summary.tumors += done.patient.tumors.count
                 current = nil
@@ -92,25 +106,19 @@ public struct NaaccrExporter {
                         var patient = NaaccrPatient(dictionary: dictionary)
                         try fill(&patient.values, level: .patient, json: row.text(at: 1) ?? "{}", dictionary: dictionary,
                                  patientId: id, unknown: &summary.unknownItems)
-                        current = (id, patient)
+                        current = (id, patient, [])
                     }
                     if let tumorJSON = row.text(at: 2) {
                         var tumor = NaaccrTumor(dictionary: dictionary)
                         try fill(&tumor.values, level: .tumor, json: tumorJSON, dictionary: dictionary, patientId: id,
                                  unknown: &summary.unknownItems)
                         current!.patient.tumors.append(tumor)
+                        current!.tumorIds.append(try row.decode(Int.self, at: 3))
                     }
                 }
             }
             try finishCurrent()
             try tx.execute("CLOSE export_rows")
-            let detail = try PostgresJSON(encoding: [
-                "recordType": recordType, "registryId": registryId, "patients": String(summary.patients),
-                "tumors": String(summary.tumors),
-                "changedSince": selection.changedSince.map { ISO8601DateFormatter().string(from: $0) } ?? "",
-            ])
-            try tx.execute("INSERT INTO audit_log (username, action, entity, detail) VALUES ($1, 'export', 'naaccr_file', $2)",
-                           [actor, detail])
             return summary
         }
     }

@@ -1,0 +1,170 @@
+import ArgumentParser
+import Edits
+import Foundation
+import NAACCR
+import Postgres
+import RegistryStore
+
+struct EditsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edits",
+        abstract: "Data-quality edits: list them, check a NAACCR XML file, or run them over the registry.",
+        subcommands: [ListEdits.self, CheckFile.self, RunOverStore.self])
+
+    /// `--set NAME`, shared by the subcommands.
+    struct SetOption: ParsableArguments {
+        @Option(name: .customLong("set"), help: ArgumentHelp("Edit set: \(EditSet.builtIn.map(\.name).joined(separator: ", ")).", valueName: "name"))
+        var name = EditSet.incomingAbstract.name
+
+        func validate() throws {
+            guard EditSet.named(name) != nil else {
+                throw ValidationError("unknown edit set '\(name)'; the sets are \(EditSet.builtIn.map(\.name).joined(separator: ", "))")
+            }
+        }
+
+        var set: EditSet { EditSet.named(name)! }
+    }
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+}
+
+struct ListEdits: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Each edit: id, name, kind, items, over-ride, severity in the set.")
+    @OptionGroup var editSet: EditsCommand.SetOption
+    @Option(help: "text or json.") var format: EditsCommand.Format = .text
+
+    func run() throws {
+        let set = editSet.set
+        let rows = EditCatalog.all.map { edit -> [String: String] in
+            ["id": edit.id, "name": edit.name, "kind": edit.kind.rawValue, "items": edit.items.map(\.naaccrId).joined(separator: " "),
+             "override": edit.overrideItem.map { "\($0.naaccrId)=\(edit.overrideCodes.sorted().joined(separator: "/"))" } ?? "",
+             "severity": set.severities[edit.id]?.rawValue ?? "not in set", "note": edit.note]
+        }
+        if format == .json {
+            let data = try JSONSerialization.data(withJSONObject: ["set": set.name, "edits": rows], options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        print("\(EditCatalog.all.count) edits; set \(set.name): \(set.description)")
+        for row in rows {
+            print("\(row["id"]!.padding(toLength: 8, withPad: " ", startingAt: 0)) \(row["severity"]!.padding(toLength: 8, withPad: " ", startingAt: 0)) \(row["name"]!)")
+            print("         items: \(row["items"]!)\(row["override"]!.isEmpty ? "" : "; over-ride: \(row["override"]!)")")
+        }
+    }
+}
+
+struct CheckFile: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Run an edit set over NAACCR XML files, like the standard batch tool.",
+        discussion: "Prints the failures by record and a summary by edit; exits 1 when any error (not overridden) is found.")
+    @Argument(help: "NAACCR XML files (.xml or .xml.gz).") var files: [String]
+    @OptionGroup var editSet: EditsCommand.SetOption
+    @Option(help: "text or json.") var format: EditsCommand.Format = .text
+    @Option(help: "Print at most this many failures (the summary counts all).") var limit = 1000
+
+    func run() throws {
+        let runner = BatchEditRunner(engine: EditEngine(set: editSet.set))
+        var summary: [String: (name: String, errors: Int, warnings: Int, overridden: Int)] = [:]
+        var patients = 0, tumors = 0, tumorsFailing = 0, printed = 0
+        var jsonFailures: [[String: Any]] = []
+        for file in files {
+            let reader = try NaaccrXMLReader(path: file)
+            var batch: [NaaccrPatient] = []
+            func flush() {
+                for (patient, failures) in zip(batch, runner.check(batch)) {
+                    patients += 1
+                    tumors += patient.tumors.count
+                    tumorsFailing += Set(failures.filter { !$0.overridden && $0.severity == .error }.map(\.tumorIndex)).count
+                    for f in failures {
+                        var entry = summary[f.editId] ?? (f.name, 0, 0, 0)
+                        if f.overridden { entry.overridden += 1 } else if f.severity == .error { entry.errors += 1 } else { entry.warnings += 1 }
+                        summary[f.editId] = entry
+                        guard printed < limit else { continue }
+                        printed += 1
+                        let line = patient.tumors[f.tumorIndex].line
+                        let status = f.overridden ? "overridden" : f.severity.rawValue
+                        if format == .json {
+                            jsonFailures.append(["file": file, "line": line, "patient": patients, "tumor": f.tumorIndex + 1, "edit": f.editId,
+                                                 "name": f.name, "severity": status, "message": f.message, "items": f.items])
+                        } else {
+                            print("\(file):\(line): patient \(patients), tumor \(f.tumorIndex + 1): [\(status.uppercased())] \(f.editId) \(f.name): \(f.message)")
+                        }
+                    }
+                }
+                batch.removeAll(keepingCapacity: true)
+            }
+            while let patient = try reader.next() {
+                batch.append(patient)
+                if batch.count == 4000 { flush() }
+            }
+            flush()
+        }
+        let errors = summary.values.reduce(0) { $0 + $1.errors }
+        if format == .json {
+            let bySummary = summary.keys.sorted().map { id -> [String: Any] in
+                let s = summary[id]!
+                return ["edit": id, "name": s.name, "errors": s.errors, "warnings": s.warnings, "overridden": s.overridden]
+            }
+            let document: [String: Any] = ["set": editSet.set.name, "patients": patients, "tumors": tumors, "tumorsWithErrors": tumorsFailing,
+                                           "failures": jsonFailures, "summary": bySummary]
+            print(String(decoding: try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+        } else {
+            print("\nedit set \(editSet.set.name): \(patients) patients, \(tumors) tumors, \(tumorsFailing) tumors with errors")
+            print("  errors  warnings  overridden  edit")
+            for (id, s) in summary.sorted(by: { $0.value.errors + $0.value.warnings > $1.value.errors + $1.value.warnings }) {
+                print(String(format: "  %6d  %8d  %10d  %@ %@", s.errors, s.warnings, s.overridden, id, s.name))
+            }
+            if summary.isEmpty { print("  no edit failed") }
+        }
+        if errors > 0 { throw ExitCode(1) }
+    }
+}
+
+struct RunOverStore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run an edit set over the registry and save the results per tumor (work lists show failing edits).")
+    @OptionGroup var editSet: EditsCommand.SetOption
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let db = try database.connect()
+        let set = editSet.set
+        let runner = BatchEditRunner(engine: EditEngine(set: set))
+        var results: [StoredEditResult] = []
+        var batch: [(NaaccrPatient, [Int])] = []
+        func flush() {
+            for ((_, tumorIds), failures) in zip(batch, runner.check(batch.map(\.0))) {
+                for (index, tumorId) in tumorIds.enumerated() {
+                    let mine = failures.filter { $0.tumorIndex == index }
+                    let json = (try? JSONEncoder().encode(mine)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+                    results.append(StoredEditResult(
+                        tumorId: tumorId, errors: mine.filter { !$0.overridden && $0.severity == .error }.count,
+                        warnings: mine.filter { !$0.overridden && $0.severity == .warning }.count,
+                        overridden: mine.filter(\.overridden).count, failuresJSON: json))
+                }
+            }
+            batch.removeAll(keepingCapacity: true)
+        }
+        let progress = ProgressReporter(label: "edits")
+        var count = 0
+        let exporter = NaaccrExporter(connection: db)
+        var registries = try db.query("SELECT DISTINCT registry_id FROM patient").map { try $0.decode(String.self, at: 0) }
+        if registries.isEmpty { registries = [""] }
+        for registry in registries {
+            _ = try exporter.forEachPatient(ExportSelection(registryId: registry), dictionary: .v26) { patient, _, tumorIds in
+                batch.append((patient, tumorIds))
+                count += 1
+                if batch.count == 4000 { flush(); progress.update(records: count) }
+            }
+        }
+        flush()
+        progress.finish(records: count)
+        let actor = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+        try db.execute("INSERT INTO audit_log (username, action, entity, detail) VALUES ($1, 'read', 'edit_run', $2)",
+                       [actor, try PostgresJSON(encoding: ["set": set.name, "patients": String(count), "tumors": String(results.count)])])
+        let run = try EditResultStore(connection: db).save(editSet: set.name, runBy: actor, results: results)
+        let failing = results.filter { $0.errors > 0 }.count
+        print("edit run \(run) (\(set.name)): \(results.count) tumors checked, \(failing) with errors, "
+              + "\(results.filter { $0.warnings > 0 }.count) with warnings; results saved per tumor")
+    }
+}

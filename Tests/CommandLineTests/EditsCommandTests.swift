@@ -1,0 +1,72 @@
+import Foundation
+import Postgres
+import Testing
+import TestSupport
+
+@Suite("registry edits, end to end")
+struct EditsCommandTests {
+    func demoFile(patients: Int) throws -> URL {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("edits-\(UUID().uuidString).xml")
+        let result = try RegistryExecutable.run(["demo", "--patients", String(patients), "--xml", file.path])
+        #expect(result.status == 0)
+        return file
+    }
+
+    @Test func checkingAFileReportsFailuresByRecordAndEditAndExitsNonZero() throws {
+        let file = try demoFile(patients: 200)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let clean = try RegistryExecutable.run(["edits", "check", file.path, "--set", "state-submission"])
+        #expect(clean.status == 0, "\(clean.stdout.suffix(500))")
+        #expect(clean.stdout.contains("no edit failed"))
+
+        // Plant an invalid site in the first tumor and a hepatocellular histology in another.
+        var text = try String(contentsOf: file, encoding: .utf8)
+        text = text.replacingOccurrences(of: "naaccrNum=\"400\">C", with: "naaccrNum=\"400\">X", options: [], range: text.range(of: "naaccrNum=\"400\">C"))
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let failing = try RegistryExecutable.run(["edits", "check", file.path, "--set", "state-submission"])
+        #expect(failing.status == 1)
+        #expect(failing.stdout.contains("patient 1, tumor 1: [ERROR] SF01 Primary Site (SEER/CoC): primarySite 'X"))
+        #expect(failing.stdout.contains("1 tumors with errors"))
+
+        let json = try RegistryExecutable.run(["edits", "check", file.path, "--format", "json"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let failures = try #require(document["failures"] as? [[String: Any]])
+        #expect(failures.first?["edit"] as? String == "SF01")
+        #expect((failures.first?["line"] as? Int ?? 0) > 1)
+        #expect(failures.first?["items"] as? [String] == ["primarySite"])
+    }
+
+    @Test func listNamesEveryEditWithItsSeverity() throws {
+        let result = try RegistryExecutable.run(["edits", "list", "--set", "incoming-abstract", "--format", "json"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let edits = try #require(document["edits"] as? [[String: String]])
+        #expect(edits.count >= 60)
+        #expect(edits.first { $0["id"] == "IF25" }?["override"] == "overRideSiteType=1")
+        #expect(edits.first { $0["id"] == "IF25" }?["severity"] == "warning")
+        #expect(try RegistryExecutable.run(["edits", "list", "--set", "nonsense"]).status != 0)
+    }
+
+    @Test func runningOverTheStoreSavesResultsPerTumor() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let env = ["DATABASE_URL": url]
+            #expect(try RegistryExecutable.run(["demo", "--patients", "300"], environment: env).status == 0)
+            let run = try RegistryExecutable.run(["edits", "run", "--set", "state-submission"], environment: env)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("0 with errors"))
+            let db = try PostgresConnection(url)
+            let stored = try db.query("SELECT count(*), sum(errors) FROM edit_result WHERE edit_set = 'state-submission'")[0]
+            let tumors = try db.query("SELECT count(*) FROM tumor")[0].decode(Int.self, at: 0)
+            #expect(try stored.decode(Int.self, at: 0) == tumors)
+            #expect(try stored.decode(Int.self, at: 1) == 0)
+            // Break one abstract in the store; the next run marks exactly that tumor as failing.
+            try db.execute("UPDATE tumor SET items = jsonb_set(items, '{primarySite}', '\"C99X\"') WHERE id = (SELECT min(id) FROM tumor)")
+            _ = try RegistryExecutable.run(["edits", "run", "--set", "state-submission"], environment: env)
+            let failing = try db.query("""
+                SELECT tumor_id, failures->0->>'editId' FROM edit_result WHERE edit_set = 'state-submission' AND errors > 0
+                """)
+            #expect(failing.count == 1)
+            #expect(failing.first?.text(at: 1) == "SF01")
+            #expect(try db.query("SELECT count(*) FROM edit_run")[0].decode(Int.self, at: 0) == 2)
+        }
+    }
+}
