@@ -98,5 +98,24 @@ extension EditCatalog {
         validFormat("SF67", "Accession Number--Hosp (CoC)", .accession, "nine digits, the first four a year") { v in
             isDigits(v, count: 9) && (1900...2099).contains(Int(v.prefix(4))!)
         },
+        validFormat("SF68", "Birthplace--Country (NAACCR)", .birthplaceCountry, "three capital letters (ISO 3166 or NAACCR ZZ codes)") { v in
+            v.utf8.count == 3 && v.utf8.allSatisfy { $0 >= 65 && $0 <= 90 }
+        },
+        validCode("SF69", "IHS Link (NAACCR)", .ihsLink, ["0", "1"]),
+        validFormat("SF70", "County at DX Analysis (NAACCR)", .countyAnalysis, "three digits (999 unknown)") { isDigits($0, count: 3) },
+        validCode("SF71", "RX Hosp--Surg Prim Site (CoC)", .hospitalSurgery, codes("00,10-80,90,98,99")),
+        validCode("SF72", "RX Hosp--Radiation (CoC)", .hospitalRadiation, codes("0-5,7,9")),
+        validCode("SF73", "RX Hosp--Chemo (CoC)", .hospitalChemo, codes("00-03,82,85-88,99")),
+        validCode("SF74", "Next Follow-Up Source (CoC)", .nextFollowUpSource, codes("0-5,8,9")),
+        validFormat("SF75", "Census Tract 2010 (NAACCR)", .censusTract, "six digits (999999 unknown)") { isDigits($0, count: 6) },
+        validFormat("SF76", "Telephone (NAACCR)", .telephone, "ten digits (0000000000 none, 9999999999 unknown)") { isDigits($0, count: 10) },
+        validFormat("SF77", "Social Security Number (NAACCR)", .ssn, "nine digits (999999999 unknown), not starting 000 or 666") { v in
+            isDigits(v, count: 9) && (v == "999999999" || (!v.hasPrefix("000") && !v.hasPrefix("666")))
+        },
+        validFormat("SF78", "NPI--Reporting Facility (NAACCR)", .facilityNPI, "ten digits") { isDigits($0, count: 10) },
+        validFormat("SF79", "Reporting Facility (NAACCR)", .facility, "ten characters") { $0.utf8.count == 10 },
+        validFormat("SF80", "Addr at DX--Postal Code (NAACCR)", .postalCodeAtDx, "a 5- or 9-digit ZIP code, 88888 or 99999, or a Canadian postal code") { v in
+            isDigits(v, count: 5) || isDigits(v, count: 9) || (v.utf8.count == 6 && v.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) })
+        },
     ]
 }

@@ -30,7 +30,9 @@ public struct Item: Sendable, Hashable, CustomStringConvertible {
         "overRideSiteType", "overRideHistology", "overRideAgeSiteMorph", "overRideSeqnoDxconf", "overRideSiteLatSeqno",
         "overRideSurgDxconf", "overRideReportSource", "overRideIllDefineSite", "overRideLeukLymphoma",
         "overRideSiteBehavior", "overRideSiteLatMorph", "overRideCocSiteType", "overRideHospseqDxconf", "overRideHospseqSite",
-        "overRideAcsnClassSeq",
+        "overRideAcsnClassSeq", "birthplaceCountry", "ihsLink", "countyAtDxAnalysis", "rxHospSurgPrimSite", "rxHospRadiation",
+        "rxHospChemo", "nextFollowUpSource", "censusTract2010", "telephone", "npiReportingFacility", "reportingFacility",
+        "addrAtDxPostalCode",
     ]
     static let slotById: [String: Int] = Dictionary(uniqueKeysWithValues: used.enumerated().map { ($1, $0) })
 
@@ -88,4 +90,9 @@ extension Item {
     static let overrideLeukLymphoma = Item("overRideLeukLymphoma"), overrideSiteBehavior = Item("overRideSiteBehavior")
     static let overrideSiteLatMorph = Item("overRideSiteLatMorph"), overrideCocSiteType = Item("overRideCocSiteType")
     static let overrideHospSeqDxConf = Item("overRideHospseqDxconf"), overrideHospSeqSite = Item("overRideHospseqSite")
+    static let birthplaceCountry = Item("birthplaceCountry"), ihsLink = Item("ihsLink"), countyAnalysis = Item("countyAtDxAnalysis")
+    static let hospitalSurgery = Item("rxHospSurgPrimSite"), hospitalRadiation = Item("rxHospRadiation"), hospitalChemo = Item("rxHospChemo")
+    static let nextFollowUpSource = Item("nextFollowUpSource"), censusTract = Item("censusTract2010"), telephone = Item("telephone")
+    static let ssn = Item("socialSecurityNumber"), facilityNPI = Item("npiReportingFacility"), facility = Item("reportingFacility")
+    static let postalCodeAtDx = Item("addrAtDxPostalCode")
 }

@@ -38,6 +38,21 @@ struct CodingTests {
         #expect(Set(laterality.map(\.0)) == Set(ICDO3.laterality.entries.map(\.code)))
     }
 
+    @Test func siteRecodeGroupsMatchTheReferenceDefinitionWhenPresent() throws {
+        guard let text = try? String(contentsOf: Self.reference.appendingPathComponent("seer-site-recode/site-recode-data-2023.csv"), encoding: .utf8)
+        else { return }
+        // "ID","Name","Indentation",...,"Recode": the leaf rows (indentation 1) in order, as our table has them.
+        let leaves = text.split(whereSeparator: \.isNewline).dropFirst().compactMap { line -> (String, String)? in
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            guard let indent = fields.dropFirst(2).first, indent != "0" else { return nil }
+            let quotedName = line.split(separator: "\"")[2]
+            return (fields.last!, String(quotedName))
+        }
+        let ours = SEERSiteRecode.revision2023.groups.map { ($0.code, $0.name) }
+        #expect(ours.count == leaves.count)
+        for (a, b) in zip(ours, leaves) { #expect(a == b) }
+    }
+
     @Test func pairedAndSexSpecificSites() {
         for site in ["C500", "C509", "C341", "C649", "C569", "C620", "C740", "C079", "C441"] { #expect(ICDO3.isPairedSite(site), "\(site)") }
         for site in ["C619", "C180", "C739", "C809", "C440", "C220"] { #expect(!ICDO3.isPairedSite(site), "\(site)") }

@@ -48,7 +48,11 @@ struct EditLibraryTests {
     /// Single-field edits: the fixture's value (or a known good code) passes, garbage fails with the item named, blank skips.
     @Test func everySingleFieldEditPassesFailsAndSkips() {
         let goodValues: [String: String] = ["race3": "88", "race4": "88", "race5": "88", "placeOfDeathState": "KS",
-                                            "rxDateRadiation": "20200601", "rxDateChemo": "20200601"]
+                                            "rxDateRadiation": "20200601", "rxDateChemo": "20200601", "birthplaceCountry": "USA",
+                                            "ihsLink": "0", "countyAtDxAnalysis": "173", "rxHospSurgPrimSite": "30", "rxHospRadiation": "0",
+                                            "rxHospChemo": "00", "nextFollowUpSource": "0", "censusTract2010": "000100",
+                                            "telephone": "9999999999", "socialSecurityNumber": "999999999", "npiReportingFacility": "1900001001",
+                                            "reportingFacility": "0000001001", "addrAtDxPostalCode": "66012"]
         for edit in EditCatalog.all where edit.kind == .singleField {
             let item = edit.items[0].naaccrId
             let good = EditFixture.patientItems[item] ?? EditFixture.tumorItems[item] ?? goodValues[item]
