@@ -57,25 +57,25 @@ extension ICDO3 {
     /// prefixes ("C649", or "C50" for C50._); nil when the histology is not tied to a site in any of its terms.
     public static func associatedSites(histology: String) -> [String]? { associatedSitesByHistology[histology] }
 
+    /// The sites named in the first parentheses of a term ("(C22.1, C24.0)" → ["C221", "C240"]; "C50._" → "C50"), nil if none.
+    public static func sitesNamed(in label: String) -> [String]? {
+        guard let open = label.firstIndex(of: "("), let close = label[open...].firstIndex(of: ")") else { return nil }
+        var sites: [String] = []
+        for token in label[label.index(after: open)..<close].split(whereSeparator: { $0 == "," || $0 == " " || $0 == "[" || $0 == "]" }) {
+            let t = String(token)
+            guard t.count == 5, t.first == "C", t.dropFirst().prefix(2).allSatisfy(\.isNumber), t.dropFirst(3).first == "." else { continue }
+            sites.append(t.last! == "_" ? String(t.prefix(3)) : String(t.prefix(3)) + String(t.last!))
+        }
+        return sites.isEmpty ? nil : sites
+    }
+
     static let associatedSitesByHistology: [String: [String]] = {
         var result: [String: Set<String>] = [:]
         var unrestricted = Set<String>()
         for entry in morphology.entries {
             let histology = String(entry.code.prefix(4))
             // Site lists sit in the first parentheses of a term, e.g. "(C22.1, C24.0)" or "(C56.9 [F], C62._[M])".
-            guard let open = entry.label.firstIndex(of: "("), let close = entry.label[open...].firstIndex(of: ")") else {
-                unrestricted.insert(histology)
-                continue
-            }
-            let inside = entry.label[entry.label.index(after: open)..<close]
-            var sites: [String] = []
-            for token in inside.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "[" || $0 == "]" }) {
-                let t = token.trimmingCharacters(in: .whitespaces)
-                guard t.count == 5, t.first == "C", t.dropFirst().prefix(2).allSatisfy(\.isNumber), t.dropFirst(3).first == "." else { continue }
-                let last = t.last!
-                sites.append(last == "_" ? String(t.prefix(3)) : String(t.prefix(3)) + String(last))
-            }
-            if sites.isEmpty { unrestricted.insert(histology) } else { result[histology, default: []].formUnion(sites) }
+            if let sites = sitesNamed(in: entry.label) { result[histology, default: []].formUnion(sites) } else { unrestricted.insert(histology) }
         }
         // A histology with any term free of a site is not tied to one.
         return result.filter { !unrestricted.contains($0.key) }.mapValues { $0.sorted() }

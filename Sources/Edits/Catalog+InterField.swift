@@ -34,6 +34,15 @@ extension EditCatalog {
             return siteIsAssociated(m.site, m.histologyCode) ? .pass
                 : .fail("primarySite \(m.site) with histologicTypeIcdO3 \(m.histologyCode): ICD-O-3 gives this histology for \(ICDO3.associatedSites(histology: m.histologyCode)!.joined(separator: ", ")) only; review")
         },
+        Edit(id: "IF25B", name: "Primary Site, Morphology-Type, Behavior ICDO3 (SEER IF25)", kind: .interField,
+             items: [.site, .histology, .behavior], override: (.overrideSiteType, ["1"]),
+             note: "IF25 for in situ and malignant tumors (behavior 2 or 3), with the behavior read too; the site check is IF25's. "
+                + "ICD-O-3's preferred term of one histology/behavior can name a site its alternate terms do not (8500/3), so the "
+                + "histology-level association is the one used.") { r in
+            guard let m = siteMorphology(r), ["2", "3"].contains(m.behavior) else { return .skip }
+            return siteIsAssociated(m.site, m.histologyCode) ? .pass
+                : .fail("primarySite \(m.site) with \(m.histologyCode)/\(m.behavior): ICD-O-3 gives this histology for \(ICDO3.associatedSites(histology: m.histologyCode)!.joined(separator: ", ")) only; review")
+        },
         Edit(id: "COC-ST", name: "Primary Site, Morphology-Type ICDO3 (CoC)", kind: .interField, items: [.site, .histology],
              override: (.overrideCocSiteType, ["1"]),
              note: "As IF25, but skin C440-C449 with histology 8000-8005, 8010-8046, 8050-8084, 8090-8110 is not edited.") { r in
@@ -138,15 +147,45 @@ extension EditCatalog {
              override: (.overrideAgeSiteMorph, ["1", "2", "3"]),
              note: "The SEER age/site/morphology table is not in this project; this checks the best-known combinations only: embryonal "
                 + "childhood tumors (retinoblastoma 9510-9514, nephroblastoma 8960, hepatoblastoma 8970, neuroblastoma 9490/9500) at 15 or "
-                + "older, and carcinoma of the prostate or breast before 15.") { r in
-            guard let age = r[.age].flatMap(Int.init), age != 999, let m = siteMorphology(r) else { return .skip }
-            if age >= 15, inRange(m.histology, 9510...9514, 8960...8960, 8970...8970, 9490...9490, 9500...9500) {
-                return .fail("histology \(m.histology) is a childhood tumor, very rare at age \(age); review")
-            }
-            if age < 15, m.site == "C619" || m.site.hasPrefix("C50"), inRange(m.histology, 8000...8576) {
-                return .fail("carcinoma of \(m.site) at age \(age) is extremely rare; review")
-            }
+                + "older, and carcinoma of the prostate or breast before 15.", logic: interFieldIF15),
+        ageSiteMorphology("IF15A", "Age, Primary Site, Morph ICDO3--Adult (SEER)", ages: 15...120),
+        ageSiteMorphology("IF15P", "Age, Primary Site, Morph ICDO3--Pediatric (NPCR)", ages: 0...14),
+        Edit(id: "IF40", name: "Primary Site, EOD, ICDO3 (SEER IF40)", kind: .interField, items: [.site, .histology, .stage2018],
+             override: (.overrideSiteEodDate, ["1"]),
+             note: "A tumor cannot be localized when its site is unspecific: mouth NOS (C069), colon NOS (C189, except histology "
+                + "8210, 8220, 8261, 8263, which arise in a polyp) and bone NOS (C419). Checked on Summary Stage 2018 (1 = localized).") { r in
+            guard let m = siteMorphology(r), let stage = r[.stage2018], CodeSets.stage2018.contains(stage) else { return .skip }
+            guard stage == "1", ["C069", "C189", "C419"].contains(m.site) else { return .pass }
+            if m.site == "C189", [8210, 8220, 8261, 8263].contains(m.histology) { return .pass }
+            return .fail("primarySite \(m.site) is not specific enough for a localized stage; review")
+        },
+        Edit(id: "IF41", name: "Primary Site, Laterality, EOD, ICDO3 (SEER IF41)", kind: .interField,
+             items: [.site, .laterality, .stage2018], override: (.overrideSiteLatEod, ["1"]),
+             note: "A paired organ with bilateral (4) or unknown (9) laterality cannot be in situ, localized or regional by direct "
+                + "extension only (Summary Stage 2018 0, 1 or 2).") { r in
+            guard let site = r[.site], ICDO3.isPairedSite(site), let lat = r[.laterality], ["4", "9"].contains(lat),
+                  let stage = r[.stage2018], CodeSets.stage2018.contains(stage) else { return .skip }
+            return ["0", "1", "2"].contains(stage)
+                ? .fail("paired organ \(site) with laterality \(lat) but summaryStage2018 \(stage); review") : .pass
+        },
+        Edit(id: "NAMESEX", name: "Sex Assigned at Birth, Name-First, Date of Birth (NAACCR)", kind: .interField,
+             items: [.sex, .firstName, .birthDate], override: (.overrideNameSex, ["1"]),
+             note: "The NAACCR table of first names by sex and birth decade is not in this project: this checks a short list of "
+                + "first names that US birth records give almost only to one sex, for births from 1920.") { r in
+            guard let sex = r[.sex], ["1", "2"].contains(sex), let name = r[.firstName]?.uppercased(),
+                  let birth = EditDate(r[.birthDate]), birth.year >= 1920 else { return .skip }
+            if sex == "1", EditCatalog.femaleOnlyNames.contains(name) { return .fail("first name \(name) with sexAssignedAtBirth 1 (male); review") }
+            if sex == "2", EditCatalog.maleOnlyNames.contains(name) { return .fail("first name \(name) with sexAssignedAtBirth 2 (female); review") }
             return .pass
+        },
+        Edit(id: "ACSN", name: "Accession Number, Class of Case, Seq Number (CoC)", kind: .interField,
+             items: [.accession, .classOfCase, .sequenceHospital, .firstContact], override: (.overrideAcsnClassSeq, ["1"]),
+             note: "For a patient's first or only primary at the facility (hospital sequence 00 or 01), the accession number "
+                + "starts with the year of first contact. The other parts of the CoC edit are not checked.") { r in
+            guard let accession = r[.accession], isDigits(accession, count: 9), let seq = r[.sequenceHospital], ["00", "01"].contains(seq),
+                  let contact = EditDate(r[.firstContact]) else { return .skip }
+            return Int(accession.prefix(4)) == contact.year ? .pass
+                : .fail("accession number \(accession) should start with \(contact.year), the year of first contact of the first primary")
         },
         Edit(id: "ST01", name: "Summary Stage 2018, Mets at DX (SEER)", kind: .interField,
              items: [.stage2018, .metsBone, .metsBrain, .metsLiver, .metsLung, .metsDistantNodes, .metsOther],
@@ -201,6 +240,35 @@ extension EditCatalog {
             return c == "9" ? .pass : .fail("a death-certificate-only case (reporting source 7) must have diagnosticConfirmation 9, not \(c)")
         },
     ]
+
+    /// IF15 restricted to an age range (SEER's adult and NPCR's pediatric variants share the override).
+    static func ageSiteMorphology(_ id: String, _ name: String, ages: ClosedRange<Int>) -> Edit {
+        let base = EditCatalog.interFieldIF15
+        return Edit(id: id, name: name, kind: .interField, items: [.age, .site, .histology], override: (.overrideAgeSiteMorph, ["1", "2", "3"]),
+                    note: "IF15 for ages \(ages.lowerBound)-\(ages.upperBound) only.") { r in
+            guard let age = r[.age].flatMap(Int.init), ages.contains(age) else { return .skip }
+            return base(r)
+        }
+    }
+
+    static let interFieldIF15: @Sendable (EditRecord) -> EditOutcome = { r in
+        guard let age = r[.age].flatMap(Int.init), age != 999, let m = siteMorphology(r) else { return .skip }
+        if age >= 15, inRange(m.histology, 9510...9514, 8960...8960, 8970...8970, 9490...9490, 9500...9500) {
+            return .fail("histology \(m.histology) is a childhood tumor, very rare at age \(age); review")
+        }
+        if age < 15, m.site == "C619" || m.site.hasPrefix("C50"), inRange(m.histology, 8000...8576) {
+            return .fail("carcinoma of \(m.site) at age \(age) is extremely rare; review")
+        }
+        return .pass
+    }
+
+    /// First names US birth records give almost only to one sex (Social Security name lists), upper case.
+    static let femaleOnlyNames: Set<String> = ["MARY", "PATRICIA", "JENNIFER", "LINDA", "ELIZABETH", "BARBARA", "SUSAN", "JESSICA",
+                                               "SARAH", "KAREN", "LISA", "NANCY", "BETTY", "MARGARET", "SANDRA", "ASHLEY", "DOROTHY",
+                                               "KIMBERLY", "EMILY", "DONNA", "MICHELLE", "CAROL", "AMANDA", "MELISSA", "DEBORAH", "MARÍA", "ZOË"]
+    static let maleOnlyNames: Set<String> = ["JAMES", "ROBERT", "JOHN", "MICHAEL", "DAVID", "WILLIAM", "RICHARD", "JOSEPH", "THOMAS",
+                                             "CHARLES", "CHRISTOPHER", "DANIEL", "MATTHEW", "ANTHONY", "MARK", "DONALD", "STEVEN",
+                                             "PAUL", "ANDREW", "JOSHUA", "KENNETH", "KEVIN", "BRIAN", "GEORGE", "EDWARD", "JOSÉ"]
 
     /// SEER IF22's combinations that need review when the patient has several primaries.
     static func illDefinedMultiple(site: String, histology h: Int) -> String? {

@@ -40,12 +40,18 @@ public struct Edit: Sendable {
 
     public init(id: String, name: String, kind: EditKind, items: [Item], override: (Item, Set<String>)? = nil, note: String = "",
                 logic: @escaping @Sendable (EditRecord) -> EditOutcome) {
+        self.init(id: id, name: name, kind: kind, items: items, overrideItem: override?.0, overrideCodes: override?.1 ?? [],
+                  note: note, logic: logic)
+    }
+
+    init(id: String, name: String, kind: EditKind, items: [Item], overrideItem: Item?, overrideCodes: Set<String>, note: String,
+         logic: @escaping @Sendable (EditRecord) -> EditOutcome) {
         self.id = id
         self.name = name
         self.kind = kind
         self.items = items
-        overrideItem = override?.0
-        overrideCodes = override?.1 ?? []
+        self.overrideItem = overrideItem
+        self.overrideCodes = overrideCodes
         self.note = note
         self.logic = logic
     }

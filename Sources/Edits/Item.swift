@@ -12,7 +12,7 @@ public struct Item: Sendable, Hashable, CustomStringConvertible {
     static let used: [String] = [
         "sexAssignedAtBirth", "race1", "race2", "race3", "race4", "race5", "spanishHispanicOrigin", "dateOfBirth",
         "dateOfLastContact", "vitalStatus", "causeOfDeath", "icdRevisionNumber", "birthplaceState", "addrCurrentState",
-        "placeOfDeathState", "nameFirst", "socialSecurityNumber", "overRideNameSex",
+        "placeOfDeathState", "nameFirst", "socialSecurityNumber",
         "primarySite", "histologicTypeIcdO3", "behaviorCodeIcdO3", "laterality", "gradeClinical", "gradePathological",
         "diagnosticConfirmation", "typeOfReportingSource", "dateOfDiagnosis", "ageAtDiagnosis", "sequenceNumberCentral",
         "sequenceNumberHospital", "classOfCase", "dateOf1stContact", "summaryStage2018", "derivedSummaryStage2018",
@@ -32,7 +32,7 @@ public struct Item: Sendable, Hashable, CustomStringConvertible {
         "overRideSiteBehavior", "overRideSiteLatMorph", "overRideCocSiteType", "overRideHospseqDxconf", "overRideHospseqSite",
         "overRideAcsnClassSeq", "birthplaceCountry", "ihsLink", "countyAtDxAnalysis", "rxHospSurgPrimSite", "rxHospRadiation",
         "rxHospChemo", "nextFollowUpSource", "censusTract2010", "telephone", "npiReportingFacility", "reportingFacility",
-        "addrAtDxPostalCode",
+        "addrAtDxPostalCode", "overRideSiteEodDxDt", "overRideSiteLatEod", "overRideNameSex",
     ]
     static let slotById: [String: Int] = Dictionary(uniqueKeysWithValues: used.enumerated().map { ($1, $0) })
 
@@ -94,5 +94,7 @@ extension Item {
     static let hospitalSurgery = Item("rxHospSurgPrimSite"), hospitalRadiation = Item("rxHospRadiation"), hospitalChemo = Item("rxHospChemo")
     static let nextFollowUpSource = Item("nextFollowUpSource"), censusTract = Item("censusTract2010"), telephone = Item("telephone")
     static let ssn = Item("socialSecurityNumber"), facilityNPI = Item("npiReportingFacility"), facility = Item("reportingFacility")
-    static let postalCodeAtDx = Item("addrAtDxPostalCode")
+    static let postalCodeAtDx = Item("addrAtDxPostalCode"), firstName = Item("nameFirst")
+    static let overrideSiteEodDate = Item("overRideSiteEodDxDt"), overrideSiteLatEod = Item("overRideSiteLatEod")
+    static let overrideNameSex = Item("overRideNameSex"), overrideAcsnClassSeq = Item("overRideAcsnClassSeq")
 }

@@ -145,17 +145,22 @@ public struct SyntheticRegistryGenerator: Sequence, Sendable {
                 var tumor = NaaccrTumor(dictionary: generator.dictionary)
                 func setT(_ id: String, _ value: String) { tumor[keys.tumor[id]!] = value }
                 let stage = stageByTumor[index]
-                let site = random.weighted(p.sites)
+                var site = random.weighted(p.sites)
+                // Unspecific sites (colon NOS, mouth NOS) are not staged as localized (SEER IF40).
+                if stage == "1", site == "C189" || site == "C069" { site = site == "C189" ? "C187" : "C062" }
                 setT("tumorRecordNumber", two(index + 1))
                 setT("sequenceNumberCentral", tumorDiagnoses.count == 1 ? "00" : two(index + 1))
                 setT("sequenceNumberHospital", tumorDiagnoses.count == 1 ? "00" : two(index + 1))
                 setT("primarySite", site)
-                setT("laterality", ICDO3.isPairedSite(site) ? random.weighted([("1", 48), ("2", 48), ("9", 4)]) : "0")
+                // Laterality unknown (9) only where the stage does not depend on it (SEER IF41).
+                setT("laterality", !ICDO3.isPairedSite(site) ? "0"
+                     : ["7", "9"].contains(stage) ? random.weighted([("1", 45), ("2", 45), ("9", 10)]) : random.weighted([("1", 1), ("2", 1)]))
                 setT("histologicTypeIcdO3", random.weighted(p.histologies))
                 setT("behaviorCodeIcdO3", "3")
                 setT("gradeClinical", random.weighted([("1", 20), ("2", 35), ("3", 25), ("9", 20)]))
                 setT("dateOfDiagnosis", date(days))
-                setT("dateOf1stContact", date(days + Int.random(in: 0...30, using: &random)))
+                let firstContact = days + Int.random(in: 0...30, using: &random)
+                setT("dateOf1stContact", date(firstContact))
                 setT("ageAtDiagnosis", String(format: "%03d", completedYears(from: birthDays, to: days)))
                 setT("classOfCase", random.weighted([("10", 20), ("14", 55), ("20", 8), ("22", 10), ("00", 7)]))
                 // Death certificate only (7) and autopsy only (6): single primaries of patients who died.
@@ -166,7 +171,9 @@ public struct SyntheticRegistryGenerator: Sequence, Sendable {
                 setT("countyAtDx", Self.counties.randomElement(using: &random)!)
                 setT("addrAtDxState", "KS")
                 setT("reportingFacility", random.weighted([("0000001001", 5), ("0000001002", 3), ("0000001003", 2)]))
-                setT("accessionNumberHosp", String(format: "%04d%05d", days / 365 + 1970, number % 100_000))
+                // The accession number starts with the year the patient first came to the facility (CoC).
+                setT("accessionNumberHosp", String(format: "%04d%05d", CalendarDate(daysSinceEpoch: index == 0 ? firstContact : days).year,
+                                                   number % 100_000))
                 setT("primaryPayerAtDx", random.weighted([("10", 10), ("20", 35), ("31", 10), ("60", 30), ("61", 10), ("99", 5)]))
                 let surgery = stage != "7" && !["6", "7"].contains(source) && Double.random(in: 0..<1, using: &random) < 0.75
                 // Surgery yields histology; a death certificate confirms nothing; several primaries are microscopically confirmed.

@@ -6,7 +6,7 @@ enum EditFixture {
     static let patientItems: [String: String] = [
         "patientIdNumber": "00000001", "sexAssignedAtBirth": "2", "race1": "01", "race2": "88", "spanishHispanicOrigin": "0",
         "dateOfBirth": "19600510", "dateOfLastContact": "20230101", "vitalStatus": "1", "causeOfDeath": "0000",
-        "icdRevisionNumber": "0", "birthplaceState": "KS", "addrCurrentState": "KS",
+        "icdRevisionNumber": "0", "birthplaceState": "KS", "addrCurrentState": "KS", "nameFirst": "Mary",
     ]
     static let tumorItems: [String: String] = [
         "primarySite": "C504", "histologicTypeIcdO3": "8500", "behaviorCodeIcdO3": "3", "laterality": "1", "gradeClinical": "2",
@@ -158,6 +158,26 @@ let editCases: [EditCase] = [
     EditCase("IF15", .pass), EditCase("IF15", .fail, ["primarySite": "C692", "histologicTypeIcdO3": "9510", "laterality": "1"]),
     EditCase("IF15", .overridden, ["primarySite": "C692", "histologicTypeIcdO3": "9510", "laterality": "1", "overRideAgeSiteMorph": "1"]),
     EditCase("IF15", .fail, ["ageAtDiagnosis": "012", "dateOfBirth": "20080101"]), EditCase("IF15", .skip, ["ageAtDiagnosis": "999"]),
+    EditCase("IF25B", .pass), EditCase("IF25B", .fail, ["histologicTypeIcdO3": "8170"]),
+    EditCase("IF25B", .overridden, ["histologicTypeIcdO3": "8170", "overRideSiteType": "1"]), EditCase("IF25B", .skip, ["behaviorCodeIcdO3": "0"]),
+    EditCase("IF25B", .pass, ["primarySite": "C251", "histologicTypeIcdO3": "8500", "laterality": "0"]),  // pancreatic duct carcinoma
+    EditCase("IF15A", .pass), EditCase("IF15A", .fail, ["primarySite": "C692", "histologicTypeIcdO3": "9510"]),
+    EditCase("IF15A", .overridden, ["primarySite": "C692", "histologicTypeIcdO3": "9510", "overRideAgeSiteMorph": "3"]),
+    EditCase("IF15A", .skip, ["ageAtDiagnosis": "010"]),
+    EditCase("IF15P", .pass, ["ageAtDiagnosis": "002", "primarySite": "C692", "histologicTypeIcdO3": "9510"]),
+    EditCase("IF15P", .fail, ["ageAtDiagnosis": "012"]), EditCase("IF15P", .overridden, ["ageAtDiagnosis": "012", "overRideAgeSiteMorph": "1"]),
+    EditCase("IF15P", .skip),
+    EditCase("IF40", .pass), EditCase("IF40", .fail, ["primarySite": "C189", "histologicTypeIcdO3": "8140", "laterality": "0"]),
+    EditCase("IF40", .pass, ["primarySite": "C189", "histologicTypeIcdO3": "8210", "laterality": "0"]),
+    EditCase("IF40", .overridden, ["primarySite": "C419", "histologicTypeIcdO3": "9180", "laterality": "0", "overRideSiteEodDxDt": "1"]),
+    EditCase("IF40", .skip, ["summaryStage2018": nil]),
+    EditCase("IF41", .pass, ["laterality": "9", "summaryStage2018": "7"]), EditCase("IF41", .fail, ["laterality": "4"]),
+    EditCase("IF41", .overridden, ["laterality": "9", "overRideSiteLatEod": "1"]), EditCase("IF41", .skip),
+    EditCase("NAMESEX", .pass), EditCase("NAMESEX", .fail, ["nameFirst": "James"]),
+    EditCase("NAMESEX", .overridden, ["nameFirst": "James", "overRideNameSex": "1"]), EditCase("NAMESEX", .skip, ["nameFirst": nil]),
+    EditCase("ACSN", .pass), EditCase("ACSN", .fail, ["accessionNumberHosp": "201900001"]),
+    EditCase("ACSN", .overridden, ["accessionNumberHosp": "201900001", "overRideAcsnClassSeq": "1"]),
+    EditCase("ACSN", .skip, ["sequenceNumberHospital": "02"]),
     // Stage, nodes, treatment.
     EditCase("ST01", .pass), EditCase("ST01", .fail, ["metsAtDxLung": "1"]), EditCase("ST01", .pass, ["metsAtDxLung": "1", "summaryStage2018": "7", "derivedSummaryStage2018": "7"]),
     EditCase("ST01", .skip, ["summaryStage2018": nil]),
