@@ -11,6 +11,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // The C library libpq (Debian: libpq-dev).
@@ -41,12 +45,25 @@ let package = Package(
         .target(name: "Edits", dependencies: ["NAACCR", "Coding", "CivilCalendar"]),
         // Migrations and the registry's tables.
         .target(name: "RegistryStore", dependencies: ["Postgres", "NAACCR"]),
+        // The registrar service: HTTP API, sessions, roles, audit (Hummingbird 2).
+        .target(
+            name: "RegistryService",
+            dependencies: [
+                "Postgres", "RegistryStore", "NAACCR", "Edits", "Coding",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         // The command-line tool.
         .executableTarget(
             name: "registry",
             dependencies: [
-                "Postgres", "RegistryStore", "EmbeddedPostgres", "NAACCR", "SyntheticRegistry", "Survival", "Coding", "Edits",
+                "Postgres", "RegistryStore", "EmbeddedPostgres", "NAACCR", "SyntheticRegistry", "Survival", "Coding", "Edits", "RegistryService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Benchmarks run by scripts/bench (never by the unit tests).
@@ -63,6 +80,10 @@ let package = Package(
         .testTarget(name: "CodingTests", dependencies: ["Coding"]),
         .testTarget(name: "EditsTests", dependencies: ["Edits", "NAACCR", "SyntheticRegistry"]),
         .testTarget(name: "CommandLineTests", dependencies: ["TestSupport", "Postgres"]),
+        .testTarget(name: "RegistryServiceTests", dependencies: [
+            "RegistryService", "RegistryStore", "Postgres", "TestSupport", "SyntheticRegistry", "NAACCR",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres", "Postgres"]),
     ]
 )

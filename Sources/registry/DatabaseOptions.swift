@@ -28,6 +28,11 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Connects to the registry database, starting the embedded server and migrating the schema as needed.
     func connect(migrate: Bool = true) throws -> PostgresConnection {
+        try connectWithString(migrate: migrate).connection
+    }
+
+    /// The same, also giving the connection string (for a pool of further connections).
+    func connectWithString(migrate: Bool = true) throws -> (connection: PostgresConnection, connectionString: String) {
         let connectionString: String
         if let externalURL {
             connectionString = externalURL
@@ -44,7 +49,7 @@ struct DatabaseOptions: ParsableArguments {
         } else {
             try migrator.checkCompatible(db)
         }
-        return db
+        return (db, connectionString)
     }
 }
 

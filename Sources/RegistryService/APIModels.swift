@@ -1,0 +1,74 @@
+import Edits
+import Hummingbird
+import RegistryStore
+
+struct SignInRequest: Decodable { let username: String; let password: String }
+
+struct SignInResponse: ResponseEncodable {
+    let user: UserAccount
+    let csrfToken: String
+    /// For API clients that use `Authorization: Bearer` instead of the cookie.
+    let token: String
+}
+
+struct Page<Item: Encodable & Sendable>: ResponseEncodable {
+    let items: [Item]
+    let total: Int
+    let page: Int
+    let pageSize: Int
+}
+
+struct PatientResponse: ResponseEncodable {
+    struct Tumor: Encodable { let id: Int; let version: Int; let items: [String: String] }
+    let id: Int
+    let items: [String: String]
+    let tumors: [Tumor]
+}
+
+struct AbstractResponse: ResponseEncodable {
+    let tumorId: Int
+    let patientId: Int
+    let version: Int
+    let status: String
+    let patientItems: [String: String]
+    let items: [String: String]
+}
+
+struct DraftRequest: Decodable { let items: [String: String] }
+
+struct EditResultsResponse: ResponseEncodable {
+    struct Failure: Encodable {
+        let edit: String
+        let name: String
+        let severity: String
+        let message: String
+        let items: [String]
+        let overridden: Bool
+    }
+    let set: String
+    let errors: Int
+    let warnings: Int
+    let failures: [Failure]
+}
+
+struct SaveResponse: ResponseEncodable {
+    let tumorId: Int
+    let version: Int
+    let changedItems: [String]
+    let edits: EditResultsResponse
+}
+
+struct ImportResponse: ResponseEncodable {
+    let patientsRead: Int
+    let tumorsRead: Int
+    let patientsInserted: Int
+    let patientsUpdated: Int
+    let tumorsInserted: Int
+    let tumorsUpdated: Int
+    let problems: Int
+    let problemSummary: [String: Int]
+}
+
+struct Status: ResponseEncodable { let status: String; let schemaVersion: Int? }
+
+extension AbstractRepository.Revision: ResponseEncodable {}

@@ -1,0 +1,83 @@
+import Foundation
+import Postgres
+
+/// A signed-in session: who, with which role, and the CSRF token its forms and unsafe requests must carry.
+public struct Session: Sendable {
+    public let id: Int
+    public let user: UserAccount
+    public let csrfToken: String
+}
+
+/// Sessions in the database: the cookie carries a random token, the table only its SHA-256. A session ends after
+/// `idleTimeout` without requests or `lifetime` in all, when revoked (sign-out, password change, user disabled).
+public struct Sessions: Sendable {
+    public let pool: PostgresPool
+    public var idleTimeout: TimeInterval = 30 * 60
+    public var lifetime: TimeInterval = 12 * 3600
+
+    public init(pool: PostgresPool) { self.pool = pool }
+
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    /// Starts a session; returns the cookie token (shown once) and the session.
+    public func create(for user: UserAccount, remoteAddress: String?) async throws -> (token: String, session: Session) {
+        let token = Self.randomToken(), csrf = Self.randomToken()
+        let lifetime = self.lifetime
+        let id = try await pool.withConnection { db in
+            try db.query("""
+                INSERT INTO user_session (token_hash, user_id, csrf_token, expires_at, remote_address)
+                VALUES (sha256(convert_to($1, 'UTF8')), $2, $3, now() + make_interval(secs => $4), $5) RETURNING id
+                """, [token, user.id, csrf, lifetime, remoteAddress])[0].decode(Int.self, at: 0)
+        }
+        return (token, Session(id: id, user: user, csrfToken: csrf))
+    }
+
+    /// The live session for a token (touching its idle timer), nil when unknown, expired, idle too long or revoked.
+    public func find(token: String) async throws -> Session? {
+        guard token.count == 64, token.allSatisfy(\.isHexDigit) else { return nil }
+        let idle = idleTimeout
+        return try await pool.withConnection { db in
+            guard let row = try db.query("""
+                UPDATE user_session s SET last_seen_at = now()
+                FROM app_user u
+                WHERE s.token_hash = sha256(convert_to($1, 'UTF8')) AND u.id = s.user_id AND NOT s.revoked AND NOT u.disabled
+                  AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2)
+                RETURNING s.id, s.csrf_token, u.id, u.username, u.display_name, u.role, u.disabled
+                """, [token, idle]).first else { return nil }
+            let user = UserAccount(id: try row.decode(Int.self, at: 2), username: try row.decode(String.self, at: 3),
+                                   displayName: try row.decode(String.self, at: 4),
+                                   role: Role(rawValue: try row.decode(String.self, at: 5)) ?? .reviewer, disabled: false)
+            return Session(id: try row.decode(Int.self, at: 0), user: user, csrfToken: try row.decode(String.self, at: 1))
+        }
+    }
+
+    public func revoke(_ session: Session) async throws {
+        _ = try await pool.withConnection { db in try db.execute("UPDATE user_session SET revoked = true WHERE id = $1", [session.id]) }
+    }
+}
+
+/// Refuses sign-in for a user name or address after too many failures in a short time.
+public actor SignInLimiter {
+    let maxFailures: Int
+    let window: TimeInterval
+    private var failures: [String: [Date]] = [:]
+
+    public init(maxFailures: Int = 5, window: TimeInterval = 300) {
+        self.maxFailures = maxFailures
+        self.window = window
+    }
+
+    /// Whether another attempt is allowed for this key (user name or address).
+    public func allows(_ keys: [String], now: Date = Date()) -> Bool {
+        keys.allSatisfy { key in (failures[key] ?? []).filter { now.timeIntervalSince($0) < window }.count < maxFailures }
+    }
+
+    public func recordFailure(_ keys: [String], now: Date = Date()) {
+        for key in keys { failures[key, default: []] = (failures[key] ?? []).filter { now.timeIntervalSince($0) < window } + [now] }
+    }
+
+    public func reset(_ keys: [String]) { for key in keys { failures[key] = nil } }
+}

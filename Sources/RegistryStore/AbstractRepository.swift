@@ -1,0 +1,180 @@
+import Foundation
+import NAACCR
+import Postgres
+
+/// One tumor's abstract as stored: its items and its patient's, with the version used for optimistic locking.
+public struct StoredAbstract: Sendable, Codable, Equatable {
+    public let tumorId: Int
+    public let patientId: Int
+    public let version: Int
+    public let status: String
+    public let patientItems: [String: String]
+    public let tumorItems: [String: String]
+    /// Position of this tumor among the patient's tumors (tumor key order), and the other tumors' items.
+    public let tumorIndex: Int
+    public let otherTumors: [[String: String]]
+}
+
+/// A row of a patient search.
+public struct PatientSummary: Sendable, Codable, Equatable {
+    public let id: Int
+    public let patientIdNumber: String
+    public let nameLast: String?
+    public let nameFirst: String?
+    public let dateOfBirth: String?
+    public let tumors: Int
+    public let tumorsFailingEdits: Int
+}
+
+/// What a patient search may filter on; blanks are ignored. Names match by prefix, case-insensitively.
+public struct PatientSearch: Sendable {
+    public var name: String?
+    public var dateOfBirth: String?
+    public var patientIdNumber: String?
+    public var primarySite: String?
+    public var diagnosisYear: Int?
+    /// Only patients with a tumor failing edits (errors) in this edit set.
+    public var failingEditSet: String?
+
+    public init(name: String? = nil, dateOfBirth: String? = nil, patientIdNumber: String? = nil, primarySite: String? = nil,
+                diagnosisYear: Int? = nil, failingEditSet: String? = nil) {
+        self.name = name
+        self.dateOfBirth = dateOfBirth
+        self.patientIdNumber = patientIdNumber
+        self.primarySite = primarySite
+        self.diagnosisYear = diagnosisYear
+        self.failingEditSet = failingEditSet
+    }
+}
+
+/// The outcome of a save.
+public enum SaveOutcome: Sendable, Equatable {
+    case saved(version: Int, changedItems: [String])
+    /// Someone saved first: the current version, and the id of the kept draft (nothing typed is lost).
+    case conflict(currentVersion: Int, draftId: Int)
+}
+
+/// Reads and changes abstracts for the workbench and API; every change writes an `abstract_revision` row.
+public struct AbstractRepository {
+    let db: PostgresConnection
+
+    public init(connection: PostgresConnection) { db = connection }
+
+    static func items(_ json: String?) throws -> [String: String] {
+        var out: [String: String] = [:]
+        try FlatJSONObject.forEachMember(in: json ?? "{}") { out[$0] = $1 }
+        return out
+    }
+
+    public func search(_ s: PatientSearch, limit: Int, offset: Int) throws -> (rows: [PatientSummary], total: Int) {
+        let name: PostgresEncodable? = s.name.flatMap { $0.isEmpty ? nil : $0.lowercased() }
+        let bindings: PostgresBindings = [name, s.dateOfBirth, s.patientIdNumber, s.primarySite, s.diagnosisYear, s.failingEditSet]
+        let filter = """
+            FROM patient p
+            WHERE ($1::text IS NULL OR lower(p.name_last) LIKE $1 || '%' OR lower(p.name_first) LIKE $1 || '%')
+              AND ($2::text IS NULL OR p.date_of_birth = $2)
+              AND ($3::text IS NULL OR p.patient_id_number = $3)
+              AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM tumor t WHERE t.patient_id = p.id AND t.primary_site = $4))
+              AND ($5::int IS NULL OR EXISTS (SELECT 1 FROM tumor t WHERE t.patient_id = p.id AND t.diagnosis_year = $5))
+              AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM tumor t JOIN edit_result e ON e.tumor_id = t.id
+                                               WHERE t.patient_id = p.id AND e.edit_set = $6 AND e.errors > 0))
+            """
+        let total = try db.query("SELECT count(*) \(filter)", bindings)[0].decode(Int.self, at: 0)
+        let rows = try db.query("""
+            SELECT p.id, p.patient_id_number, p.name_last, p.name_first, p.date_of_birth,
+                   (SELECT count(*) FROM tumor t WHERE t.patient_id = p.id),
+                   (SELECT count(DISTINCT e.tumor_id) FROM tumor t JOIN edit_result e ON e.tumor_id = t.id
+                    WHERE t.patient_id = p.id AND e.errors > 0)
+            \(filter) ORDER BY p.name_last, p.name_first, p.id LIMIT $7 OFFSET $8
+            """, bindings + [limit, offset])
+        return (try rows.map { r in
+            PatientSummary(id: try r.decode(Int.self, at: 0), patientIdNumber: try r.decode(String.self, at: 1),
+                           nameLast: try r.decode(String?.self, at: 2), nameFirst: try r.decode(String?.self, at: 3),
+                           dateOfBirth: try r.decode(String?.self, at: 4), tumors: try r.decode(Int.self, at: 5),
+                           tumorsFailingEdits: try r.decode(Int.self, at: 6))
+        }, total)
+    }
+
+    /// A patient's items and its tumors (id, version, items), nil when there is no such patient.
+    public func patient(_ id: Int) throws -> (items: [String: String], tumors: [(id: Int, version: Int, items: [String: String])])? {
+        guard let p = try db.query("SELECT items::text FROM patient WHERE id = $1", [id]).first else { return nil }
+        let tumors = try db.query("SELECT id, version, items::text FROM tumor WHERE patient_id = $1 ORDER BY tumor_key, id", [id])
+        return (try Self.items(p.text(at: 0)), try tumors.map { (try $0.decode(Int.self, at: 0), try $0.decode(Int.self, at: 1), try Self.items($0.text(at: 2))) })
+    }
+
+    public func abstract(tumorId: Int) throws -> StoredAbstract? {
+        guard let row = try db.query("""
+            SELECT t.id, t.patient_id, t.version, t.status, p.items::text, t.items::text FROM tumor t JOIN patient p ON p.id = t.patient_id
+            WHERE t.id = $1
+            """, [tumorId]).first else { return nil }
+        let patientId = try row.decode(Int.self, at: 1)
+        let siblings = try db.query("SELECT id, items::text FROM tumor WHERE patient_id = $1 ORDER BY tumor_key, id", [patientId])
+        let index = try siblings.firstIndex { try $0.decode(Int.self, at: 0) == tumorId } ?? 0
+        let others = try siblings.enumerated().filter { $0.offset != index }.map { try Self.items($0.element.text(at: 1)) }
+        return StoredAbstract(tumorId: tumorId, patientId: patientId, version: try row.decode(Int.self, at: 2),
+                              status: try row.decode(String.self, at: 3), patientItems: try Self.items(row.text(at: 4)),
+                              tumorItems: try Self.items(row.text(at: 5)), tumorIndex: index, otherTumors: others)
+    }
+
+    /// Saves new tumor items when `baseVersion` is still current; otherwise keeps the draft and reports the conflict.
+    public func saveTumor(id: Int, baseVersion: Int, items: [String: String], userId: Int?, source: String = "api") throws -> SaveOutcome {
+        try db.transaction { tx in
+            guard let row = try tx.query("SELECT patient_id, version, items::text FROM tumor WHERE id = $1 FOR UPDATE", [id]).first else {
+                throw PostgresError(.decoding, message: "no tumor \(id)", statement: "saveTumor")
+            }
+            let current = try row.decode(Int.self, at: 1)
+            let itemsJSON = try PostgresJSON(encoding: items.filter { !$0.value.isEmpty })
+            guard current == baseVersion else {
+                let draft = try tx.query("""
+                    INSERT INTO abstract_draft (tumor_id, user_id, base_version, items, reason) VALUES ($1, $2, $3, $4, 'version conflict')
+                    RETURNING id
+                    """, [id, userId, baseVersion, itemsJSON])[0].decode(Int.self, at: 0)
+                return .conflict(currentVersion: current, draftId: draft)
+            }
+            let old = try Self.items(row.text(at: 2))
+            let new = items.filter { !$0.value.isEmpty }
+            var changes: [String: [String: String?]] = [:]
+            for key in Set(old.keys).union(new.keys) where old[key] != new[key] { changes[key] = ["old": old[key], "new": new[key]] }
+            guard !changes.isEmpty else { return .saved(version: current, changedItems: []) }
+            let version = current + 1
+            try tx.execute("""
+                UPDATE tumor SET items = $2, version = $3, updated_at = now(),
+                    sequence_number_central = $2->>'sequenceNumberCentral', sequence_number_hospital = $2->>'sequenceNumberHospital',
+                    primary_site = $2->>'primarySite', laterality = $2->>'laterality', histologic_type = $2->>'histologicTypeIcdO3',
+                    behavior = $2->>'behaviorCodeIcdO3', date_of_diagnosis = $2->>'dateOfDiagnosis',
+                    diagnosis_year = CASE WHEN $2->>'dateOfDiagnosis' ~ '^[0-9]{4}' THEN substr($2->>'dateOfDiagnosis', 1, 4)::smallint END,
+                    class_of_case = $2->>'classOfCase', summary_stage_2018 = $2->>'summaryStage2018',
+                    reporting_facility = $2->>'reportingFacility', accession_number = $2->>'accessionNumberHosp'
+                WHERE id = $1
+                """, [id, itemsJSON, version])
+            try tx.execute("""
+                INSERT INTO abstract_revision (patient_id, tumor_id, version, changed_by, source, changes) VALUES ($1, $2, $3, $4, $5, $6)
+                """, [try row.decode(Int.self, at: 0), id, version, userId, source, try PostgresJSON(encoding: changes)])
+            return .saved(version: version, changedItems: changes.keys.sorted())
+        }
+    }
+
+    public struct Revision: Sendable, Codable, Equatable {
+        public let version: Int
+        public let changedBy: String?
+        public let changedAt: String
+        public let source: String
+        public let changes: String
+    }
+
+    public func revisions(tumorId: Int) throws -> [Revision] {
+        try db.query("""
+            SELECT r.version, u.username, to_char(r.changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), r.source, r.changes::text
+            FROM abstract_revision r LEFT JOIN app_user u ON u.id = r.changed_by WHERE r.tumor_id = $1 ORDER BY r.version
+            """, [tumorId]).map {
+            Revision(version: try $0.decode(Int.self, at: 0), changedBy: try $0.decode(String?.self, at: 1),
+                     changedAt: try $0.decode(String.self, at: 2), source: try $0.decode(String.self, at: 3),
+                     changes: try $0.decode(String.self, at: 4))
+        }
+    }
+
+    /// The draft kept after a conflict.
+    public func draft(id: Int) throws -> [String: String]? {
+        try db.query("SELECT items::text FROM abstract_draft WHERE id = $1", [id]).first.map { try Self.items($0.text(at: 0)) }
+    }
+}

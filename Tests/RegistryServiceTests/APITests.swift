@@ -1,0 +1,242 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import RegistryService
+import Testing
+
+@Suite("Registrar service API", .serialized)
+struct APITests {
+    @Test func healthAndReadiness() async throws {
+        try await ServiceHarness.with { h in
+            try await h.test { client in
+                #expect(try await client.json("/health").status == .ok)
+                let ready = try await client.json("/ready")
+                #expect(ready.status == .ok)
+                #expect(try ready.json()["schemaVersion"] as? Int == 4)
+            }
+        }
+    }
+
+    @Test func signInSetsAHardenedCookieAndFailuresAreAuditedAndRateLimited() async throws {
+        try await ServiceHarness.with { h in
+            try await h.test { client in
+                let response = try await client.json("/api/session", .post, body: ["username": "registrar", "password": ServiceHarness.password])
+                #expect(response.status == .ok)
+                let cookie = try #require(response.headers[.setCookie])
+                #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"))
+                #expect(try response.json()["user"] as? [String: Any] != nil)
+                for _ in 0..<5 {
+                    let bad = try await client.json("/api/session", .post, body: ["username": "reviewer", "password": "wrong password!!"])
+                    #expect(bad.status == .unauthorized)
+                    #expect(try (bad.json()["error"] as? [String: Any])?["code"] as? String == "bad_credentials")
+                }
+                // Even the right password is refused while the user name is locked out.
+                let locked = try await client.json("/api/session", .post, body: ["username": "reviewer", "password": ServiceHarness.password])
+                #expect(locked.status == .tooManyRequests)
+            }
+            let audit = try await h.query("SELECT action, count(*) FROM audit_log WHERE action LIKE 'sign_in%' GROUP BY action ORDER BY action")
+            #expect(audit.map { $0.text(at: 0)! + "=" + $0.text(at: 1)! } == ["sign_in=1", "sign_in_failed=5"])
+        }
+    }
+
+    /// Every protected route, tried as each role and signed out: 401 without a session, 403 when the role lacks the
+    /// permission, otherwise not refused.
+    @Test func rolesAreEnforcedOnEveryRoute() async throws {
+        try await ServiceHarness.with { h in
+            let tumorId = try await h.query("SELECT min(id) FROM tumor")[0].decode(Int.self, at: 0)
+            let patientId = try await h.query("SELECT min(id) FROM patient")[0].decode(Int.self, at: 0)
+            try await h.test { client in
+                var sessions: [Role: SignedIn] = [:]
+                for role in Role.allCases { sessions[role] = try await client.signIn(role.rawValue) }
+                for route in RegistryRoutes.protectedRoutes {
+                    let path = route.path.replacingOccurrences(of: "{id}", with: route.path.hasPrefix("/api/patients") ? String(patientId) : String(tumorId))
+                        .replacingOccurrences(of: "/api/drafts/\(tumorId)", with: "/api/drafts/999999")
+                    let body: Any? = route.method == .get ? nil : ["items": ["primarySite": "C504"]]
+                    let anonymous = try await client.json(path, route.method, body: body)
+                    #expect(anonymous.status == .unauthorized, "\(route.method) \(path) signed out")
+                    for role in Role.allCases {
+                        var headers = sessions[role]!.bearer
+                        headers[.ifMatch] = "\"999\""  // a stale version: saves by allowed roles end in a conflict, not a change
+                        let response = try await client.json(path, route.method, headers: headers, body: body)
+                        if route.permission.roles.contains(role) {
+                            #expect(response.status != .forbidden && response.status != .unauthorized, "\(route.method) \(path) as \(role)")
+                        } else {
+                            #expect(response.status == .forbidden, "\(route.method) \(path) as \(role): \(response.status)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func cookieSessionsNeedTheCSRFTokenForChanges() async throws {
+        try await ServiceHarness.with { h in
+            let tumorId = try await h.query("SELECT min(id) FROM tumor")[0].decode(Int.self, at: 0)
+            try await h.test { client in
+                let session = try await client.signIn("registrar")
+                let withoutToken = try await client.json("/api/tumors/\(tumorId)/edits", .post, headers: [.cookie: session.cookie],
+                                                         body: ["items": ["primarySite": "C504"]])
+                #expect(withoutToken.status == .forbidden)
+                #expect(try (withoutToken.json()["error"] as? [String: Any])?["code"] as? String == "csrf")
+                let withToken = try await client.json("/api/tumors/\(tumorId)/edits", .post, headers: session.cookieWithCSRF,
+                                                      body: ["items": ["primarySite": "C504"]])
+                #expect(withToken.status == .ok)
+                // Reads need no token.
+                #expect(try await client.json("/api/tumors/\(tumorId)", headers: [.cookie: session.cookie]).status == .ok)
+            }
+        }
+    }
+
+    @Test func savesUseOptimisticLockingAndAConflictKeepsBothVersions() async throws {
+        try await ServiceHarness.with { h in
+            let tumorId = try await h.query("SELECT min(id) FROM tumor")[0].decode(Int.self, at: 0)
+            try await h.test { client in
+                let session = try await client.signIn("registrar")
+                let opened = try await client.json("/api/tumors/\(tumorId)", headers: session.bearer)
+                #expect(opened.headers[.eTag] == "\"1\"")
+                var items = try #require(opened.json()["items"] as? [String: String])
+                items["gradeClinical"] = "3"
+                var headers = session.bearer
+                headers[.ifMatch] = "\"1\""
+                let saved = try await client.json("/api/tumors/\(tumorId)", .put, headers: headers, body: ["items": items])
+                #expect(saved.status == .ok)
+                #expect(try saved.json()["version"] as? Int == 2)
+                #expect(try saved.json()["changedItems"] as? [String] == ["gradeClinical"])
+
+                // A second registrar still holding version 1 saves something else: 409, and their draft is kept.
+                items["gradeClinical"] = "1"
+                items["laterality"] = "9"
+                let conflict = try await client.json("/api/tumors/\(tumorId)", .put, headers: headers, body: ["items": items])
+                #expect(conflict.status == .conflict)
+                let error = try #require(conflict.json()["error"] as? [String: Any])
+                #expect(error["code"] as? String == "version_conflict" && error["currentVersion"] as? String == "2")
+                let draftId = try #require(error["draftId"] as? String)
+                let draft = try await client.json("/api/drafts/\(draftId)", headers: session.bearer)
+                #expect((try draft.json()["items"] as? [String: String])?["laterality"] == "9")
+                let current = try await client.json("/api/tumors/\(tumorId)", headers: session.bearer)
+                #expect((try current.json()["items"] as? [String: String])?["gradeClinical"] == "3")
+
+                let revisions = try await client.json("/api/tumors/\(tumorId)/revisions", headers: session.bearer).jsonArray()
+                #expect(revisions.map { $0["version"] as? Int } == [2])
+                #expect((revisions.first?["changes"] as? String)?.contains("gradeClinical") == true)
+                #expect(revisions.first?["changedBy"] as? String == "registrar")
+
+                var noVersion = session.bearer
+                noVersion[.ifMatch] = nil
+                #expect(try await client.json("/api/tumors/\(tumorId)", .put, headers: noVersion, body: ["items": items]).status == .preconditionRequired)
+            }
+        }
+    }
+
+    @Test func invalidValuesAreRefusedWithTheItemsNamedAndNothingChanges() async throws {
+        try await ServiceHarness.with { h in
+            let tumorId = try await h.query("SELECT min(id) FROM tumor")[0].decode(Int.self, at: 0)
+            try await h.test { client in
+                let session = try await client.signIn("registrar")
+                var headers = session.bearer
+                headers[.ifMatch] = "\"1\""
+                let response = try await client.json("/api/tumors/\(tumorId)", .put, headers: headers,
+                                                     body: ["items": ["primarySite": "C504", "dateOfDiagnosis": "20230231", "nameLast": "X", "bogus": "1"]])
+                #expect(response.status == .unprocessableContent)
+                let error = try #require(response.json()["error"] as? [String: Any])
+                #expect(error["items"] as? [String] == ["bogus", "dateOfDiagnosis", "nameLast"])
+            }
+            #expect(try await h.query("SELECT version FROM tumor WHERE id = $1", [tumorId])[0].decode(Int.self, at: 0) == 1)
+        }
+    }
+
+    @Test func inlineEditsOnADraftNameTheEditsAndItems() async throws {
+        try await ServiceHarness.with { h in
+            let tumorId = try await h.query("SELECT min(id) FROM tumor")[0].decode(Int.self, at: 0)
+            try await h.test { client in
+                let session = try await client.signIn("registrar")
+                var items = try #require(try await client.json("/api/tumors/\(tumorId)", headers: session.bearer).json()["items"] as? [String: String])
+                items["histologicTypeIcdO3"] = "8170"  // hepatocellular carcinoma, wherever the site is not liver
+                items["primarySite"] = items["primarySite"] == "C220" ? "C504" : items["primarySite"]
+                let result = try await client.json("/api/tumors/\(tumorId)/edits", .post, headers: session.bearer, body: ["items": items]).json()
+                let failures = try #require(result["failures"] as? [[String: Any]])
+                let if25 = try #require(failures.first { $0["edit"] as? String == "IF25" })
+                #expect(if25["items"] as? [String] == ["primarySite", "histologicTypeIcdO3"])
+                #expect(if25["severity"] as? String == "warning")
+                // Nothing was saved.
+                let stored = try await client.json("/api/tumors/\(tumorId)", headers: session.bearer).json()["items"] as? [String: String]
+                #expect(stored?["histologicTypeIcdO3"] != "8170")
+            }
+        }
+    }
+
+    @Test func readsAndWritesOfAbstractsAreAudited() async throws {
+        try await ServiceHarness.with { h in
+            let tumorId = try await h.query("SELECT min(id) FROM tumor")[0].decode(Int.self, at: 0)
+            try await h.test { client in
+                let session = try await client.signIn("reviewer")
+                _ = try await client.json("/api/tumors/\(tumorId)", headers: session.bearer)
+                _ = try await client.json("/api/patients?name=s&page=1&pageSize=5", headers: session.bearer)
+            }
+            let rows = try await h.query("SELECT action, entity, entity_id, username FROM audit_log WHERE username = 'reviewer' AND action <> 'sign_in' ORDER BY id")
+            #expect(rows.map { "\($0.text(at: 0)!) \($0.text(at: 1)!)" } == ["read tumor", "search patient"])
+            #expect(try rows[0].decode(Int.self, at: 2) == tumorId)
+        }
+    }
+
+    @Test func patientSearchIsPaginated() async throws {
+        try await ServiceHarness.with { h in
+            try await h.test { client in
+                let session = try await client.signIn("reviewer")
+                let page = try await client.json("/api/patients?page=2&pageSize=25", headers: session.bearer).json()
+                #expect(page["total"] as? Int == 60)
+                #expect((page["items"] as? [[String: Any]])?.count == 25)
+                #expect(page["page"] as? Int == 2)
+                let last = try await client.json("/api/patients?page=3&pageSize=25", headers: session.bearer).json()
+                #expect((last["items"] as? [[String: Any]])?.count == 10)
+            }
+        }
+    }
+
+    @Test func idleSessionsExpire() async throws {
+        try await ServiceHarness.with(idleTimeout: 1) { h in
+            try await h.test { client in
+                let session = try await client.signIn("reviewer")
+                #expect(try await client.json("/api/patients", headers: session.bearer).status == .ok)
+                try await Task.sleep(for: .milliseconds(1500))
+                #expect(try await client.json("/api/patients", headers: session.bearer).status == .unauthorized)
+            }
+        }
+    }
+
+    @Test func submittersImportNAACCRFilesAndBadFilesChangeNothing() async throws {
+        try await ServiceHarness.with { h in
+            let before = try await h.query("SELECT count(*) FROM patient")[0].decode(Int.self, at: 0)
+            try await h.test { client in
+                let session = try await client.signIn("submitter")
+                let xml = """
+                    <?xml version="1.0" encoding="UTF-8"?>
+                    <NaaccrData baseDictionaryUri="http://naaccr.org/naaccrxml/naaccr-dictionary-260.xml" recordType="A" specificationVersion="1.8" xmlns="http://naaccr.org/naaccrxml">
+                      <Item naaccrId="registryId">0000009999</Item>
+                      <Patient><Item naaccrId="patientIdNumber">90000001</Item>
+                        <Tumor><Item naaccrId="primarySite">C504</Item><Item naaccrId="sequenceNumberCentral">00</Item></Tumor></Patient>
+                    </NaaccrData>
+                    """
+                let ok = try await client.execute(uri: "/api/imports", method: .post, headers: session.bearer, body: ByteBuffer(string: xml))
+                #expect(ok.status == .ok)
+                #expect(try ok.json()["patientsInserted"] as? Int == 1)
+                let broken = try await client.execute(uri: "/api/imports", method: .post, headers: session.bearer,
+                                                      body: ByteBuffer(string: xml.replacingOccurrences(of: "</Patient>", with: "")))
+                #expect(broken.status == .badRequest)
+                #expect(try (broken.json()["error"] as? [String: Any])?["code"] as? String == "invalid_naaccr_xml")
+            }
+            #expect(try await h.query("SELECT count(*) FROM patient")[0].decode(Int.self, at: 0) == before + 1)
+        }
+    }
+
+    @Test func signOutEndsTheSession() async throws {
+        try await ServiceHarness.with { h in
+            try await h.test { client in
+                let session = try await client.signIn("registrar")
+                #expect(try await client.json("/api/session", .delete, headers: session.cookieWithCSRF).status == .noContent)
+                #expect(try await client.json("/api/patients", headers: session.bearer).status == .unauthorized)
+            }
+        }
+    }
+}

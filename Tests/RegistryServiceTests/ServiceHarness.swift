@@ -1,0 +1,96 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Postgres
+import RegistryService
+import RegistryStore
+import SyntheticRegistry
+import TestSupport
+
+/// A migrated database with a small demo registry, one user per role (password "correct horse battery"), and the
+/// service's routes over it.
+struct ServiceHarness {
+    static let password = "correct horse battery"
+    let url: String
+    let pool: PostgresPool
+    let routes: RegistryRoutes
+
+    static func with(idleTimeout: TimeInterval? = nil, _ body: @Sendable (ServiceHarness) async throws -> Void) async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let db = try PostgresConnection(url)
+            try Migrator().migrate(db)
+            let generator = SyntheticRegistryGenerator(patientCount: 60, seed: 4)
+            var iterator = generator.makeIterator()
+            _ = try NaaccrImporter(connection: db).importPatients(header: generator.header(), dictionary: generator.dictionary,
+                                                                  source: "test", actor: "test", next: { iterator.next() })
+            let pool = try PostgresPool(connectionString: url, maxConnections: 4)
+            defer { pool.close() }
+            let accounts = Accounts(pool: pool, bcryptCost: 4)
+            for role in Role.allCases {
+                _ = try await accounts.create(username: role.rawValue, displayName: role.rawValue.capitalized, role: role, password: password)
+            }
+            var sessions = Sessions(pool: pool)
+            if let idleTimeout { sessions.idleTimeout = idleTimeout }
+            let routes = RegistryRoutes(pool: pool, accounts: accounts, sessions: sessions, secureCookies: false)
+            try await body(ServiceHarness(url: url, pool: pool, routes: routes))
+        }
+    }
+
+    func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        try await routes.application(logger: logger).test(.router, body)
+    }
+
+    func query(_ sql: String, _ bindings: PostgresBindings = []) async throws -> PostgresResult {
+        try await pool.withConnection { db in try db.query(sql, bindings) }
+    }
+}
+
+struct SignedIn: Sendable {
+    let token: String
+    let csrf: String
+    let cookie: String
+
+    var bearer: HTTPFields { [.authorization: "Bearer \(token)"] }
+    var cookieWithCSRF: HTTPFields { [.cookie: cookie, HTTPField.Name("X-CSRF-Token")!: csrf] }
+}
+
+extension TestClientProtocol {
+    func signIn(_ username: String, password: String = ServiceHarness.password) async throws -> SignedIn {
+        let body = try JSONSerialization.data(withJSONObject: ["username": username, "password": password])
+        let response = try await execute(uri: "/api/session", method: .post, headers: [.contentType: "application/json"],
+                                         body: ByteBuffer(bytes: body))
+        guard response.status == .ok else { throw ServiceTestError.signInFailed(response.status.code) }
+        let json = try response.json()
+        let cookie = response.headers[.setCookie]!.split(separator: ";")[0]
+        return SignedIn(token: json["token"] as! String, csrf: json["csrfToken"] as! String, cookie: String(cookie))
+    }
+
+    func json(_ uri: String, _ method: HTTPRequest.Method = .get, headers: HTTPFields = [:], body: Any? = nil) async throws -> TestResponse {
+        var fields = headers
+        var buffer: ByteBuffer?
+        if let body {
+            fields[.contentType] = "application/json"
+            buffer = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))
+        }
+        return try await execute(uri: uri, method: method, headers: fields, body: buffer)
+    }
+}
+
+enum ServiceTestError: Error { case signInFailed(Int) }
+
+extension TestResponse {
+    func json() throws -> [String: Any] {
+        (try JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:]
+    }
+    func jsonArray() throws -> [[String: Any]] {
+        (try JSONSerialization.jsonObject(with: Data(buffer: body))) as? [[String: Any]] ?? []
+    }
+}
+
+extension Data {
+    init(buffer: ByteBuffer) { self.init(buffer.readableBytesView) }
+}
