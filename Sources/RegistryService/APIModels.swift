@@ -2,13 +2,18 @@ import Edits
 import Hummingbird
 import RegistryStore
 
-struct SignInRequest: Decodable { let username: String; let password: String }
+struct SignInRequest: Decodable {
+    let username: String
+    let password: String
+    /// API clients that send `Authorization: Bearer` ask for the token; browsers rely on the HttpOnly cookie alone,
+    /// so script on a page never sees it.
+    let bearerToken: Bool?
+}
 
 struct SignInResponse: ResponseEncodable {
     let user: UserAccount
     let csrfToken: String
-    /// For API clients that use `Authorization: Bearer` instead of the cookie.
-    let token: String
+    let token: String?
 }
 
 struct Page<Item: Encodable & Sendable>: ResponseEncodable {

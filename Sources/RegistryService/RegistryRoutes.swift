@@ -90,7 +90,7 @@ public struct RegistryRoutes: Sendable {
         try await pool.withConnection { db in
             try Audit.record(db, session, action: "sign_in", entity: "app_user", id: user.id, remoteAddress: context.remoteAddress)
         }
-        var response = try SignInResponse(user: user, csrfToken: session.csrfToken, token: token).response(from: request, context: context)
+        var response = try SignInResponse(user: user, csrfToken: session.csrfToken, token: body.bearerToken == true ? token : nil).response(from: request, context: context)
         response.setCookie(Cookie(name: SessionMiddleware.cookieName, value: token, maxAge: Int(sessions.lifetime), path: "/",
                                   secure: secureCookies, httpOnly: true, sameSite: .strict))
         return response

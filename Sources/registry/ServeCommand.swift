@@ -55,7 +55,8 @@ struct ServeCommand: AsyncParsableCommand {
             try await accounts.setPassword(username: "demo", password: password)
             try await accounts.setDisabled(username: "demo", false)
         }
-        print("demo login: user 'demo', password '\(password)' (synthetic data only)")
+        // Written straight to the descriptor: stdout is block-buffered when not a terminal and the server runs on.
+        FileHandle.standardOutput.write(Data("demo login: user 'demo', password '\(password)' (synthetic data only)\n".utf8))
     }
 }
 

@@ -26,6 +26,7 @@ struct APITests {
                 let cookie = try #require(response.headers[.setCookie])
                 #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"))
                 #expect(try response.json()["user"] as? [String: Any] != nil)
+                #expect(try response.json()["token"] == nil)  // the browser keeps the token in the HttpOnly cookie only
                 for _ in 0..<5 {
                     let bad = try await client.json("/api/session", .post, body: ["username": "reviewer", "password": "wrong password!!"])
                     #expect(bad.status == .unauthorized)

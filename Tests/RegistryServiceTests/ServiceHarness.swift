@@ -60,7 +60,7 @@ struct SignedIn: Sendable {
 
 extension TestClientProtocol {
     func signIn(_ username: String, password: String = ServiceHarness.password) async throws -> SignedIn {
-        let body = try JSONSerialization.data(withJSONObject: ["username": username, "password": password])
+        let body = try JSONSerialization.data(withJSONObject: ["username": username, "password": password, "bearerToken": true] as [String: Any])
         let response = try await execute(uri: "/api/session", method: .post, headers: [.contentType: "application/json"],
                                          body: ByteBuffer(bytes: body))
         guard response.status == .ok else { throw ServiceTestError.signInFailed(response.status.code) }
