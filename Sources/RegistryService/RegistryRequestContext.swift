@@ -44,8 +44,9 @@ struct SessionMiddleware: RouterMiddleware {
             context.cookieAuthenticated = true
         }
         if let token { context.session = try await sessions.find(token: token) }
+        // Signing in again needs no token (it replaces the session; SameSite=Strict keeps other sites' forms out).
         if context.cookieAuthenticated, let session = context.session, ![.get, .head, .options].contains(request.method),
-           request.headers[Self.csrfHeader] != session.csrfToken {
+           request.uri.path != "/signin", request.headers[Self.csrfHeader] != session.csrfToken {
             throw APIError.csrf
         }
         return try await next(request, context)

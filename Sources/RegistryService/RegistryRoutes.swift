@@ -53,6 +53,7 @@ public struct RegistryRoutes: Sendable {
         api.get("tumors/:id/revisions") { _, context in try await revisions(context) }
         api.get("drafts/:id") { _, context in try await draft(context) }
         api.post("imports") { request, context in try await importFile(request, context) }
+        addPages(to: router)
         return router
     }
 

@@ -35,15 +35,21 @@ public struct PatientSearch: Sendable {
     public var diagnosisYear: Int?
     /// Only patients with a tumor failing edits (errors) in this edit set.
     public var failingEditSet: String?
+    /// Only patients with a tumor in this abstract status (e.g. "incomplete").
+    public var tumorStatus: String?
+    /// Only living patients last seen before this date (CCYYMMDD): follow-up is due.
+    public var lastContactBefore: String?
 
     public init(name: String? = nil, dateOfBirth: String? = nil, patientIdNumber: String? = nil, primarySite: String? = nil,
-                diagnosisYear: Int? = nil, failingEditSet: String? = nil) {
+                diagnosisYear: Int? = nil, failingEditSet: String? = nil, tumorStatus: String? = nil, lastContactBefore: String? = nil) {
         self.name = name
         self.dateOfBirth = dateOfBirth
         self.patientIdNumber = patientIdNumber
         self.primarySite = primarySite
         self.diagnosisYear = diagnosisYear
         self.failingEditSet = failingEditSet
+        self.tumorStatus = tumorStatus
+        self.lastContactBefore = lastContactBefore
     }
 }
 
@@ -68,7 +74,8 @@ public struct AbstractRepository {
 
     public func search(_ s: PatientSearch, limit: Int, offset: Int) throws -> (rows: [PatientSummary], total: Int) {
         let name: PostgresEncodable? = s.name.flatMap { $0.isEmpty ? nil : $0.lowercased() }
-        let bindings: PostgresBindings = [name, s.dateOfBirth, s.patientIdNumber, s.primarySite, s.diagnosisYear, s.failingEditSet]
+        let bindings: PostgresBindings = [name, s.dateOfBirth, s.patientIdNumber, s.primarySite, s.diagnosisYear, s.failingEditSet,
+                                          s.tumorStatus, s.lastContactBefore]
         let filter = """
             FROM patient p
             WHERE ($1::text IS NULL OR lower(p.name_last) LIKE $1 || '%' OR lower(p.name_first) LIKE $1 || '%')
@@ -78,6 +85,8 @@ public struct AbstractRepository {
               AND ($5::int IS NULL OR EXISTS (SELECT 1 FROM tumor t WHERE t.patient_id = p.id AND t.diagnosis_year = $5))
               AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM tumor t JOIN edit_result e ON e.tumor_id = t.id
                                                WHERE t.patient_id = p.id AND e.edit_set = $6 AND e.errors > 0))
+              AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM tumor t WHERE t.patient_id = p.id AND t.status = $7))
+              AND ($8::text IS NULL OR (p.vital_status = '1' AND p.date_of_last_contact < $8))
             """
         let total = try db.query("SELECT count(*) \(filter)", bindings)[0].decode(Int.self, at: 0)
         let rows = try db.query("""
@@ -85,7 +94,7 @@ public struct AbstractRepository {
                    (SELECT count(*) FROM tumor t WHERE t.patient_id = p.id),
                    (SELECT count(DISTINCT e.tumor_id) FROM tumor t JOIN edit_result e ON e.tumor_id = t.id
                     WHERE t.patient_id = p.id AND e.errors > 0)
-            \(filter) ORDER BY p.name_last, p.name_first, p.id LIMIT $7 OFFSET $8
+            \(filter) ORDER BY p.name_last, p.name_first, p.id LIMIT $9 OFFSET $10
             """, bindings + [limit, offset])
         return (try rows.map { r in
             PatientSummary(id: try r.decode(Int.self, at: 0), patientIdNumber: try r.decode(String.self, at: 1),

@@ -1,0 +1,115 @@
+/// The workbench's stylesheet and its one script (served from /static so the content security policy needs no inline code).
+enum StaticAssets {
+    static let css = """
+        :root { font-family: system-ui, sans-serif; font-size: 15px; color: #1d2430; background: #f6f7f9; }
+        body { margin: 0; }
+        header { display: flex; gap: 1rem; align-items: center; padding: .5rem 1rem; background: #1b3a5c; color: white; }
+        header a, header button { color: white; }
+        header nav { display: flex; gap: 1rem; align-items: center; flex: 1; }
+        header .search { flex: 1; } header .search input { width: 100%; max-width: 28rem; }
+        .brand { font-weight: bold; text-decoration: none; }
+        main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
+        table { border-collapse: collapse; width: 100%; background: white; }
+        th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #dde1e7; }
+        .tabs a { margin-right: 1rem; } .tabs a[aria-current] { font-weight: bold; }
+        .bad { color: #b3261e; font-weight: bold; }
+        fieldset { background: white; border: 1px solid #ccd3dc; margin: 0 0 1rem; display: grid;
+                   grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: .5rem 1rem; }
+        legend { font-weight: bold; padding: 0 .3rem; }
+        .field label { display: block; font-size: .85rem; } .field input { width: 100%; box-sizing: border-box; font: inherit; padding: .2rem; }
+        .field.error input { border: 2px solid #b3261e; } .field.warning input { border: 2px solid #c77700; }
+        .messages { display: block; font-size: .8rem; color: #b3261e; }
+        .num { color: #6b7480; font-size: .75rem; }
+        .status { position: sticky; top: 0; background: #fffbe6; padding: .3rem .5rem; margin-bottom: .5rem; }
+        .error { color: #b3261e; } .sr { position: absolute; left: -9999px; }
+        .signin { max-width: 22rem; margin: 3rem auto; background: white; padding: 1.5rem; }
+        .signin input { display: block; width: 100%; margin-bottom: .8rem; font: inherit; }
+        :focus-visible { outline: 3px solid #f2a900; outline-offset: 1px; }
+        @media print { header, .actions, #edits { display: none; } }
+        """
+
+    static let javascript = """
+        "use strict";
+        // Sign out: DELETE the session with the CSRF token, then back to the sign-in page.
+        document.addEventListener("DOMContentLoaded", () => {
+          const signout = document.getElementById("signout");
+          if (signout) signout.addEventListener("click", async () => {
+            await fetch("/api/session", { method: "DELETE", headers: { "X-CSRF-Token": signout.dataset.csrf } });
+            location.href = "/signin";
+          });
+          const form = document.getElementById("abstract");
+          if (form) abstractForm(form);
+          const revisions = document.getElementById("revisions");
+          if (revisions) loadRevisions(revisions);
+        });
+
+        function items(form) {
+          const out = {};
+          for (const input of form.querySelectorAll("input[name]")) if (!input.readOnly && input.value !== "") out[input.name] = input.value.trim();
+          return out;
+        }
+
+        // Inline edits: after each pause in typing, the draft goes to the edits endpoint (nothing is saved) and each
+        // message is shown next to the fields it involves.
+        function abstractForm(form) {
+          const tumor = form.dataset.tumor, csrf = form.dataset.csrf, status = document.getElementById("status");
+          let timer = null, sequence = 0;
+          const check = async () => {
+            const mine = ++sequence;
+            const response = await fetch(`/api/tumors/${tumor}/edits`, { method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+                                                                         body: JSON.stringify({ items: items(form) }) });
+            if (mine !== sequence || !response.ok) return;
+            show(form, (await response.json()).failures);
+          };
+          form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(check, 200); });
+          form.addEventListener("submit", async (event) => {
+            event.preventDefault();
+            status.textContent = "Saving…";
+            const response = await fetch(`/api/tumors/${tumor}`, { method: "PUT", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf,
+                                                                  "If-Match": `"${form.dataset.version}"` }, body: JSON.stringify({ items: items(form) }) });
+            const body = await response.json();
+            if (response.ok) {
+              form.dataset.version = body.version;
+              status.textContent = body.changedItems.length ? `Saved: version ${body.version} (${body.changedItems.join(", ")})` : "No changes to save";
+              show(form, body.edits.failures);
+              loadRevisions(document.getElementById("revisions"));
+            } else {
+              // The form keeps everything typed; the message says why the save did not happen.
+              status.textContent = `Not saved: ${body.error.message}`;
+              for (const id of body.error.items || []) mark(form, id, "error", "invalid value");
+            }
+          });
+          check();
+        }
+
+        function mark(form, id, kind, message) {
+          const field = form.querySelector(`.field[data-item="${id}"]`);
+          if (!field) return;
+          field.classList.add(kind);
+          const li = document.createElement("span"); li.textContent = message + " "; field.querySelector(".messages").append(li);
+        }
+
+        function show(form, failures) {
+          for (const field of form.querySelectorAll(".field")) { field.classList.remove("error", "warning"); field.querySelector(".messages").textContent = ""; }
+          const list = document.getElementById("edits"); list.textContent = "";
+          for (const f of failures) {
+            const kind = f.overridden ? "overridden" : f.severity;
+            const li = document.createElement("li"); li.className = kind;
+            li.textContent = `${kind.toUpperCase()} ${f.edit} ${f.name}: ${f.message}`; list.append(li);
+            if (!f.overridden) for (const id of f.items) mark(form, id, f.severity, `${f.edit}: ${f.message}`);
+          }
+          if (!failures.length) { const li = document.createElement("li"); li.textContent = "All edits pass."; list.append(li); }
+        }
+
+        async function loadRevisions(list) {
+          const response = await fetch(`/api/tumors/${list.dataset.tumor}/revisions`);
+          if (!response.ok) return;
+          list.textContent = "";
+          for (const r of await response.json()) {
+            const li = document.createElement("li");
+            li.textContent = `Version ${r.version}, ${r.changedAt} by ${r.changedBy || "import"} (${r.source}): ${Object.keys(JSON.parse(r.changes)).join(", ")}`;
+            list.append(li);
+          }
+        }
+        """
+}
