@@ -39,6 +39,7 @@ struct AbstractResponse: ResponseEncodable {
     let items: [String: String]
 }
 
+/// Item changes: values to set, "" to clear; items not mentioned keep their stored values.
 struct DraftRequest: Decodable { let items: [String: String] }
 
 struct EditResultsResponse: ResponseEncodable {

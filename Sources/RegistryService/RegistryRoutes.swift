@@ -203,7 +203,7 @@ public struct RegistryRoutes: Sendable {
         guard let stored = try await pool.withConnection({ db in try AbstractRepository(connection: db).abstract(tumorId: id) }) else {
             throw APIError.notFound("tumor \(id)")
         }
-        return edits(for: stored, items: draft.items)
+        return edits(for: stored, items: AbstractRepository.merge(stored.tumorItems, draft.items))
     }
 
     func save(_ request: Request, _ context: RegistryRequestContext) async throws -> SaveResponse {
@@ -219,7 +219,7 @@ public struct RegistryRoutes: Sendable {
         let (outcome, stored) = try await pool.withConnection { db -> (SaveOutcome?, StoredAbstract?) in
             let repository = AbstractRepository(connection: db)
             guard try repository.abstract(tumorId: id) != nil else { return (nil, nil) }
-            let outcome = try repository.saveTumor(id: id, baseVersion: base, items: draft.items, userId: session.user.id)
+            let outcome = try repository.saveTumor(id: id, baseVersion: base, changes: draft.items, userId: session.user.id)
             if case .saved(let version, let changed) = outcome {
                 try Audit.record(db, session, action: "update", entity: "tumor", id: id, remoteAddress: remote,
                                  detail: ["version": String(version), "items": changed.joined(separator: " ")])

@@ -125,23 +125,24 @@ public struct AbstractRepository {
                               tumorItems: try Self.items(row.text(at: 5)), tumorIndex: index, otherTumors: others)
     }
 
-    /// Saves new tumor items when `baseVersion` is still current; otherwise keeps the draft and reports the conflict.
-    public func saveTumor(id: Int, baseVersion: Int, items: [String: String], userId: Int?, source: String = "api") throws -> SaveOutcome {
+    /// Applies `changes` to a tumor's items when `baseVersion` is still current (an empty value removes the item; items
+    /// not mentioned keep their values); otherwise keeps the draft and reports the conflict.
+    public func saveTumor(id: Int, baseVersion: Int, changes items: [String: String], userId: Int?, source: String = "api") throws -> SaveOutcome {
         try db.transaction { tx in
             guard let row = try tx.query("SELECT patient_id, version, items::text FROM tumor WHERE id = $1 FOR UPDATE", [id]).first else {
                 throw PostgresError(.decoding, message: "no tumor \(id)", statement: "saveTumor")
             }
             let current = try row.decode(Int.self, at: 1)
-            let itemsJSON = try PostgresJSON(encoding: items.filter { !$0.value.isEmpty })
+            let old = try Self.items(row.text(at: 2))
+            let new = Self.merge(old, items)
+            let itemsJSON = try PostgresJSON(encoding: new)
             guard current == baseVersion else {
                 let draft = try tx.query("""
                     INSERT INTO abstract_draft (tumor_id, user_id, base_version, items, reason) VALUES ($1, $2, $3, $4, 'version conflict')
                     RETURNING id
-                    """, [id, userId, baseVersion, itemsJSON])[0].decode(Int.self, at: 0)
+                    """, [id, userId, baseVersion, try PostgresJSON(encoding: items)])[0].decode(Int.self, at: 0)
                 return .conflict(currentVersion: current, draftId: draft)
             }
-            let old = try Self.items(row.text(at: 2))
-            let new = items.filter { !$0.value.isEmpty }
             var changes: [String: [String: String?]] = [:]
             for key in Set(old.keys).union(new.keys) where old[key] != new[key] { changes[key] = ["old": old[key], "new": new[key]] }
             guard !changes.isEmpty else { return .saved(version: current, changedItems: []) }
@@ -161,6 +162,13 @@ public struct AbstractRepository {
                 """, [try row.decode(Int.self, at: 0), id, version, userId, source, try PostgresJSON(encoding: changes)])
             return .saved(version: version, changedItems: changes.keys.sorted())
         }
+    }
+
+    /// `changes` applied to `items`: empty values remove, others set.
+    public static func merge(_ items: [String: String], _ changes: [String: String]) -> [String: String] {
+        var out = items
+        for (key, value) in changes { out[key] = value.isEmpty ? nil : value }
+        return out
     }
 
     public struct Revision: Sendable, Codable, Equatable {

@@ -130,6 +130,27 @@ struct APITests {
         }
     }
 
+    @Test func aSaveChangesOnlyTheItemsSentAndBlanksClear() async throws {
+        try await ServiceHarness.with { h in
+            let tumorId = try await h.query("SELECT min(id) FROM tumor")[0].decode(Int.self, at: 0)
+            try await h.test { client in
+                let session = try await client.signIn("registrar")
+                let before = try #require(try await client.json("/api/tumors/\(tumorId)", headers: session.bearer).json()["items"] as? [String: String])
+                var headers = session.bearer
+                headers[.ifMatch] = "\"1\""
+                let saved = try await client.json("/api/tumors/\(tumorId)", .put, headers: headers,
+                                                  body: ["items": ["gradeClinical": "4", "textRemarks": ""]])
+                #expect(try saved.json()["changedItems"] as? [String] == ["gradeClinical", "textRemarks"])
+                let after = try #require(try await client.json("/api/tumors/\(tumorId)", headers: session.bearer).json()["items"] as? [String: String])
+                #expect(after["gradeClinical"] == "4" && after["textRemarks"] == nil)
+                var expected = before
+                expected["gradeClinical"] = "4"
+                expected["textRemarks"] = nil
+                #expect(after == expected)
+            }
+        }
+    }
+
     @Test func invalidValuesAreRefusedWithTheItemsNamedAndNothingChanges() async throws {
         try await ServiceHarness.with { h in
             let tumorId = try await h.query("SELECT min(id) FROM tumor")[0].decode(Int.self, at: 0)

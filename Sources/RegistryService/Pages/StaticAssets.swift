@@ -4,7 +4,9 @@ enum StaticAssets {
         :root { font-family: system-ui, sans-serif; font-size: 15px; color: #1d2430; background: #f6f7f9; }
         body { margin: 0; }
         header { display: flex; gap: 1rem; align-items: center; padding: .5rem 1rem; background: #1b3a5c; color: white; }
-        header a, header button { color: white; }
+        header a { color: white; }
+        header button { color: #1b3a5c; background: white; border: 0; padding: .25rem .6rem; font: inherit; cursor: pointer; }
+        input[readonly] { background: #eef0f3; color: #404853; border: 1px solid #d3d8df; }
         header nav { display: flex; gap: 1rem; align-items: center; flex: 1; }
         header .search { flex: 1; } header .search input { width: 100%; max-width: 28rem; }
         .brand { font-weight: bold; text-decoration: none; }
@@ -45,7 +47,8 @@ enum StaticAssets {
 
         function items(form) {
           const out = {};
-          for (const input of form.querySelectorAll("input[name]")) if (!input.readOnly && input.value !== "") out[input.name] = input.value.trim();
+          // Every editable field, blanks included (a blank clears the item); items not on the form stay as stored.
+          for (const input of form.querySelectorAll("input[name]")) if (!input.readOnly) out[input.name] = input.value.trim();
           return out;
         }
 

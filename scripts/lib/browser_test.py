@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""A registrar's session in a real browser (Chromium, driven through the W3C WebDriver protocol by chromedriver):
+sign in, open an abstract, type an invalid site/histology pair, see the inline edit message, fix it, save.
+
+Usage: browser_test.py BASE_URL USER PASSWORD SCREENSHOT_DIR   (chromedriver on PATH)"""
+import base64, json, os, socket, subprocess, sys, time, urllib.request
+
+base, user, password, shots = sys.argv[1:5]
+
+def free_port():
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close(); return port
+
+port = free_port()
+driver = subprocess.Popen(["chromedriver", f"--port={port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+wd = f"http://127.0.0.1:{port}"
+
+def call(method, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(wd + path, data=data, method=method, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())["value"]
+
+def wait(condition, what, timeout=10):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            value = condition()
+            if value:
+                return value
+        except Exception:
+            pass
+        time.sleep(0.1)
+    screenshot("failure")
+    raise SystemExit(f"FAIL: timed out waiting for {what}")
+
+for _ in range(50):
+    try:
+        call("GET", "/status"); break
+    except Exception:
+        time.sleep(0.1)
+session = call("POST", "/session", {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+    "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"]}}}})["sessionId"]
+S = f"/session/{session}"
+
+def go(url): call("POST", S + "/url", {"url": url})
+def find(css): return call("POST", S + "/element", {"using": "css selector", "value": css})["element-6066-11e4-a52e-4f735466cecf"]
+def finds(css): return [e["element-6066-11e4-a52e-4f735466cecf"] for e in call("POST", S + "/elements", {"using": "css selector", "value": css})]
+def text(element): return call("GET", f"{S}/element/{element}/text")
+def prop(element, name): return call("GET", f"{S}/element/{element}/property/{name}")
+def clear(element): call("POST", f"{S}/element/{element}/clear", {})
+def type_(element, keys): call("POST", f"{S}/element/{element}/value", {"text": keys})
+def click(element): call("POST", f"{S}/element/{element}/click", {})
+def screenshot(name):
+    try:
+        with open(os.path.join(shots, f"{name}.png"), "wb") as f:
+            f.write(base64.b64decode(call("GET", S + "/screenshot")))
+    except Exception:
+        pass
+
+try:
+    # Signing in with the keyboard alone: type the user name, Tab to the password, Enter submits.
+    go(base + "/signin")
+    type_(wait(lambda: find("#username"), "the sign-in form"), user)
+    call("POST", S + "/actions", {"actions": [{"type": "key", "id": "k", "actions": [{"type": "keyDown", "value": "\ue004"}, {"type": "keyUp", "value": "\ue004"}]
+        + [a for ch in password + "\ue007" for a in ({"type": "keyDown", "value": ch}, {"type": "keyUp", "value": ch})]}]})
+    wait(lambda: "Worklist" in call("GET", S + "/title") or finds("header .who"), "the worklist after sign-in")
+    go(base + "/?tab=all")
+    click(wait(lambda: finds("tbody a")[0], "a patient in the worklist"))
+    click(wait(lambda: [a for a in finds("tbody a") if "/tumors/" in prop(a, "href")][0], "a tumor on the patient page"))
+    form = wait(lambda: find("#abstract"), "the abstract form")
+    wait(lambda: "All edits pass" in text(find("#edits")) or finds("#edits li"), "the first edit check")
+    screenshot("1-abstract")
+
+    histology = find("#f-histologicTypeIcdO3")
+    original = prop(histology, "value")
+    site = prop(find("#f-primarySite"), "value")
+    wrong = "8170" if not site.startswith("C22") else "8500"
+    clear(histology); type_(histology, wrong)
+    message = wait(lambda: [li for li in finds("#edits li") if "IF25" in text(li)], "the inline IF25 message")
+    field_message = text(find('.field[data-item="histologicTypeIcdO3"] .messages'))
+    assert "IF25" in field_message, f"the histology field should show the IF25 message, shows {field_message!r}"
+    screenshot("2-inline-edit")
+    print(f"inline edit shown: {text(message[0])}")
+
+    clear(histology); type_(histology, original)
+    wait(lambda: not [li for li in finds("#edits li") if "IF25" in text(li)], "the IF25 message to go away")
+    grade = find("#f-gradeClinical")
+    new_grade = "3" if prop(grade, "value") != "3" else "2"
+    clear(grade); type_(grade, new_grade)
+    version = prop(form, "dataset")["version"] if isinstance(prop(form, "dataset"), dict) else None
+    call("POST", S + "/actions", {"actions": [{"type": "key", "id": "k", "actions": [
+        {"type": "keyDown", "value": "\ue00a"}, {"type": "keyDown", "value": "s"}, {"type": "keyUp", "value": "s"}, {"type": "keyUp", "value": "\ue00a"}]}]})
+    status = wait(lambda: [t for t in [text(find("#status"))] if t.startswith("Saved") or t.startswith("Not saved")], "the save")
+    if not status[0].startswith("Saved"):  # Alt+S is browser-dependent: fall back to the button
+        click(find('button[type="submit"]'))
+        status = wait(lambda: [t for t in [text(find("#status"))] if t.startswith("Saved")], "the save")
+    screenshot("3-saved")
+    print(f"saved: {status[0]}")
+    wait(lambda: [li for li in finds("#revisions li") if "gradeClinical" in text(li)], "the revision history to show the change")
+    print("PASS: sign in, inline edit shown and cleared, saved, revision listed")
+finally:
+    try:
+        call("DELETE", S)
+    except Exception:
+        pass
+    driver.terminate()
