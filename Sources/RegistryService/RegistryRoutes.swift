@@ -27,6 +27,13 @@ public struct RegistryRoutes: Sendable {
         self.editSet = editSet
     }
 
+    /// The API's OpenAPI 3.1 description (Sources/RegistryService/openapi.json).
+    public static let openAPIDocument: String = {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
+              let text = try? String(contentsOf: url, encoding: .utf8) else { return "{}" }
+        return text
+    }()
+
     /// Routes with their permissions, for documentation and the role tests.
     public static let protectedRoutes: [(method: HTTPRequest.Method, path: String, permission: Permission)] = [
         (.get, "/api/patients", .readAbstracts), (.get, "/api/patients/{id}", .readAbstracts),
@@ -53,6 +60,9 @@ public struct RegistryRoutes: Sendable {
         api.get("tumors/:id/revisions") { _, context in try await revisions(context) }
         api.get("drafts/:id") { _, context in try await draft(context) }
         api.post("imports") { request, context in try await importFile(request, context) }
+        api.get("openapi.json") { _, _ in
+            Self.asset(Self.openAPIDocument, type: "application/json")
+        }
         addPages(to: router)
         return router
     }

@@ -262,3 +262,43 @@ struct APITests {
         }
     }
 }
+
+@Suite("The OpenAPI document")
+struct OpenAPIDocumentTests {
+    static var document: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(RegistryRoutes.openAPIDocument.utf8))) as? [String: Any] ?? [:]
+    }
+
+    @Test func everyProtectedRouteIsDocumentedWithItsErrors() throws {
+        let paths = try #require(Self.document["paths"] as? [String: [String: Any]])
+        for route in RegistryRoutes.protectedRoutes {
+            let operation = try #require(paths[route.path]?[route.method.rawValue.lowercased()] as? [String: Any], "\(route.method) \(route.path)")
+            let responses = try #require(operation["responses"] as? [String: Any])
+            #expect(responses["401"] != nil && responses["403"] != nil, "\(route.method) \(route.path)")
+        }
+        #expect(Self.document["openapi"] as? String == "3.1.0")
+    }
+
+    /// The responses the API actually gives carry the documented fields.
+    @Test func responsesMatchTheDocumentedSchemas() async throws {
+        let schemas = try #require((Self.document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
+        let requiredFields: [String: [String]] = schemas.mapValues { $0["required"] as? [String] ?? [] }
+        @Sendable func required(_ name: String) -> [String] { requiredFields[name] ?? [] }
+        try await ServiceHarness.with { h in
+            let tumorId = try await h.query("SELECT min(id) FROM tumor")[0].decode(Int.self, at: 0)
+            try await h.test { client in
+                let session = try await client.signIn("registrar")
+                let abstract = try await client.json("/api/tumors/\(tumorId)", headers: session.bearer).json()
+                for field in required("Abstract") { #expect(abstract[field] != nil, "Abstract.\(field)") }
+                let edits = try await client.json("/api/tumors/\(tumorId)/edits", .post, headers: session.bearer, body: ["items": [String: String]()]).json()
+                for field in required("EditResults") { #expect(edits[field] != nil, "EditResults.\(field)") }
+                let patients = try await client.json("/api/patients?pageSize=1", headers: session.bearer).json()
+                let first = try #require((patients["items"] as? [[String: Any]])?.first)
+                for field in required("PatientSummary") { #expect(first[field] != nil, "PatientSummary.\(field)") }
+                let error = try await client.json("/api/tumors/999999", headers: session.bearer).json()
+                for field in ["code", "message"] { #expect((error["error"] as? [String: Any])?[field] != nil) }
+                #expect(try await client.json("/api/openapi.json").status == .ok)
+            }
+        }
+    }
+}
