@@ -27,6 +27,20 @@ public enum AccountError: Error, Sendable, CustomStringConvertible, Equatable {
     }
 }
 
+/// Runs bcrypt (deliberately slow: ~0.25 s at cost 12) one at a time on its own queue, never on Swift's cooperative
+/// threads, so a burst of sign-ins cannot stall the other requests.
+enum PasswordHashing {
+    static let queue = DispatchQueue(label: "registry.bcrypt")
+
+    static func hash(_ password: String, cost: UInt8) async -> String {
+        await withCheckedContinuation { continuation in queue.async { continuation.resume(returning: Bcrypt.hash(password, cost: cost)) } }
+    }
+
+    static func verify(_ password: String, hash: String) async -> Bool {
+        await withCheckedContinuation { continuation in queue.async { continuation.resume(returning: Bcrypt.verify(password, hash: hash)) } }
+    }
+}
+
 /// Users and their passwords (bcrypt; the cost is lower only in tests).
 public struct Accounts: Sendable {
     public let pool: PostgresPool
@@ -44,7 +58,7 @@ public struct Accounts: Sendable {
 
     public func create(username: String, displayName: String, role: Role, password: String) async throws -> UserAccount {
         try Self.validate(username: username, password: password)
-        let hash = Bcrypt.hash(password, cost: bcryptCost)
+        let hash = await PasswordHashing.hash(password, cost: bcryptCost)
         return try await pool.withConnection { db in
             do {
                 let row = try db.query("""
@@ -62,7 +76,7 @@ public struct Accounts: Sendable {
 
     public func setPassword(username: String, password: String) async throws {
         try Self.validate(username: username, password: password)
-        let hash = Bcrypt.hash(password, cost: bcryptCost)
+        let hash = await PasswordHashing.hash(password, cost: bcryptCost)
         let changed = try await pool.withConnection { db in
             try db.execute("UPDATE app_user SET password_hash = $2, password_changed_at = now() WHERE username = $1", [username, hash])
         }
@@ -93,10 +107,10 @@ public struct Accounts: Sendable {
             return (try Self.account(row), try row.decode(String.self, at: 5))
         }
         guard let (account, hash) = found else {
-            _ = Bcrypt.verify(password, hash: Self.dummyHash)
+            _ = await PasswordHashing.verify(password, hash: Self.dummyHash)
             return nil
         }
-        guard Bcrypt.verify(password, hash: hash), !account.disabled else { return nil }
+        guard await PasswordHashing.verify(password, hash: hash), !account.disabled else { return nil }
         return account
     }
 
