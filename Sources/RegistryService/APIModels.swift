@@ -26,9 +26,12 @@ struct Page<Item: Encodable & Sendable>: ResponseEncodable {
 struct PatientResponse: ResponseEncodable {
     struct Tumor: Encodable { let id: Int; let version: Int; let items: [String: String] }
     let id: Int
+    let version: Int
     let items: [String: String]
     let tumors: [Tumor]
 }
+
+struct Created: ResponseEncodable { let id: Int; let version: Int }
 
 struct AbstractResponse: ResponseEncodable {
     let tumorId: Int
@@ -58,10 +61,12 @@ struct EditResultsResponse: ResponseEncodable {
 }
 
 struct SaveResponse: ResponseEncodable {
-    let tumorId: Int
+    let tumorId: Int?
+    let patientId: Int
     let version: Int
     let changedItems: [String]
-    let edits: EditResultsResponse
+    /// The edit results of the saved tumor (tumor saves only).
+    let edits: EditResultsResponse?
 }
 
 struct ImportResponse: ResponseEncodable {

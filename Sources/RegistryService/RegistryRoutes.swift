@@ -36,7 +36,8 @@ public struct RegistryRoutes: Sendable {
 
     /// Routes with their permissions, for documentation and the role tests.
     public static let protectedRoutes: [(method: HTTPRequest.Method, path: String, permission: Permission)] = [
-        (.get, "/api/patients", .readAbstracts), (.get, "/api/patients/{id}", .readAbstracts),
+        (.get, "/api/patients", .readAbstracts), (.post, "/api/patients", .editAbstracts), (.get, "/api/patients/{id}", .readAbstracts),
+        (.put, "/api/patients/{id}", .editAbstracts), (.post, "/api/patients/{id}/tumors", .editAbstracts),
         (.get, "/api/tumors/{id}", .readAbstracts), (.put, "/api/tumors/{id}", .editAbstracts),
         (.post, "/api/tumors/{id}/edits", .editAbstracts), (.get, "/api/tumors/{id}/revisions", .readAbstracts),
         (.get, "/api/drafts/{id}", .editAbstracts), (.post, "/api/imports", .importFiles),
@@ -53,7 +54,10 @@ public struct RegistryRoutes: Sendable {
         api.post("session") { request, context in try await signIn(request, context) }
         api.delete("session") { _, context in try await signOut(context) }
         api.get("patients") { request, context in try await searchPatients(request, context) }
-        api.get("patients/:id") { _, context in try await patient(context) }
+        api.post("patients") { request, context in try await createPatient(request, context) }
+        api.get("patients/:id") { request, context in try await patient(request, context) }
+        api.put("patients/:id") { request, context in try await savePatient(request, context) }
+        api.post("patients/:id/tumors") { request, context in try await createTumor(request, context) }
         api.get("tumors/:id") { request, context in try await abstract(request, context) }
         api.put("tumors/:id") { request, context in try await save(request, context) }
         api.post("tumors/:id/edits") { request, context in try await checkDraft(request, context) }
@@ -142,16 +146,97 @@ public struct RegistryRoutes: Sendable {
         return Page(items: rows, total: total, page: page, pageSize: pageSize)
     }
 
-    func patient(_ context: RegistryRequestContext) async throws -> PatientResponse {
+    func patient(_ request: Request, _ context: RegistryRequestContext) async throws -> Response {
         let session = try context.require(.readAbstracts)
         let id = try Self.id(context)
         let found = try await pool.withConnection { db -> PatientResponse? in
-            guard let p = try AbstractRepository(connection: db).patient(id) else { return nil }
+            guard let p = try AbstractRepository(connection: db).patientWithVersion(id) else { return nil }
             try Audit.record(db, session, action: "read", entity: "patient", id: id, remoteAddress: context.remoteAddress)
-            return PatientResponse(id: id, items: p.items, tumors: p.tumors.map { .init(id: $0.id, version: $0.version, items: $0.items) })
+            return PatientResponse(id: id, version: p.version, items: p.items,
+                                   tumors: p.tumors.map { .init(id: $0.id, version: $0.version, items: $0.items) })
         }
         guard let found else { throw APIError.notFound("patient \(id)") }
-        return found
+        var response = try found.response(from: request, context: context)
+        response.headers[.eTag] = "\"\(found.version)\""
+        return response
+    }
+
+    static func baseVersion(_ request: Request) throws -> Int {
+        guard let ifMatch = request.headers[.ifMatch] else {
+            throw APIError(.preconditionRequired, "version_required", "send If-Match with the version (ETag) you edited")
+        }
+        guard let base = Int(ifMatch.filter(\.isNumber)) else { throw APIError.badRequest("If-Match must be the ETag of the record") }
+        return base
+    }
+
+    func createPatient(_ request: Request, _ context: RegistryRequestContext) async throws -> Response {
+        let session = try context.require(.editAbstracts)
+        let draft = try await request.decode(as: DraftRequest.self, context: context)
+        try Self.validate(draft.items, level: .patient)
+        guard let number = draft.items["patientIdNumber"], !number.isEmpty else {
+            throw APIError(.unprocessableContent, "invalid_items", "patientIdNumber is required", items: ["patientIdNumber"])
+        }
+        let remote = context.remoteAddress
+        let id = try await pool.withConnection { db -> Int in
+            let registry = try db.query("SELECT registry_id FROM patient LIMIT 1").first?.decode(String.self, at: 0) ?? ""
+            do {
+                let id = try AbstractRepository(connection: db).createPatient(items: draft.items, registryId: registry, userId: session.user.id)
+                try Audit.record(db, session, action: "create", entity: "patient", id: id, remoteAddress: remote)
+                return id
+            } catch let error as PostgresError where error.sqlState == "23505" {
+                throw APIError(.conflict, "duplicate_patient", "a patient with patientIdNumber \(number) exists already", items: ["patientIdNumber"])
+            }
+        }
+        var response = try Created(id: id, version: 1).response(from: request, context: context)
+        response.status = .created
+        return response
+    }
+
+    func savePatient(_ request: Request, _ context: RegistryRequestContext) async throws -> SaveResponse {
+        let session = try context.require(.editAbstracts)
+        let id = try Self.id(context)
+        let base = try Self.baseVersion(request)
+        let draft = try await request.decode(as: DraftRequest.self, context: context)
+        try Self.validate(draft.items, level: .patient)
+        let remote = context.remoteAddress
+        let outcome = try await pool.withConnection { db -> SaveOutcome? in
+            let outcome = try AbstractRepository(connection: db).savePatient(id: id, baseVersion: base, changes: draft.items, userId: session.user.id)
+            if case .saved(let version, let changed) = outcome {
+                try Audit.record(db, session, action: "update", entity: "patient", id: id, remoteAddress: remote,
+                                 detail: ["version": String(version), "items": changed.joined(separator: " ")])
+            }
+            return outcome
+        }
+        switch outcome {
+        case nil: throw APIError.notFound("patient \(id)")
+        case .conflict(let current, _)?:
+            throw APIError(.conflict, "version_conflict", "someone saved this patient after you opened it (now version \(current)); reload and apply your changes again",
+                           detail: ["currentVersion": String(current)])
+        case .saved(let version, let changed)?:
+            return SaveResponse(tumorId: nil, patientId: id, version: version, changedItems: changed, edits: nil)
+        }
+    }
+
+    func createTumor(_ request: Request, _ context: RegistryRequestContext) async throws -> Response {
+        let session = try context.require(.editAbstracts)
+        let patientId = try Self.id(context)
+        let draft = try await request.decode(as: DraftRequest.self, context: context)
+        try Self.validate(draft.items)
+        let remote = context.remoteAddress
+        guard let id = try await pool.withConnection({ db -> Int? in
+            guard try !db.query("SELECT 1 FROM patient WHERE id = $1", [patientId]).isEmpty else { return nil }
+            do {
+                let id = try AbstractRepository(connection: db).createTumor(patientId: patientId, items: draft.items, userId: session.user.id)
+                try Audit.record(db, session, action: "create", entity: "tumor", id: id, remoteAddress: remote)
+                return id
+            } catch let error as PostgresError where error.sqlState == "23505" {
+                throw APIError(.conflict, "duplicate_tumor", "the patient has a tumor with this record or sequence number already",
+                               items: ["tumorRecordNumber", "sequenceNumberCentral"])
+            }
+        }) else { throw APIError.notFound("patient \(patientId)") }
+        var response = try Created(id: id, version: 1).response(from: request, context: context)
+        response.status = .created
+        return response
     }
 
     func abstract(_ request: Request, _ context: RegistryRequestContext) async throws -> Response {
@@ -170,12 +255,12 @@ public struct RegistryRoutes: Sendable {
         return response
     }
 
-    /// Checks each value against the dictionary; 422 naming every bad item.
-    static func validate(_ items: [String: String]) throws {
+    /// Checks each value against the dictionary (items of `level`); 422 naming every bad item.
+    static func validate(_ items: [String: String], level: NaaccrLevel = .tumor) throws {
         var problems: [String] = [], names: [String] = []
         for (id, value) in items.sorted(by: { $0.key < $1.key }) where !value.isEmpty {
             guard let key = NaaccrDictionary.v26.key(id) else { problems.append("\(id): not a NAACCR item"); names.append(id); continue }
-            guard key.level == .tumor else { problems.append("\(id): a \(key.level.rawValue) item, not a tumor item"); names.append(id); continue }
+            guard key.level == level else { problems.append("\(id): a \(key.level.rawValue) item, not a \(level.rawValue) item"); names.append(id); continue }
             if let problem = NaaccrValueValidator.check(value, for: NaaccrDictionary.v26.item(key)) {
                 problems.append("\(id): \(problem.detail)")
                 names.append(id)
@@ -219,10 +304,7 @@ public struct RegistryRoutes: Sendable {
     func save(_ request: Request, _ context: RegistryRequestContext) async throws -> SaveResponse {
         let session = try context.require(.editAbstracts)
         let id = try Self.id(context)
-        guard let ifMatch = request.headers[.ifMatch] else {
-            throw APIError(.preconditionRequired, "version_required", "send If-Match with the version (ETag) you edited")
-        }
-        guard let base = Int(ifMatch.filter(\.isNumber)) else { throw APIError.badRequest("If-Match must be the ETag of the abstract") }
+        let base = try Self.baseVersion(request)
         let draft = try await request.decode(as: DraftRequest.self, context: context)
         try Self.validate(draft.items)
         let remote = context.remoteAddress
@@ -243,7 +325,8 @@ public struct RegistryRoutes: Sendable {
                            "someone saved this abstract after you opened it (now version \(current)); your changes were kept as draft \(draftId)",
                            detail: ["currentVersion": String(current), "draftId": String(draftId)])
         case let .saved(version, changed):
-            return SaveResponse(tumorId: id, version: version, changedItems: changed, edits: edits(for: stored, items: stored.tumorItems))
+            return SaveResponse(tumorId: id, patientId: stored.patientId, version: version, changedItems: changed,
+                                edits: edits(for: stored, items: stored.tumorItems))
         }
     }
 

@@ -106,9 +106,15 @@ public struct AbstractRepository {
 
     /// A patient's items and its tumors (id, version, items), nil when there is no such patient.
     public func patient(_ id: Int) throws -> (items: [String: String], tumors: [(id: Int, version: Int, items: [String: String])])? {
-        guard let p = try db.query("SELECT items::text FROM patient WHERE id = $1", [id]).first else { return nil }
+        try patientWithVersion(id).map { ($0.items, $0.tumors) }
+    }
+
+    /// The same with the patient's version (its ETag).
+    public func patientWithVersion(_ id: Int) throws -> (version: Int, items: [String: String], tumors: [(id: Int, version: Int, items: [String: String])])? {
+        guard let p = try db.query("SELECT items::text, version FROM patient WHERE id = $1", [id]).first else { return nil }
         let tumors = try db.query("SELECT id, version, items::text FROM tumor WHERE patient_id = $1 ORDER BY tumor_key, id", [id])
-        return (try Self.items(p.text(at: 0)), try tumors.map { (try $0.decode(Int.self, at: 0), try $0.decode(Int.self, at: 1), try Self.items($0.text(at: 2))) })
+        return (try p.decode(Int.self, at: 1), try Self.items(p.text(at: 0)),
+                try tumors.map { (try $0.decode(Int.self, at: 0), try $0.decode(Int.self, at: 1), try Self.items($0.text(at: 2))) })
     }
 
     public func abstract(tumorId: Int) throws -> StoredAbstract? {
@@ -161,6 +167,73 @@ public struct AbstractRepository {
                 INSERT INTO abstract_revision (patient_id, tumor_id, version, changed_by, source, changes) VALUES ($1, $2, $3, $4, $5, $6)
                 """, [try row.decode(Int.self, at: 0), id, version, userId, source, try PostgresJSON(encoding: changes)])
             return .saved(version: version, changedItems: changes.keys.sorted())
+        }
+    }
+
+    /// Creates a patient from its items (patientIdNumber required, unique within the registry); returns its id.
+    public func createPatient(items: [String: String], registryId: String, userId: Int?) throws -> Int {
+        let values = items.filter { !$0.value.isEmpty }
+        let json = try PostgresJSON(encoding: values)
+        return try db.transaction { tx in
+            let id = try tx.query("""
+                INSERT INTO patient (registry_id, patient_id_number, name_last, name_first, date_of_birth, sex_assigned_at_birth,
+                                     vital_status, date_of_last_contact, items)
+                VALUES ($1, $2->>'patientIdNumber', $2->>'nameLast', $2->>'nameFirst', $2->>'dateOfBirth', $2->>'sexAssignedAtBirth',
+                        $2->>'vitalStatus', $2->>'dateOfLastContact', $2)
+                RETURNING id
+                """, [registryId, json])[0].decode(Int.self, at: 0)
+            try tx.execute("INSERT INTO abstract_revision (patient_id, version, changed_by, source, changes) VALUES ($1, 1, $2, 'api', $3)",
+                           [id, userId, try PostgresJSON(encoding: values.mapValues { ["old": nil, "new": $0] as [String: String?] })])
+            return id
+        }
+    }
+
+    /// Adds a tumor to a patient; its key is tumorRecordNumber, else the central or hospital sequence number, else
+    /// its position (as imports key tumors). Returns the tumor id.
+    public func createTumor(patientId: Int, items: [String: String], userId: Int?) throws -> Int {
+        let values = items.filter { !$0.value.isEmpty }
+        let json = try PostgresJSON(encoding: values)
+        return try db.transaction { tx in
+            let position = try tx.query("SELECT count(*) FROM tumor WHERE patient_id = $1", [patientId])[0].decode(Int.self, at: 0) + 1
+            let key = values["tumorRecordNumber"] ?? values["sequenceNumberCentral"] ?? values["sequenceNumberHospital"] ?? "#\(position)"
+            let id = try tx.query("""
+                INSERT INTO tumor (patient_id, tumor_key, items, status, sequence_number_central, sequence_number_hospital, primary_site,
+                                   laterality, histologic_type, behavior, date_of_diagnosis, diagnosis_year, class_of_case,
+                                   summary_stage_2018, reporting_facility, accession_number)
+                VALUES ($1, $2, $3, 'incomplete', $3->>'sequenceNumberCentral', $3->>'sequenceNumberHospital', $3->>'primarySite',
+                        $3->>'laterality', $3->>'histologicTypeIcdO3', $3->>'behaviorCodeIcdO3', $3->>'dateOfDiagnosis',
+                        CASE WHEN $3->>'dateOfDiagnosis' ~ '^[0-9]{4}' THEN substr($3->>'dateOfDiagnosis', 1, 4)::smallint END,
+                        $3->>'classOfCase', $3->>'summaryStage2018', $3->>'reportingFacility', $3->>'accessionNumberHosp')
+                RETURNING id
+                """, [patientId, key, json])[0].decode(Int.self, at: 0)
+            try tx.execute("INSERT INTO abstract_revision (patient_id, tumor_id, version, changed_by, source, changes) VALUES ($1, $2, 1, $3, 'api', $4)",
+                           [patientId, id, userId, try PostgresJSON(encoding: values.mapValues { ["old": nil, "new": $0] as [String: String?] })])
+            return id
+        }
+    }
+
+    /// Applies changes to a patient's items under the same optimistic locking as tumors.
+    public func savePatient(id: Int, baseVersion: Int, changes: [String: String], userId: Int?) throws -> SaveOutcome? {
+        try db.transaction { tx in
+            guard let row = try tx.query("SELECT version, items::text FROM patient WHERE id = $1 FOR UPDATE", [id]).first else { return nil }
+            let current = try row.decode(Int.self, at: 0)
+            guard current == baseVersion else { return .conflict(currentVersion: current, draftId: 0) }
+            let old = try Self.items(row.text(at: 1))
+            let new = Self.merge(old, changes)
+            var diff: [String: [String: String?]] = [:]
+            for key in Set(old.keys).union(new.keys) where old[key] != new[key] { diff[key] = ["old": old[key], "new": new[key]] }
+            guard !diff.isEmpty else { return .saved(version: current, changedItems: []) }
+            let json = try PostgresJSON(encoding: new)
+            try tx.execute("""
+                UPDATE patient SET items = $2, version = version + 1, updated_at = now(), patient_id_number = $2->>'patientIdNumber',
+                    name_last = $2->>'nameLast', name_first = $2->>'nameFirst', date_of_birth = $2->>'dateOfBirth',
+                    sex_assigned_at_birth = $2->>'sexAssignedAtBirth', vital_status = $2->>'vitalStatus',
+                    date_of_last_contact = $2->>'dateOfLastContact'
+                WHERE id = $1
+                """, [id, json])
+            try tx.execute("INSERT INTO abstract_revision (patient_id, version, changed_by, source, changes) VALUES ($1, $2, $3, 'api', $4)",
+                           [id, current + 1, userId, try PostgresJSON(encoding: diff)])
+            return .saved(version: current + 1, changedItems: diff.keys.sorted())
         }
     }
 

@@ -151,6 +151,43 @@ struct APITests {
         }
     }
 
+    @Test func registrarsCreatePatientsAndTumorsAndUpdatePatients() async throws {
+        try await ServiceHarness.with { h in
+            try await h.test { client in
+                let session = try await client.signIn("registrar")
+                let created = try await client.json("/api/patients", .post, headers: session.bearer,
+                                                    body: ["items": ["patientIdNumber": "77000001", "nameLast": "Newcase", "dateOfBirth": "19700101"]])
+                #expect(created.status == .created)
+                let patientId = try #require(try created.json()["id"] as? Int)
+                let duplicate = try await client.json("/api/patients", .post, headers: session.bearer, body: ["items": ["patientIdNumber": "77000001"]])
+                #expect(duplicate.status == .conflict)
+                let missingId = try await client.json("/api/patients", .post, headers: session.bearer, body: ["items": ["nameLast": "X"]])
+                #expect(missingId.status == .unprocessableContent)
+
+                let tumor = try await client.json("/api/patients/\(patientId)/tumors", .post, headers: session.bearer,
+                                                  body: ["items": ["primarySite": "C504", "histologicTypeIcdO3": "8500", "behaviorCodeIcdO3": "3",
+                                                                   "sequenceNumberCentral": "00"]])
+                #expect(tumor.status == .created)
+                let tumorId = try #require(try tumor.json()["id"] as? Int)
+                let abstract = try await client.json("/api/tumors/\(tumorId)", headers: session.bearer).json()
+                #expect(abstract["status"] as? String == "incomplete")
+
+                let patient = try await client.json("/api/patients/\(patientId)", headers: session.bearer)
+                #expect(patient.headers[.eTag] == "\"1\"")
+                var headers = session.bearer
+                headers[.ifMatch] = "\"1\""
+                let saved = try await client.json("/api/patients/\(patientId)", .put, headers: headers, body: ["items": ["vitalStatus": "1"]])
+                #expect(saved.status == .ok)
+                #expect(try saved.json()["version"] as? Int == 2)
+                #expect(try await client.json("/api/patients/\(patientId)", .put, headers: headers, body: ["items": ["vitalStatus": "0"]]).status == .conflict)
+            }
+            let worklist = try await h.query("SELECT count(*) FROM patient WHERE patient_id_number = '77000001' AND vital_status = '1'")
+            #expect(try worklist[0].decode(Int.self, at: 0) == 1)
+            let audit = try await h.query("SELECT action || ' ' || entity FROM audit_log WHERE action IN ('create', 'update') AND username = 'registrar' ORDER BY id")
+            #expect(audit.map { $0.text(at: 0)! } == ["create patient", "create tumor", "update patient"])
+        }
+    }
+
     @Test func invalidValuesAreRefusedWithTheItemsNamedAndNothingChanges() async throws {
         try await ServiceHarness.with { h in
             let tumorId = try await h.query("SELECT min(id) FROM tumor")[0].decode(Int.self, at: 0)
