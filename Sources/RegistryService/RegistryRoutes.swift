@@ -187,6 +187,11 @@ public struct RegistryRoutes: Sendable {
                 throw APIError(.conflict, "duplicate_patient", "a patient with patientIdNumber \(number) exists already", items: ["patientIdNumber"])
             }
         }
+        return try Self.created(id, request, context)
+    }
+
+    /// 201 with the new record's id and version 1.
+    static func created(_ id: Int, _ request: Request, _ context: RegistryRequestContext) throws -> Response {
         var response = try Created(id: id, version: 1).response(from: request, context: context)
         response.status = .created
         return response
@@ -234,9 +239,7 @@ public struct RegistryRoutes: Sendable {
                                items: ["tumorRecordNumber", "sequenceNumberCentral"])
             }
         }) else { throw APIError.notFound("patient \(patientId)") }
-        var response = try Created(id: id, version: 1).response(from: request, context: context)
-        response.status = .created
-        return response
+        return try Self.created(id, request, context)
     }
 
     func abstract(_ request: Request, _ context: RegistryRequestContext) async throws -> Response {
