@@ -40,7 +40,9 @@ public struct RegistryRoutes: Sendable {
         (.put, "/api/patients/{id}", .editAbstracts), (.post, "/api/patients/{id}/tumors", .editAbstracts),
         (.get, "/api/tumors/{id}", .readAbstracts), (.put, "/api/tumors/{id}", .editAbstracts),
         (.post, "/api/tumors/{id}/edits", .editAbstracts), (.get, "/api/tumors/{id}/revisions", .readAbstracts),
-        (.get, "/api/drafts/{id}", .editAbstracts), (.post, "/api/imports", .importFiles),
+        (.get, "/api/drafts/{id}", .editAbstracts), (.post, "/api/imports", .importFiles), (.get, "/api/codes/{table}", .readAbstracts),
+        // Pages: without a session they redirect to /signin instead of answering 401.
+        (.get, "/", .readAbstracts), (.get, "/patients/{id}", .readAbstracts), (.get, "/tumors/{id}", .readAbstracts),
     ]
 
     public func router() -> Router<RegistryRequestContext> {
@@ -61,7 +63,7 @@ public struct RegistryRoutes: Sendable {
         api.get("tumors/:id") { request, context in try await abstract(request, context) }
         api.put("tumors/:id") { request, context in try await save(request, context) }
         api.post("tumors/:id/edits") { request, context in try await checkDraft(request, context) }
-        api.get("tumors/:id/revisions") { _, context in try await revisions(context) }
+        api.get("tumors/:id/revisions") { request, context in try await revisions(request, context) }
         api.get("drafts/:id") { _, context in try await draft(context) }
         api.post("imports") { request, context in try await importFile(request, context) }
         api.get("openapi.json") { _, _ in
@@ -333,13 +335,17 @@ public struct RegistryRoutes: Sendable {
         }
     }
 
-    func revisions(_ context: RegistryRequestContext) async throws -> [AbstractRepository.Revision] {
+    /// Oldest first; `page`/`pageSize` (default all, at most 500 a page) page through long histories.
+    func revisions(_ request: Request, _ context: RegistryRequestContext) async throws -> [AbstractRepository.Revision] {
         let session = try context.require(.readAbstracts)
         let id = try Self.id(context)
-        return try await pool.withConnection { db in
+        let q = request.uri.queryParameters
+        let pageSize = min(500, max(1, q.get("pageSize", as: Int.self) ?? 500)), page = max(1, q.get("page", as: Int.self) ?? 1)
+        let all = try await pool.withConnection { db in
             try Audit.record(db, session, action: "read", entity: "abstract_revision", id: id, remoteAddress: context.remoteAddress)
             return try AbstractRepository(connection: db).revisions(tumorId: id)
         }
+        return Array(all.dropFirst((page - 1) * pageSize).prefix(pageSize))
     }
 
     func draft(_ context: RegistryRequestContext) async throws -> DraftItems {
