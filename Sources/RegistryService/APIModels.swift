@@ -37,13 +37,18 @@ struct AbstractResponse: ResponseEncodable {
     let tumorId: Int
     let patientId: Int
     let version: Int
+    let patientVersion: Int
     let status: String
     let patientItems: [String: String]
     let items: [String: String]
 }
 
-/// Item changes: values to set, "" to clear; items not mentioned keep their stored values.
-struct DraftRequest: Decodable { let items: [String: String] }
+/// Item changes: values to set, "" to clear; items not mentioned keep their stored values. For inline edits a draft
+/// may also carry unsaved patient-item changes, so edits see the whole abstract as typed.
+struct DraftRequest: Decodable {
+    let items: [String: String]
+    let patientItems: [String: String]?
+}
 
 struct EditResultsResponse: ResponseEncodable {
     struct Failure: Encodable {

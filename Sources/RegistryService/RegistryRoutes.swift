@@ -253,7 +253,8 @@ public struct RegistryRoutes: Sendable {
             return a
         }
         guard let stored else { throw APIError.notFound("tumor \(id)") }
-        var response = try AbstractResponse(tumorId: id, patientId: stored.patientId, version: stored.version, status: stored.status,
+        var response = try AbstractResponse(tumorId: id, patientId: stored.patientId, version: stored.version,
+                                            patientVersion: stored.patientVersion, status: stored.status,
                                             patientItems: stored.patientItems, items: stored.tumorItems)
             .response(from: request, context: context)
         response.headers[.eTag] = "\"\(stored.version)\""
@@ -276,11 +277,11 @@ public struct RegistryRoutes: Sendable {
         }
     }
 
-    /// Runs the edit set on the stored patient with this tumor replaced by `items`.
-    func edits(for stored: StoredAbstract, items: [String: String]) -> EditResultsResponse {
+    /// Runs the edit set on the stored patient (with `patientItems` if given) and this tumor replaced by `items`.
+    func edits(for stored: StoredAbstract, items: [String: String], patientItems: [String: String]? = nil) -> EditResultsResponse {
         let d = NaaccrDictionary.v26
         var patient = NaaccrPatient(dictionary: d)
-        for (id, value) in stored.patientItems { if let key = d.key(id), key.level == .patient { patient[key] = value } }
+        for (id, value) in patientItems ?? stored.patientItems { if let key = d.key(id), key.level == .patient { patient[key] = value } }
         var tumors = stored.otherTumors
         tumors.insert(items, at: min(stored.tumorIndex, tumors.count))
         for items in tumors {
@@ -303,7 +304,8 @@ public struct RegistryRoutes: Sendable {
         guard let stored = try await pool.withConnection({ db in try AbstractRepository(connection: db).abstract(tumorId: id) }) else {
             throw APIError.notFound("tumor \(id)")
         }
-        return edits(for: stored, items: AbstractRepository.merge(stored.tumorItems, draft.items))
+        return edits(for: stored, items: AbstractRepository.merge(stored.tumorItems, draft.items),
+                     patientItems: draft.patientItems.map { AbstractRepository.merge(stored.patientItems, $0) })
     }
 
     func save(_ request: Request, _ context: RegistryRequestContext) async throws -> SaveResponse {

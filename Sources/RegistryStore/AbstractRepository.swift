@@ -7,6 +7,8 @@ public struct StoredAbstract: Sendable, Codable, Equatable {
     public let tumorId: Int
     public let patientId: Int
     public let version: Int
+    /// The patient record's own version (patient items are saved separately, with their own If-Match).
+    public let patientVersion: Int
     public let status: String
     public let patientItems: [String: String]
     public let tumorItems: [String: String]
@@ -119,7 +121,7 @@ public struct AbstractRepository {
 
     public func abstract(tumorId: Int) throws -> StoredAbstract? {
         guard let row = try db.query("""
-            SELECT t.id, t.patient_id, t.version, t.status, p.items::text, t.items::text FROM tumor t JOIN patient p ON p.id = t.patient_id
+            SELECT t.id, t.patient_id, t.version, t.status, p.items::text, t.items::text, p.version FROM tumor t JOIN patient p ON p.id = t.patient_id
             WHERE t.id = $1
             """, [tumorId]).first else { return nil }
         let patientId = try row.decode(Int.self, at: 1)
@@ -127,7 +129,7 @@ public struct AbstractRepository {
         let index = try siblings.firstIndex { try $0.decode(Int.self, at: 0) == tumorId } ?? 0
         let others = try siblings.enumerated().filter { $0.offset != index }.map { try Self.items($0.element.text(at: 1)) }
         return StoredAbstract(tumorId: tumorId, patientId: patientId, version: try row.decode(Int.self, at: 2),
-                              status: try row.decode(String.self, at: 3), patientItems: try Self.items(row.text(at: 4)),
+                              patientVersion: try row.decode(Int.self, at: 6), status: try row.decode(String.self, at: 3), patientItems: try Self.items(row.text(at: 4)),
                               tumorItems: try Self.items(row.text(at: 5)), tumorIndex: index, otherTumors: others)
     }
 

@@ -87,6 +87,10 @@ try:
     grade = find("#f-gradeClinical")
     new_grade = "3" if prop(grade, "value") != "3" else "2"
     clear(grade); type_(grade, new_grade)
+    # A patient item too (demographics are saved on the patient, with its own version).
+    origin = find("#f-spanishHispanicOrigin")
+    new_origin = "9" if prop(origin, "value") != "9" else "0"
+    clear(origin); type_(origin, new_origin)
     version = prop(form, "dataset")["version"] if isinstance(prop(form, "dataset"), dict) else None
     call("POST", S + "/actions", {"actions": [{"type": "key", "id": "k", "actions": [
         {"type": "keyDown", "value": "\ue00a"}, {"type": "keyDown", "value": "s"}, {"type": "keyUp", "value": "s"}, {"type": "keyUp", "value": "\ue00a"}]}]})
@@ -96,6 +100,7 @@ try:
         status = wait(lambda: [t for t in [text(find("#status"))] if t.startswith("Saved")], "the save")
     screenshot("3-saved")
     print(f"saved: {status[0]}")
+    assert "spanishHispanicOrigin" in status[0] and "gradeClinical" in status[0], f"both records should be saved: {status[0]}"
     wait(lambda: [li for li in finds("#revisions li") if "gradeClinical" in text(li)], "the revision history to show the change")
     print("PASS: sign in, inline edit shown and cleared, saved, revision listed")
 finally:

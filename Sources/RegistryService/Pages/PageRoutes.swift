@@ -136,7 +136,7 @@ extension RegistryRoutes {
         return Self.page(title: "Patient", template: "patient", values, context: context)
     }
 
-    /// The abstract form's groups, in a registrar's order; patient items are shown read-only (changed on the patient).
+    /// The abstract form's groups, in a registrar's order; patient items (demographics, follow-up) are saved on the patient.
     static let formGroups: [(title: String, items: [String])] = [
         ("Demographics", ["patientIdNumber", "nameLast", "nameFirst", "dateOfBirth", "sexAssignedAtBirth", "race1", "spanishHispanicOrigin"]),
         ("Cancer identification", ["dateOfDiagnosis", "primarySite", "laterality", "histologicTypeIcdO3", "behaviorCodeIcdO3",
@@ -177,13 +177,16 @@ extension RegistryRoutes {
                 let isPatient = item.level == .patient
                 return ["id": itemId, "label": item.name, "number": item.naaccrNum, "length": item.length,
                         "value": (isPatient ? stored.patientItems[itemId] : stored.tumorItems[itemId]) ?? "",
-                        "readonly": isPatient || !canEdit,
+                        "level": isPatient ? "patient" : "tumor",
+                        // The patient's identity stays as the registry assigned it.
+                        "readonly": !canEdit || itemId == "patientIdNumber",
                         "list": itemId == "primarySite" ? "sites" : itemId == "histologicTypeIcdO3" ? "histologies" : false]
             }]
         }
         let site = stored.tumorItems["primarySite"] ?? ""
         let values: [String: Any] = [
-            "tumorId": id, "patientId": stored.patientId, "version": stored.version, "csrf": session.csrfToken,
+            "tumorId": id, "patientId": stored.patientId, "version": stored.version, "patientVersion": stored.patientVersion,
+            "csrf": session.csrfToken,
             "siteLabel": ICDO3.topography.label(site) ?? site,
             "patientName": "\(stored.patientItems["nameLast"] ?? ""), \(stored.patientItems["nameFirst"] ?? "")",
             "groups": groups,

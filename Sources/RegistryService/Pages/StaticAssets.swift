@@ -45,11 +45,24 @@ enum StaticAssets {
           if (revisions) loadRevisions(revisions);
         });
 
-        function items(form) {
+        // Every editable field of a level, blanks included (a blank clears the item); items not on the form stay as stored.
+        function items(form, level) {
           const out = {};
-          // Every editable field, blanks included (a blank clears the item); items not on the form stay as stored.
-          for (const input of form.querySelectorAll("input[name]")) if (!input.readOnly) out[input.name] = input.value.trim();
+          for (const input of form.querySelectorAll(`input[name][data-level="${level}"]`)) if (!input.readOnly) out[input.name] = input.value.trim();
           return out;
+        }
+
+        function changed(form, level) {
+          const out = {};
+          for (const input of form.querySelectorAll(`input[name][data-level="${level}"]`))
+            if (!input.readOnly && input.value.trim() !== input.defaultValue) out[input.name] = input.value.trim();
+          return out;
+        }
+
+        async function put(url, version, csrf, body) {
+          const response = await fetch(url, { method: "PUT", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf,
+                                                                        "If-Match": `"${version}"` }, body: JSON.stringify(body) });
+          return { ok: response.ok, body: await response.json() };
         }
 
         // Inline edits: after each pause in typing, the draft goes to the edits endpoint (nothing is saved) and each
@@ -60,7 +73,7 @@ enum StaticAssets {
           const check = async () => {
             const mine = ++sequence;
             const response = await fetch(`/api/tumors/${tumor}/edits`, { method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-                                                                         body: JSON.stringify({ items: items(form) }) });
+                                                                         body: JSON.stringify({ items: items(form, "tumor"), patientItems: items(form, "patient") }) });
             if (mine !== sequence || !response.ok) return;
             show(form, (await response.json()).failures);
           };
@@ -68,21 +81,30 @@ enum StaticAssets {
           form.addEventListener("submit", async (event) => {
             event.preventDefault();
             status.textContent = "Saving…";
-            const response = await fetch(`/api/tumors/${tumor}`, { method: "PUT", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf,
-                                                                  "If-Match": `"${form.dataset.version}"` }, body: JSON.stringify({ items: items(form) }) });
-            const body = await response.json();
-            if (response.ok) {
-              form.dataset.version = body.version;
-              status.textContent = body.changedItems.length ? `Saved: version ${body.version} (${body.changedItems.join(", ")})` : "No changes to save";
-              show(form, body.edits.failures);
-              loadRevisions(document.getElementById("revisions"));
-            } else {
-              // The form keeps everything typed; the message says why the save did not happen.
-              status.textContent = `Not saved: ${body.error.message}`;
-              for (const id of body.error.items || []) mark(form, id, "error", "invalid value");
+            // Patient items (demographics, follow-up) are saved on the patient first, each record with its own version.
+            const patientChanges = changed(form, "patient");
+            if (Object.keys(patientChanges).length) {
+              const saved = await put(`/api/patients/${form.dataset.patient}`, form.dataset.patientVersion, csrf, { items: patientChanges });
+              if (!saved.ok) return notSaved(form, status, saved.body);
+              form.dataset.patientVersion = saved.body.version;
+              for (const id of Object.keys(patientChanges)) form.querySelector(`#f-${id}`).defaultValue = patientChanges[id];
             }
+            const saved = await put(`/api/tumors/${tumor}`, form.dataset.version, csrf, { items: items(form, "tumor") });
+            if (!saved.ok) return notSaved(form, status, saved.body);
+            const body = saved.body;
+            form.dataset.version = body.version;
+            const all = Object.keys(patientChanges).concat(body.changedItems);
+            status.textContent = all.length ? `Saved: version ${body.version} (${all.join(", ")})` : "No changes to save";
+            show(form, body.edits.failures);
+            loadRevisions(document.getElementById("revisions"));
           });
           check();
+        }
+
+        // The form keeps everything typed; the message says why the save did not happen.
+        function notSaved(form, status, body) {
+          status.textContent = `Not saved: ${body.error.message}`;
+          for (const id of body.error.items || []) mark(form, id, "error", "invalid value");
         }
 
         function mark(form, id, kind, message) {

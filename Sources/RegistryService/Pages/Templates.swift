@@ -78,14 +78,15 @@ enum Templates {
 
     static let abstract = """
         <h1>Abstract: {{siteLabel}} <small><a href="/patients/{{patientId}}">{{patientName}}</a></small></h1>
-        <form id="abstract" data-tumor="{{tumorId}}" data-version="{{version}}" data-csrf="{{csrf}}" novalidate>
+        <form id="abstract" data-tumor="{{tumorId}}" data-version="{{version}}" data-patient="{{patientId}}"
+              data-patient-version="{{patientVersion}}" data-csrf="{{csrf}}" novalidate>
         <div class="status" id="status" role="status" aria-live="polite">Version {{version}}</div>
         {{#groups}}
         <fieldset><legend>{{title}}</legend>
           {{#fields}}
           <div class="field" data-item="{{id}}">
             <label for="f-{{id}}">{{label}} <span class="num">{{number}}</span></label>
-            <input id="f-{{id}}" name="{{id}}" value="{{value}}" {{#list}}list="{{list}}"{{/list}} {{#readonly}}readonly{{/readonly}}
+            <input id="f-{{id}}" name="{{id}}" value="{{value}}" data-level="{{level}}" {{#list}}list="{{list}}"{{/list}} {{#readonly}}readonly{{/readonly}}
                    maxlength="{{length}}" autocomplete="off" spellcheck="false">
             <output class="messages" for="f-{{id}}"></output>
           </div>
