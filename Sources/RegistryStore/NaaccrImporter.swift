@@ -40,8 +40,9 @@ public struct ImportSummary: Sendable {
 /// - a patient is the same when `registryId` (NaaccrData level, item 40) and `patientIdNumber` (item 20) match;
 /// - a tumor is the same when its patient matches and its tumor key matches: `tumorRecordNumber` (item 60)
 ///   when present, else `sequenceNumberCentral` (380), else `sequenceNumberHospital` (560), else its position.
-/// Records whose items are unchanged are left alone (their version does not move); the last copy wins when a
-/// file repeats a patient.
+/// Records whose items are unchanged are left alone (their version does not move); a changed record gets a new
+/// version and an `abstract_revision` row (source "import") listing each changed item's old and new value; the
+/// last copy wins when a file repeats a patient.
 public struct NaaccrImporter {
     let db: PostgresConnection
 
@@ -101,6 +102,9 @@ public struct NaaccrImporter {
             progress(summary.patientsRead)
             let patients = try tx.query("""
                 WITH latest AS (\(latestPatients)),
+                previous AS (
+                    SELECT p.id, p.items FROM patient p JOIN latest l
+                      ON l.registry_id = p.registry_id AND l.patient_id_number = p.patient_id_number),
                 upserted AS (
                     INSERT INTO patient (registry_id, patient_id_number, name_last, name_first, date_of_birth,
                                          sex_assigned_at_birth, vital_status, date_of_last_contact, items)
@@ -111,13 +115,23 @@ public struct NaaccrImporter {
                         vital_status = EXCLUDED.vital_status, date_of_last_contact = EXCLUDED.date_of_last_contact,
                         items = EXCLUDED.items, version = patient.version + 1, updated_at = now()
                     WHERE patient.items IS DISTINCT FROM EXCLUDED.items
-                    RETURNING (xmax = 0) AS inserted)
-                SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM upserted
+                    RETURNING id, version, items, (xmax = 0) AS inserted),
+                revisions AS (
+                    INSERT INTO abstract_revision (patient_id, version, source, changes)
+                    SELECT u.id, u.version, 'import', (SELECT jsonb_object_agg(k, jsonb_build_object('old', pr.items->>k, 'new', u.items->>k))
+                             FROM (SELECT jsonb_object_keys(pr.items) UNION SELECT jsonb_object_keys(u.items)) AS keys(k)
+                             WHERE (pr.items->>k) IS DISTINCT FROM (u.items->>k))
+                    FROM upserted u JOIN previous pr ON pr.id = u.id WHERE NOT u.inserted RETURNING 1)
+                SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated,
+                       (SELECT count(*) FROM revisions) AS revisions FROM upserted
                 """)[0]
             summary.patientsInserted = try patients.decode(Int.self, column: "inserted")
             summary.patientsUpdated = try patients.decode(Int.self, column: "updated")
             let tumors = try tx.query("""
                 WITH latest AS (\(latestTumors)),
+                previous AS (
+                    SELECT t.id, t.items FROM tumor t JOIN patient p ON p.id = t.patient_id
+                    JOIN latest l ON l.registry_id = p.registry_id AND l.patient_id_number = p.patient_id_number AND l.tumor_key = t.tumor_key),
                 upserted AS (
                     INSERT INTO tumor (patient_id, tumor_key, sequence_number_central, sequence_number_hospital, primary_site,
                                        laterality, histologic_type, behavior, date_of_diagnosis, class_of_case,
@@ -135,8 +149,15 @@ public struct NaaccrImporter {
                         diagnosis_year = EXCLUDED.diagnosis_year, items = EXCLUDED.items,
                         version = tumor.version + 1, updated_at = now()
                     WHERE tumor.items IS DISTINCT FROM EXCLUDED.items
-                    RETURNING (xmax = 0) AS inserted)
-                SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM upserted
+                    RETURNING id, patient_id, version, items, (xmax = 0) AS inserted),
+                revisions AS (
+                    INSERT INTO abstract_revision (patient_id, tumor_id, version, source, changes)
+                    SELECT u.patient_id, u.id, u.version, 'import', (SELECT jsonb_object_agg(k, jsonb_build_object('old', pr.items->>k, 'new', u.items->>k))
+                             FROM (SELECT jsonb_object_keys(pr.items) UNION SELECT jsonb_object_keys(u.items)) AS keys(k)
+                             WHERE (pr.items->>k) IS DISTINCT FROM (u.items->>k))
+                    FROM upserted u JOIN previous pr ON pr.id = u.id WHERE NOT u.inserted RETURNING 1)
+                SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated,
+                       (SELECT count(*) FROM revisions) AS revisions FROM upserted
                 """)[0]
             summary.tumorsInserted = try tumors.decode(Int.self, column: "inserted")
             summary.tumorsUpdated = try tumors.decode(Int.self, column: "updated")

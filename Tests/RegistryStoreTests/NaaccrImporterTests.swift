@@ -79,6 +79,18 @@ struct NaaccrImporterTests {
             let row = try db.query("SELECT vital_status, version FROM patient WHERE patient_id_number = $1", ["00000005"])[0]
             #expect(try row.decode(String.self, column: "vital_status") == "0")
             #expect(try row.decode(Int.self, column: "version") == 2)
+            // The change is in the revision history: each changed item with its old and new value.
+            let revision = try db.query("""
+                SELECT r.version, r.source, r.changes->'vitalStatus'->>'old', r.changes->'vitalStatus'->>'new',
+                       r.changes->'dateOfLastContact'->>'new', (SELECT count(*) FROM jsonb_object_keys(r.changes))
+                FROM abstract_revision r JOIN patient p ON p.id = r.patient_id WHERE p.patient_id_number = $1
+                """, ["00000005"])
+            #expect(revision.count == 1)
+            #expect(try revision[0].decode(Int.self, at: 0) == 2 && revision[0].text(at: 1) == "import")
+            #expect(revision[0].text(at: 2) == Array(generator)[4]["vitalStatus"])
+            #expect(revision[0].text(at: 3) == "0" && revision[0].text(at: 4) == "2025")
+            #expect(try revision[0].decode(Int.self, at: 5) == 2)
+            #expect(try count(db, "abstract_revision") == 1)  // unchanged records get none
         }
     }
 
