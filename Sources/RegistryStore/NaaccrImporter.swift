@@ -103,7 +103,7 @@ public struct NaaccrImporter {
             let patients = try tx.query("""
                 WITH latest AS (\(latestPatients)),
                 previous AS (
-                    SELECT p.id, p.items FROM patient p JOIN latest l
+                    SELECT p.id, p.items, l.items AS new_items FROM patient p JOIN latest l
                       ON l.registry_id = p.registry_id AND l.patient_id_number = p.patient_id_number),
                 upserted AS (
                     INSERT INTO patient (registry_id, patient_id_number, name_last, name_first, date_of_birth,
@@ -115,12 +115,12 @@ public struct NaaccrImporter {
                         vital_status = EXCLUDED.vital_status, date_of_last_contact = EXCLUDED.date_of_last_contact,
                         items = EXCLUDED.items, version = patient.version + 1, updated_at = now()
                     WHERE patient.items IS DISTINCT FROM EXCLUDED.items
-                    RETURNING id, version, items, (xmax = 0) AS inserted),
+                    RETURNING id, version, (xmax = 0) AS inserted),
                 revisions AS (
                     INSERT INTO abstract_revision (patient_id, version, source, changes)
-                    SELECT u.id, u.version, 'import', (SELECT jsonb_object_agg(k, jsonb_build_object('old', pr.items->>k, 'new', u.items->>k))
-                             FROM (SELECT jsonb_object_keys(pr.items) UNION SELECT jsonb_object_keys(u.items)) AS keys(k)
-                             WHERE (pr.items->>k) IS DISTINCT FROM (u.items->>k))
+                    SELECT u.id, u.version, 'import', (SELECT jsonb_object_agg(k, jsonb_build_object('old', pr.items->>k, 'new', pr.new_items->>k))
+                             FROM (SELECT jsonb_object_keys(pr.items) UNION SELECT jsonb_object_keys(pr.new_items)) AS keys(k)
+                             WHERE (pr.items->>k) IS DISTINCT FROM (pr.new_items->>k))
                     FROM upserted u JOIN previous pr ON pr.id = u.id WHERE NOT u.inserted RETURNING 1)
                 SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated,
                        (SELECT count(*) FROM revisions) AS revisions FROM upserted
@@ -130,7 +130,7 @@ public struct NaaccrImporter {
             let tumors = try tx.query("""
                 WITH latest AS (\(latestTumors)),
                 previous AS (
-                    SELECT t.id, t.items FROM tumor t JOIN patient p ON p.id = t.patient_id
+                    SELECT t.id, t.items, l.items AS new_items FROM tumor t JOIN patient p ON p.id = t.patient_id
                     JOIN latest l ON l.registry_id = p.registry_id AND l.patient_id_number = p.patient_id_number AND l.tumor_key = t.tumor_key),
                 upserted AS (
                     INSERT INTO tumor (patient_id, tumor_key, sequence_number_central, sequence_number_hospital, primary_site,
@@ -149,12 +149,12 @@ public struct NaaccrImporter {
                         diagnosis_year = EXCLUDED.diagnosis_year, items = EXCLUDED.items,
                         version = tumor.version + 1, updated_at = now()
                     WHERE tumor.items IS DISTINCT FROM EXCLUDED.items
-                    RETURNING id, patient_id, version, items, (xmax = 0) AS inserted),
+                    RETURNING id, patient_id, version, (xmax = 0) AS inserted),
                 revisions AS (
                     INSERT INTO abstract_revision (patient_id, tumor_id, version, source, changes)
-                    SELECT u.patient_id, u.id, u.version, 'import', (SELECT jsonb_object_agg(k, jsonb_build_object('old', pr.items->>k, 'new', u.items->>k))
-                             FROM (SELECT jsonb_object_keys(pr.items) UNION SELECT jsonb_object_keys(u.items)) AS keys(k)
-                             WHERE (pr.items->>k) IS DISTINCT FROM (u.items->>k))
+                    SELECT u.patient_id, u.id, u.version, 'import', (SELECT jsonb_object_agg(k, jsonb_build_object('old', pr.items->>k, 'new', pr.new_items->>k))
+                             FROM (SELECT jsonb_object_keys(pr.items) UNION SELECT jsonb_object_keys(pr.new_items)) AS keys(k)
+                             WHERE (pr.items->>k) IS DISTINCT FROM (pr.new_items->>k))
                     FROM upserted u JOIN previous pr ON pr.id = u.id WHERE NOT u.inserted RETURNING 1)
                 SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated,
                        (SELECT count(*) FROM revisions) AS revisions FROM upserted
