@@ -332,8 +332,16 @@ public struct RegistryRoutes: Sendable {
                            "someone saved this abstract after you opened it (now version \(current)); your changes were kept as draft \(draftId)",
                            detail: ["currentVersion": String(current), "draftId": String(draftId)])
         case let .saved(version, changed):
-            return SaveResponse(tumorId: id, patientId: stored.patientId, version: version, changedItems: changed,
-                                edits: edits(for: stored, items: stored.tumorItems))
+            let results = edits(for: stored, items: stored.tumorItems)
+            // The work lists read edit_result: keep this tumor's row current.
+            let set = editSet.name
+            let json = String(decoding: try JSONEncoder().encode(results.failures), as: UTF8.self)
+            try await pool.withConnection { db in
+                try EditResultStore(connection: db).saveOne(editSet: set, result: StoredEditResult(
+                    tumorId: id, errors: results.errors, warnings: results.warnings,
+                    overridden: results.failures.filter(\.overridden).count, failuresJSON: json))
+            }
+            return SaveResponse(tumorId: id, patientId: stored.patientId, version: version, changedItems: changed, edits: results)
         }
     }
 

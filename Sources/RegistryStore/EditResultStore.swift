@@ -24,6 +24,15 @@ public struct EditResultStore {
 
     public init(connection: PostgresConnection) { db = connection }
 
+    /// Replaces one tumor's result (after a save in the workbench), so work lists stay current between runs.
+    public func saveOne(editSet: String, result r: StoredEditResult) throws {
+        try db.execute("""
+            INSERT INTO edit_result (tumor_id, edit_set, errors, warnings, overridden, failures) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (tumor_id, edit_set) DO UPDATE SET run_id = NULL, checked_at = now(), errors = EXCLUDED.errors,
+                warnings = EXCLUDED.warnings, overridden = EXCLUDED.overridden, failures = EXCLUDED.failures
+            """, [r.tumorId, editSet, r.errors, r.warnings, r.overridden, PostgresJSON(text: r.failuresJSON)])
+    }
+
     /// Records a run and its results; returns the run id.
     @discardableResult
     public func save(editSet: String, runBy: String, results: [StoredEditResult]) throws -> Int {

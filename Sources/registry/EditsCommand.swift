@@ -128,7 +128,13 @@ struct RunOverStore: ParsableCommand {
 
     func run() throws {
         let db = try database.connect()
-        let set = editSet.set
+        let (run, checked, failing, warned) = try Self.runEdits(db: db, set: editSet.set, progress: true)
+        print("edit run \(run) (\(editSet.set.name)): \(checked) tumors checked, \(failing) with errors, "
+              + "\(warned) with warnings; results saved per tumor")
+    }
+
+    /// Runs `set` over every patient in the store and saves the results per tumor; returns the run id and counts.
+    static func runEdits(db: PostgresConnection, set: EditSet, progress showProgress: Bool) throws -> (run: Int, checked: Int, failing: Int, warned: Int) {
         let runner = BatchEditRunner(engine: EditEngine(set: set))
         var results: [StoredEditResult] = []
         var batch: [(NaaccrPatient, [Int])] = []
@@ -154,17 +160,15 @@ struct RunOverStore: ParsableCommand {
             _ = try exporter.forEachPatient(ExportSelection(registryId: registry), dictionary: .v26) { patient, _, tumorIds in
                 batch.append((patient, tumorIds))
                 count += 1
-                if batch.count == 4000 { flush(); progress.update(records: count) }
+                if batch.count == 4000 { flush(); if showProgress { progress.update(records: count) } }
             }
         }
         flush()
-        progress.finish(records: count)
+        if showProgress { progress.finish(records: count) }
         let actor = ProcessInfo.processInfo.environment["USER"] ?? "cli"
         try db.execute("INSERT INTO audit_log (username, action, entity, detail) VALUES ($1, 'read', 'edit_run', $2)",
                        [actor, try PostgresJSON(encoding: ["set": set.name, "patients": String(count), "tumors": String(results.count)])])
         let run = try EditResultStore(connection: db).save(editSet: set.name, runBy: actor, results: results)
-        let failing = results.filter { $0.errors > 0 }.count
-        print("edit run \(run) (\(set.name)): \(results.count) tumors checked, \(failing) with errors, "
-              + "\(results.filter { $0.warnings > 0 }.count) with warnings; results saved per tumor")
+        return (run, results.count, results.filter { $0.errors > 0 }.count, results.filter { $0.warnings > 0 }.count)
     }
 }

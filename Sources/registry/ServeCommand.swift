@@ -6,6 +6,7 @@ import Postgres
 import RegistryService
 import RegistryStore
 import SyntheticRegistry
+import Edits
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,6 +48,8 @@ struct ServeCommand: AsyncParsableCommand {
                 header: generator.header(), dictionary: generator.dictionary, source: "registry serve --demo", actor: "demo",
                 next: { iterator.next() })
             printErr("loaded the demo registry: \(summary.patientsRead) synthetic patients")
+            let edits = try RunOverStore.runEdits(db: db, set: .incomingAbstract, progress: false)
+            printErr("ran the incoming-abstract edits: \(edits.checked) tumors, \(edits.failing) with errors")
         }
         let password = (0..<4).map { _ in String(format: "%04d", Int.random(in: 0..<10_000)) }.joined(separator: "-")
         do {

@@ -105,6 +105,8 @@ struct APITests {
                 let saved = try await client.json("/api/tumors/\(tumorId)", .put, headers: headers, body: ["items": items])
                 #expect(saved.status == .ok)
                 #expect(try saved.json()["version"] as? Int == 2)
+                let stored = try await h.query("SELECT count(*) FROM edit_result WHERE tumor_id = $1 AND edit_set = 'incoming-abstract'", [tumorId])
+                #expect(try stored[0].decode(Int.self, at: 0) == 1)  // the work lists see this save's edit results
                 #expect(try saved.json()["changedItems"] as? [String] == ["gradeClinical"])
 
                 // A second registrar still holding version 1 saves something else: 409, and their draft is kept.
