@@ -151,8 +151,7 @@ public struct AbstractRepository {
                     """, [id, userId, baseVersion, try PostgresJSON(encoding: items)])[0].decode(Int.self, at: 0)
                 return .conflict(currentVersion: current, draftId: draft)
             }
-            var changes: [String: [String: String?]] = [:]
-            for key in Set(old.keys).union(new.keys) where old[key] != new[key] { changes[key] = ["old": old[key], "new": new[key]] }
+            let changes = Self.difference(old, new)
             guard !changes.isEmpty else { return .saved(version: current, changedItems: []) }
             let version = current + 1
             try tx.execute("""
@@ -222,8 +221,7 @@ public struct AbstractRepository {
             guard current == baseVersion else { return .conflict(currentVersion: current, draftId: 0) }
             let old = try Self.items(row.text(at: 1))
             let new = Self.merge(old, changes)
-            var diff: [String: [String: String?]] = [:]
-            for key in Set(old.keys).union(new.keys) where old[key] != new[key] { diff[key] = ["old": old[key], "new": new[key]] }
+            let diff = Self.difference(old, new)
             guard !diff.isEmpty else { return .saved(version: current, changedItems: []) }
             let json = try PostgresJSON(encoding: new)
             try tx.execute("""
@@ -237,6 +235,13 @@ public struct AbstractRepository {
                            [id, current + 1, userId, try PostgresJSON(encoding: diff)])
             return .saved(version: current + 1, changedItems: diff.keys.sorted())
         }
+    }
+
+    /// Each item whose value differs, with its old and new value (nil where absent), as revisions record them.
+    static func difference(_ old: [String: String], _ new: [String: String]) -> [String: [String: String?]] {
+        var out: [String: [String: String?]] = [:]
+        for key in Set(old.keys).union(new.keys) where old[key] != new[key] { out[key] = ["old": old[key], "new": new[key]] }
+        return out
     }
 
     /// `changes` applied to `items`: empty values remove, others set.
