@@ -5,7 +5,7 @@ public enum NaaccrLevel: String, Sendable, CaseIterable {
     case tumor = "Tumor"
 
     /// 0, 1, 2: for arrays indexed by level.
-    var ordinal: Int {
+    public var ordinal: Int {
         switch self {
         case .naaccrData: return 0
         case .patient: return 1

@@ -57,13 +57,7 @@ public struct CopyInWriter: ~Copyable {
     }
 
     mutating func flush() throws {
-        guard !buffer.isEmpty else { return }
-        let status = buffer.withUnsafeBufferPointer { raw in
-            raw.withMemoryRebound(to: CChar.self) { PQputCopyData(connection.handle, $0.baseAddress, Int32($0.count)) }
-        }
-        guard status == 1 else {
-            throw connection.connectionError(statement: "COPY data")
-        }
+        try connection.putCopyData(buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 }
@@ -73,6 +67,38 @@ extension PostgresConnection {
     /// the server reports. If `body` throws, the COPY is aborted (nothing is written) and the error rethrown.
     @discardableResult
     public func copyIn(_ sql: String, _ body: (inout CopyInWriter) throws -> Void) throws -> Int {
+        try runCopyIn(sql) { () throws -> Int in
+            var writer = CopyInWriter(connection: self)
+            try body(&writer)
+            try writer.flush()
+            return writer.rowCount
+        }
+    }
+
+    /// Runs `COPY table (columns) FROM STDIN (FORMAT binary)` and lets `body` stream the rows in binary form;
+    /// returns the row count the server reports. If `body` throws, the COPY is aborted and the error rethrown.
+    @discardableResult
+    public func copyInBinary(_ sql: String, _ body: (inout BinaryCopyInWriter) throws -> Void) throws -> Int {
+        try runCopyIn(sql) { () throws -> Int in
+            var writer = BinaryCopyInWriter(connection: self)
+            try body(&writer)
+            try writer.finish()
+            return writer.rowCount
+        }
+    }
+
+    /// Sends one chunk of COPY data (nothing when it is empty).
+    func putCopyData(_ bytes: [UInt8]) throws {
+        guard !bytes.isEmpty else { return }
+        let status = bytes.withUnsafeBufferPointer { raw in
+            raw.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) }
+        }
+        guard status == 1 else { throw connectionError(statement: "COPY data") }
+    }
+
+    /// Starts a COPY FROM STDIN, runs `send` to stream the data, ends the COPY (aborting it when `send` threw)
+    /// and collects the server's result.
+    private func runCopyIn(_ sql: String, _ send: () throws -> Int) throws -> Int {
         let start = PQexec(handle, sql)
         guard let start else { throw connectionError(statement: sql) }
         guard PQresultStatus(start) == PGRES_COPY_IN else {
@@ -81,11 +107,10 @@ extension PostgresConnection {
         }
         PQclear(start)
 
-        var writer = CopyInWriter(connection: self)
         var failure: (any Error)?
+        var sentRows = 0
         do {
-            try body(&writer)
-            try writer.flush()
+            sentRows = try send()
         } catch {
             failure = error
         }
@@ -96,7 +121,7 @@ extension PostgresConnection {
         while let result = PQgetResult(handle) {
             switch PQresultStatus(result) {
             case PGRES_COMMAND_OK:
-                affected = Int(String(cString: PQcmdTuples(result))) ?? writer.rowCount
+                affected = Int(String(cString: PQcmdTuples(result))) ?? sentRows
             default:
                 if serverFailure == nil { serverFailure = serverError(result, statement: sql) }
             }

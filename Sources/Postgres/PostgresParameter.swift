@@ -109,3 +109,23 @@ public struct PostgresJSON: PostgresEncodable, Hashable {
 
 /// A bound parameter list: `[value, nil, "text"]` (a Swift `nil` is SQL NULL).
 public typealias PostgresBindings = [(any PostgresEncodable)?]
+
+/// A `text[]` parameter, e.g. for `= ANY($1)`; elements are quoted, so any text is safe.
+public struct PostgresTextArray: PostgresEncodable, Hashable {
+    public static var postgresTypeOID: UInt32 { 1009 }  // text[]
+    public var elements: [String]
+    public init(_ elements: [String]) { self.elements = elements }
+    public var postgresParameter: PostgresParameter {
+        var literal = "{"
+        for (i, element) in elements.enumerated() {
+            if i > 0 { literal += "," }
+            literal += "\""
+            for character in element.unicodeScalars {
+                if character == "\"" || character == "\\" { literal += "\\" }
+                literal.unicodeScalars.append(character)
+            }
+            literal += "\""
+        }
+        return .text(literal + "}")
+    }
+}

@@ -34,17 +34,24 @@ public struct ImportSummary: Sendable {
 
 /// Streams NAACCR patients into the store.
 ///
-/// Everything from one call goes in one transaction: rows are sent with COPY into a temporary staging
-/// table, then merged into `patient` and `tumor` with set-based upserts. Either the whole file is stored
-/// or (on any error) nothing is. Matching, so a re-import creates no duplicates:
+/// Everything from one call goes in one transaction: either the whole file is stored or (on any error, including
+/// malformed XML part-way) nothing is. Matching, so a re-import creates no duplicates:
 /// - a patient is the same when `registryId` (NaaccrData level, item 40) and `patientIdNumber` (item 20) match;
 /// - a tumor is the same when its patient matches and its tumor key matches: `tumorRecordNumber` (item 60)
 ///   when present, else `sequenceNumberCentral` (380), else `sequenceNumberHospital` (560), else its position.
 /// Records whose items are unchanged are left alone (their version does not move); a changed record gets a new
 /// version and an `abstract_revision` row (source "import") listing each changed item's old and new value; the
-/// last copy wins when a file repeats a patient.
+/// last copy wins when a file repeats a patient. A patient whose tumors share a key is not stored (and reported).
+///
+/// How: the calling thread reads and checks the file while a second thread stores it, batch by batch. Patients
+/// not yet in the store go straight into `patient` and `tumor` with binary COPY (ids drawn from the tables'
+/// sequences); patients already stored, and a file's repeats, go into a staging table and are merged with
+/// set-based upserts at the end. Imports take a transaction-level advisory lock, so two imports never race to
+/// create the same patient.
 public struct NaaccrImporter {
     let db: PostgresConnection
+    /// Patients per batch handed from the reading thread to the storing thread.
+    static let batchSize = 1000
 
     public init(connection: PostgresConnection) { db = connection }
 
@@ -52,115 +59,81 @@ public struct NaaccrImporter {
     public func importPatients(header: NaaccrHeader, dictionary: NaaccrDictionary, source: String, actor: String,
                                next: () throws -> NaaccrPatient?, progress: (Int) -> Void = { _ in }) throws -> ImportSummary {
         try db.transaction { tx in
-            // The staging table's jsonb is compressed the fast way too, where the server has lz4.
+            try tx.execute("SELECT pg_advisory_xact_lock($1)", [Self.importLockKey])
+            // Items are compressed the fast way, where the server has lz4.
             let lz4 = try tx.query("SELECT 'lz4' = ANY (enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
             if try lz4.first?.decode(Bool?.self, at: 0) == true { try tx.execute("SET LOCAL default_toast_compression = 'lz4'") }
             try tx.execute("""
                 CREATE TEMP TABLE import_row (
                     kind char(1), patient_seq int, registry_id text, patient_id_number text, tumor_key text,
                     c1 text, c2 text, c3 text, c4 text, c5 text, c6 text, c7 text, c8 text, c9 text, c10 text, c11 text,
-                    diagnosis_year smallint, items jsonb) ON COMMIT DROP
+                    diagnosis_year smallint, items json) ON COMMIT DROP
                 """)
-            try tx.execute("SET LOCAL work_mem = '256MB'")  // hash joins and sorts of a whole file stay in memory
-            var summary = ImportSummary()
+            try tx.execute("SET LOCAL work_mem = '256MB'")  // hash joins and sorts of the staged rows stay in memory
             let registryId = dictionary.key("registryId").flatMap { header.values[$0.index] } ?? ""
+            // Into a registry with none of this registry id's patients yet, every patient is new but a file's repeats.
+            let populated = try tx.query("SELECT EXISTS (SELECT 1 FROM patient WHERE registry_id = $1)", [registryId])[0]
+                .decode(Bool.self, at: 0)
+            let sequence = try tx.query("SELECT pg_get_serial_sequence('patient', 'id')")[0].decode(String.self, at: 0)
+            let store = ImportBatchStore(connection: tx, dictionary: dictionary, registryId: registryId,
+                                         registryHadPatients: populated, patientIdSequence: sequence)
+            let queue = HandoffQueue<ImportBatch>(capacity: 4)
+            let storing = BackgroundWork(name: "import-store") { () throws -> ImportBatchStore.Counts in
+                do {
+                    var counts = ImportBatchStore.Counts()
+                    while let batch = queue.take() { try store.store(batch, into: &counts) }
+                    return counts
+                } catch {
+                    queue.stopConsuming()
+                    throw error
+                }
+            }
+
+            var summary = ImportSummary()
             var seenPatients = Set<String>()
-            var fileRepeatsPatients = false
-            var encoder = RowEncoder(dictionary: dictionary)
-            _ = try tx.copyIn("COPY import_row FROM STDIN") { writer in
-                while let patient = try next() {
+            let encoder = ImportRowEncoder(dictionary: dictionary)
+            do {
+                var batch = ImportBatch()
+                reading: while let patient = try next() {
                     summary.record(patient)
                     if summary.patientsRead % 1000 == 0 { progress(summary.patientsRead) }
                     guard let patientId = patient[encoder.patientIdNumber], !patientId.isEmpty else {
                         summary.rejectedPatients.append((patient.line, "no patientIdNumber (item 20)"))
                         continue
                     }
-                    if !seenPatients.insert(patientId).inserted { fileRepeatsPatients = true }
-                    let sequence = String(summary.patientsRead)
-                    for field in ["P", sequence, registryId, patientId, nil] { writer.appendField(field) }
-                    encoder.appendPatientColumns(patient, to: &writer)
-                    for _ in 0..<6 { writer.appendField(nil) }
-                    encoder.appendJSON(patient.values, .patient, to: &writer)
-                    try writer.endRow()
-                    for (position, tumor) in patient.tumors.enumerated() {
-                        for field in ["T", sequence, registryId, patientId, encoder.tumorKey(tumor, position: position)] {
-                            writer.appendField(field)
-                        }
-                        encoder.appendTumorColumns(tumor, to: &writer)
-                        encoder.appendJSON(tumor.values, .tumor, to: &writer)
-                        try writer.endRow()
+                    let tumorKeys = patient.tumors.enumerated().map { encoder.tumorKey($0.element, position: $0.offset) }
+                    if let repeated = Self.firstRepeat(in: tumorKeys) {
+                        summary.rejectedPatients.append((patient.line, "two tumors have the same tumor key \"\(repeated)\" "
+                                                         + "(tumorRecordNumber, else sequence number)"))
+                        continue
+                    }
+                    let seenBefore = !seenPatients.insert(patientId).inserted
+                    batch.append(ImportBatch.Entry(patient: patient, patientId: patientId, tumorKeys: tumorKeys,
+                                                   sequence: summary.patientsRead, repeatsEarlierRecord: seenBefore))
+                    if batch.entries.count == Self.batchSize {
+                        guard queue.put(batch) else { break reading }  // the storing thread failed: join() says why
+                        batch = ImportBatch()
                     }
                 }
+                if !batch.entries.isEmpty { _ = queue.put(batch) }
+                queue.finishProducing()
+            } catch {
+                queue.finishProducing()
+                queue.stopConsuming()
+                _ = try? storing.join()
+                throw error
             }
-            // The upserts below can take each key once: only a file that repeats a patient needs the newest copy picked.
-            let latestPatients = fileRepeatsPatients
-                ? "SELECT DISTINCT ON (registry_id, patient_id_number) * FROM import_row WHERE kind = 'P' ORDER BY registry_id, patient_id_number, patient_seq DESC"
-                : "SELECT * FROM import_row WHERE kind = 'P'"
-            let latestTumors = fileRepeatsPatients
-                ? "SELECT DISTINCT ON (registry_id, patient_id_number, tumor_key) * FROM import_row WHERE kind = 'T' ORDER BY registry_id, patient_id_number, tumor_key, patient_seq DESC"
-                : "SELECT * FROM import_row WHERE kind = 'T'"
+            let counts = try storing.join()
             progress(summary.patientsRead)
-            let patients = try tx.query("""
-                WITH latest AS (\(latestPatients)),
-                previous AS (
-                    SELECT p.id, p.items, l.items AS new_items FROM patient p JOIN latest l
-                      ON l.registry_id = p.registry_id AND l.patient_id_number = p.patient_id_number),
-                upserted AS (
-                    INSERT INTO patient (registry_id, patient_id_number, name_last, name_first, date_of_birth,
-                                         sex_assigned_at_birth, vital_status, date_of_last_contact, items)
-                    SELECT registry_id, patient_id_number, c1, c2, c3, c4, c5, c6, items FROM latest
-                    ON CONFLICT (registry_id, patient_id_number) DO UPDATE SET
-                        name_last = EXCLUDED.name_last, name_first = EXCLUDED.name_first,
-                        date_of_birth = EXCLUDED.date_of_birth, sex_assigned_at_birth = EXCLUDED.sex_assigned_at_birth,
-                        vital_status = EXCLUDED.vital_status, date_of_last_contact = EXCLUDED.date_of_last_contact,
-                        items = EXCLUDED.items, version = patient.version + 1, updated_at = now()
-                    WHERE patient.items IS DISTINCT FROM EXCLUDED.items
-                    RETURNING id, version, (xmax = 0) AS inserted),
-                revisions AS (
-                    INSERT INTO abstract_revision (patient_id, version, source, changes)
-                    SELECT u.id, u.version, 'import', (SELECT jsonb_object_agg(k, jsonb_build_object('old', pr.items->>k, 'new', pr.new_items->>k))
-                             FROM (SELECT jsonb_object_keys(pr.items) UNION SELECT jsonb_object_keys(pr.new_items)) AS keys(k)
-                             WHERE (pr.items->>k) IS DISTINCT FROM (pr.new_items->>k))
-                    FROM upserted u JOIN previous pr ON pr.id = u.id WHERE NOT u.inserted RETURNING 1)
-                SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated,
-                       (SELECT count(*) FROM revisions) AS revisions FROM upserted
-                """)[0]
-            summary.patientsInserted = try patients.decode(Int.self, column: "inserted")
-            summary.patientsUpdated = try patients.decode(Int.self, column: "updated")
-            let tumors = try tx.query("""
-                WITH latest AS (\(latestTumors)),
-                previous AS (
-                    SELECT t.id, t.items, l.items AS new_items FROM tumor t JOIN patient p ON p.id = t.patient_id
-                    JOIN latest l ON l.registry_id = p.registry_id AND l.patient_id_number = p.patient_id_number AND l.tumor_key = t.tumor_key),
-                upserted AS (
-                    INSERT INTO tumor (patient_id, tumor_key, sequence_number_central, sequence_number_hospital, primary_site,
-                                       laterality, histologic_type, behavior, date_of_diagnosis, class_of_case,
-                                       summary_stage_2018, reporting_facility, accession_number, diagnosis_year, items)
-                    SELECT p.id, l.tumor_key, l.c1, l.c2, l.c3, l.c4, l.c5, l.c6, l.c7, l.c8, l.c9, l.c10, l.c11,
-                           l.diagnosis_year, l.items
-                    FROM latest l JOIN patient p ON p.registry_id = l.registry_id AND p.patient_id_number = l.patient_id_number
-                    ON CONFLICT (patient_id, tumor_key) DO UPDATE SET
-                        sequence_number_central = EXCLUDED.sequence_number_central,
-                        sequence_number_hospital = EXCLUDED.sequence_number_hospital, primary_site = EXCLUDED.primary_site,
-                        laterality = EXCLUDED.laterality, histologic_type = EXCLUDED.histologic_type,
-                        behavior = EXCLUDED.behavior, date_of_diagnosis = EXCLUDED.date_of_diagnosis,
-                        class_of_case = EXCLUDED.class_of_case, summary_stage_2018 = EXCLUDED.summary_stage_2018,
-                        reporting_facility = EXCLUDED.reporting_facility, accession_number = EXCLUDED.accession_number,
-                        diagnosis_year = EXCLUDED.diagnosis_year, items = EXCLUDED.items,
-                        version = tumor.version + 1, updated_at = now()
-                    WHERE tumor.items IS DISTINCT FROM EXCLUDED.items
-                    RETURNING id, patient_id, version, (xmax = 0) AS inserted),
-                revisions AS (
-                    INSERT INTO abstract_revision (patient_id, tumor_id, version, source, changes)
-                    SELECT u.patient_id, u.id, u.version, 'import', (SELECT jsonb_object_agg(k, jsonb_build_object('old', pr.items->>k, 'new', pr.new_items->>k))
-                             FROM (SELECT jsonb_object_keys(pr.items) UNION SELECT jsonb_object_keys(pr.new_items)) AS keys(k)
-                             WHERE (pr.items->>k) IS DISTINCT FROM (pr.new_items->>k))
-                    FROM upserted u JOIN previous pr ON pr.id = u.id WHERE NOT u.inserted RETURNING 1)
-                SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated,
-                       (SELECT count(*) FROM revisions) AS revisions FROM upserted
-                """)[0]
-            summary.tumorsInserted = try tumors.decode(Int.self, column: "inserted")
-            summary.tumorsUpdated = try tumors.decode(Int.self, column: "updated")
+            summary.patientsInserted = counts.patientsInserted
+            summary.tumorsInserted = counts.tumorsInserted
+            if counts.rowsStaged > 0 {
+                let merged = try mergeStagedRows(tx, fileRepeatsPatients: seenPatients.count < summary.patientsRead - summary.rejectedPatients.count)
+                summary.patientsInserted += merged.patientsInserted
+                summary.patientsUpdated = merged.patientsUpdated
+                summary.tumorsInserted += merged.tumorsInserted
+                summary.tumorsUpdated = merged.tumorsUpdated
+            }
             let detail = try PostgresJSON(encoding: [
                 "source": source, "patientsRead": String(summary.patientsRead), "tumorsRead": String(summary.tumorsRead),
                 "patientsInserted": String(summary.patientsInserted), "patientsUpdated": String(summary.patientsUpdated),
@@ -171,79 +144,191 @@ public struct NaaccrImporter {
             return summary
         }
     }
+
+    /// The advisory lock key imports hold (an arbitrary constant: "NAACCR" in ASCII).
+    static let importLockKey = 0x4E41_4143_4352
+
+    static func firstRepeat(in keys: [String]) -> String? {
+        guard keys.count > 1 else { return nil }
+        var seen = Set<String>()
+        return keys.first { !seen.insert($0).inserted }
+    }
+
+    /// Merges the staged rows (patients already stored, and a file's repeated patients) into `patient` and `tumor`.
+    private func mergeStagedRows(_ tx: PostgresConnection, fileRepeatsPatients: Bool) throws
+        -> (patientsInserted: Int, patientsUpdated: Int, tumorsInserted: Int, tumorsUpdated: Int) {
+        // The upserts can take each key once: only a file that repeats a patient needs the newest copy picked.
+        let latestPatients = fileRepeatsPatients
+            ? "SELECT DISTINCT ON (registry_id, patient_id_number) * FROM import_row WHERE kind = 'P' ORDER BY registry_id, patient_id_number, patient_seq DESC"
+            : "SELECT * FROM import_row WHERE kind = 'P'"
+        let latestTumors = fileRepeatsPatients
+            ? "SELECT DISTINCT ON (registry_id, patient_id_number, tumor_key) * FROM import_row WHERE kind = 'T' ORDER BY registry_id, patient_id_number, tumor_key, patient_seq DESC"
+            : "SELECT * FROM import_row WHERE kind = 'T'"
+        // json has no equality: equal text is unchanged, else items are compared as jsonb (key order and spacing
+        // written by another writer do not count as changes). items is never NULL.
+        let patients = try tx.query("""
+            WITH latest AS (\(latestPatients)),
+            previous AS (
+                SELECT p.id, p.items, l.items AS new_items FROM patient p JOIN latest l
+                  ON l.registry_id = p.registry_id AND l.patient_id_number = p.patient_id_number),
+            upserted AS (
+                INSERT INTO patient (registry_id, patient_id_number, \(ImportRowEncoder.patientColumns), items)
+                SELECT registry_id, patient_id_number, c1, c2, c3, c4, c5, c6, items FROM latest
+                ON CONFLICT (registry_id, patient_id_number) DO UPDATE SET
+                    name_last = EXCLUDED.name_last, name_first = EXCLUDED.name_first,
+                    date_of_birth = EXCLUDED.date_of_birth, sex_assigned_at_birth = EXCLUDED.sex_assigned_at_birth,
+                    vital_status = EXCLUDED.vital_status, date_of_last_contact = EXCLUDED.date_of_last_contact,
+                    items = EXCLUDED.items, version = patient.version + 1, updated_at = now()
+                WHERE patient.items::text <> EXCLUDED.items::text AND patient.items::jsonb <> EXCLUDED.items::jsonb
+                RETURNING id, version, (xmax = 0) AS inserted),
+            revisions AS (
+                INSERT INTO abstract_revision (patient_id, version, source, changes)
+                SELECT u.id, u.version, 'import', \(Self.itemChanges)
+                FROM upserted u JOIN previous pr ON pr.id = u.id WHERE NOT u.inserted RETURNING 1)
+            SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated,
+                   (SELECT count(*) FROM revisions) AS revisions FROM upserted
+            """)[0]
+        let tumors = try tx.query("""
+            WITH latest AS (\(latestTumors)),
+            previous AS (
+                SELECT t.id, t.items, l.items AS new_items FROM tumor t JOIN patient p ON p.id = t.patient_id
+                JOIN latest l ON l.registry_id = p.registry_id AND l.patient_id_number = p.patient_id_number AND l.tumor_key = t.tumor_key),
+            upserted AS (
+                INSERT INTO tumor (patient_id, tumor_key, \(ImportRowEncoder.tumorColumns), items)
+                SELECT p.id, l.tumor_key, l.c1, l.c2, l.c3, l.c4, l.c5, l.c6, l.c7, l.c8, l.c9, l.c10, l.c11,
+                       l.diagnosis_year, l.items
+                FROM latest l JOIN patient p ON p.registry_id = l.registry_id AND p.patient_id_number = l.patient_id_number
+                ON CONFLICT (patient_id, tumor_key) DO UPDATE SET
+                    sequence_number_central = EXCLUDED.sequence_number_central,
+                    sequence_number_hospital = EXCLUDED.sequence_number_hospital, primary_site = EXCLUDED.primary_site,
+                    laterality = EXCLUDED.laterality, histologic_type = EXCLUDED.histologic_type,
+                    behavior = EXCLUDED.behavior, date_of_diagnosis = EXCLUDED.date_of_diagnosis,
+                    class_of_case = EXCLUDED.class_of_case, summary_stage_2018 = EXCLUDED.summary_stage_2018,
+                    reporting_facility = EXCLUDED.reporting_facility, accession_number = EXCLUDED.accession_number,
+                    diagnosis_year = EXCLUDED.diagnosis_year, items = EXCLUDED.items,
+                    version = tumor.version + 1, updated_at = now()
+                WHERE tumor.items::text <> EXCLUDED.items::text AND tumor.items::jsonb <> EXCLUDED.items::jsonb
+                RETURNING id, patient_id, version, (xmax = 0) AS inserted),
+            revisions AS (
+                INSERT INTO abstract_revision (patient_id, tumor_id, version, source, changes)
+                SELECT u.patient_id, u.id, u.version, 'import', \(Self.itemChanges)
+                FROM upserted u JOIN previous pr ON pr.id = u.id WHERE NOT u.inserted RETURNING 1)
+            SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated,
+                   (SELECT count(*) FROM revisions) AS revisions FROM upserted
+            """)[0]
+        return (try patients.decode(Int.self, column: "inserted"), try patients.decode(Int.self, column: "updated"),
+                try tumors.decode(Int.self, column: "inserted"), try tumors.decode(Int.self, column: "updated"))
+    }
+
+    /// `{"naaccrId": {"old": …, "new": …}}` for each item that differs between `pr.items` and `pr.new_items`.
+    private static let itemChanges = """
+        (SELECT jsonb_object_agg(k, jsonb_build_object('old', o.items->>k, 'new', n.items->>k))
+                 FROM (SELECT pr.items::jsonb) AS o(items), (SELECT pr.new_items::jsonb) AS n(items),
+                      LATERAL (SELECT jsonb_object_keys(o.items) UNION SELECT jsonb_object_keys(n.items)) AS keys(k)
+                 WHERE (o.items->>k) IS DISTINCT FROM (n.items->>k))
+        """
 }
 
-/// Turns records into staging-table columns and `items` JSON.
-struct RowEncoder {
+/// Patients read from a file, on their way to the storing thread.
+struct ImportBatch: Sendable {
+    struct Entry: Sendable {
+        var patient: NaaccrPatient
+        var patientId: String
+        var tumorKeys: [String]
+        /// Position in the file (1-based), so the last copy of a repeated patient wins.
+        var sequence: Int
+        /// The file had this patient earlier: it goes through the staging table to replace that copy.
+        var repeatsEarlierRecord: Bool
+    }
+    var entries: [Entry] = []
+
+    init() { entries.reserveCapacity(NaaccrImporter.batchSize) }
+
+    mutating func append(_ entry: Entry) { entries.append(entry) }
+}
+
+/// Stores batches on the import's connection (used only from the storing thread while the import runs).
+struct ImportBatchStore: Sendable {
+    struct Counts: Sendable {
+        var patientsInserted = 0
+        var tumorsInserted = 0
+        var rowsStaged = 0
+    }
+
+    let connection: PostgresConnection
     let dictionary: NaaccrDictionary
-    let patientIdNumber: NaaccrItemKey
-    private let patientKeys: [NaaccrItemKey?]
-    private let tumorKeys: [NaaccrItemKey?]
-    private let tumorRecordNumber, sequenceCentral, sequenceHospital, dateOfDiagnosis: NaaccrItemKey?
-    /// `"naaccrId":` prefixes, per level and index.
-    private let jsonKeys: [NaaccrLevel: [[UInt8]]]
-    private var scratch: [UInt8] = []
+    let registryId: String
+    /// False when the registry had no patients of this registry id before the import: no look-ups are needed.
+    let registryHadPatients: Bool
+    let patientIdSequence: String
 
-    init(dictionary d: NaaccrDictionary) {
-        dictionary = d
-        patientIdNumber = d.key("patientIdNumber")!
-        patientKeys = ["nameLast", "nameFirst", "dateOfBirth", "sexAssignedAtBirth", "vitalStatus", "dateOfLastContact"].map { d.key($0) }
-        tumorKeys = ["sequenceNumberCentral", "sequenceNumberHospital", "primarySite", "laterality", "histologicTypeIcdO3",
-                     "behaviorCodeIcdO3", "dateOfDiagnosis", "classOfCase", "summaryStage2018", "reportingFacility",
-                     "accessionNumberHosp"].map { d.key($0) }
-        tumorRecordNumber = d.key("tumorRecordNumber")
-        sequenceCentral = d.key("sequenceNumberCentral")
-        sequenceHospital = d.key("sequenceNumberHospital")
-        dateOfDiagnosis = d.key("dateOfDiagnosis")
-        var keys: [NaaccrLevel: [[UInt8]]] = [:]
-        for level in NaaccrLevel.allCases { keys[level] = d.items[level]!.map { Array("\"\($0.naaccrId)\":".utf8) } }
-        jsonKeys = keys
-    }
-
-    func appendPatientColumns(_ p: NaaccrPatient, to writer: inout CopyInWriter) {
-        for key in patientKeys { writer.appendField(key.flatMap { p[$0] }) }
-    }
-
-    /// The typed tumor columns, then the diagnosis year (nil unless the date starts with four digits).
-    func appendTumorColumns(_ t: NaaccrTumor, to writer: inout CopyInWriter) {
-        for key in tumorKeys { writer.appendField(key.flatMap { t[$0] }) }
-        var year: String?
-        if let date = dateOfDiagnosis.flatMap({ t[$0] }) {
-            let digits = date.utf8.prefix(4)
-            if digits.count == 4, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { year = String(date.prefix(4)) }
-        }
-        writer.appendField(year)
-    }
-
-    func tumorKey(_ t: NaaccrTumor, position: Int) -> String {
-        for key in [tumorRecordNumber, sequenceCentral, sequenceHospital] {
-            if let key, let value = t[key], !value.isEmpty { return value }
-        }
-        return "#\(position + 1)"
-    }
-
-    /// Appends `values` as a flat JSON object (`{"naaccrId":"value",...}`) field.
-    mutating func appendJSON(_ values: NaaccrValues, _ level: NaaccrLevel, to writer: inout CopyInWriter) {
-        let keys = jsonKeys[level]!
-        scratch.removeAll(keepingCapacity: true)
-        scratch.append(UInt8(ascii: "{"))
-        for (i, entry) in values.entries.enumerated() {
-            if i > 0 { scratch.append(UInt8(ascii: ",")) }
-            scratch.append(contentsOf: keys[entry.index])
-            scratch.append(UInt8(ascii: "\""))
-            for byte in entry.value.utf8 {
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): scratch.append(UInt8(ascii: "\\")); scratch.append(byte)
-                case 0..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
-                    scratch.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-                default: scratch.append(byte)
+    func store(_ batch: ImportBatch, into counts: inout Counts) throws {
+        let encoder = ImportRowEncoder(dictionary: dictionary)
+        let candidates = batch.entries.filter { !$0.repeatsEarlierRecord }
+        let stored = try storedPatientIds(candidates.map(\.patientId))
+        let new = candidates.filter { !stored.contains($0.patientId) }
+        let staged = batch.entries.filter { $0.repeatsEarlierRecord || stored.contains($0.patientId) }
+        if !new.isEmpty {
+            let ids = try connection.query("SELECT nextval($1::regclass) FROM generate_series(1, $2)",
+                                           [patientIdSequence, new.count]).map { try $0.decode(Int.self, at: 0) }
+            counts.patientsInserted += try connection.copyInBinary("""
+                COPY patient (id, registry_id, patient_id_number, \(ImportRowEncoder.patientColumns), items) FROM STDIN (FORMAT binary)
+                """) { writer in
+                for (entry, id) in zip(new, ids) {
+                    try writer.beginRow(fieldCount: 4 + ImportRowEncoder.patientColumnCount)
+                    writer.appendInt64(Int64(id))
+                    writer.appendText(registryId)
+                    writer.appendText(entry.patientId)
+                    encoder.appendPatientColumns(entry.patient, to: &writer)
+                    encoder.appendItems(entry.patient.values, .patient, to: &writer)
                 }
             }
-            scratch.append(UInt8(ascii: "\""))
+            counts.tumorsInserted += try connection.copyInBinary("""
+                COPY tumor (patient_id, tumor_key, \(ImportRowEncoder.tumorColumns), items) FROM STDIN (FORMAT binary)
+                """) { writer in
+                for (entry, id) in zip(new, ids) {
+                    for (tumor, key) in zip(entry.patient.tumors, entry.tumorKeys) {
+                        try writer.beginRow(fieldCount: 3 + ImportRowEncoder.tumorColumnCount)
+                        writer.appendInt64(Int64(id))
+                        writer.appendText(key)
+                        encoder.appendTumorColumns(tumor, to: &writer)
+                        encoder.appendItems(tumor.values, .tumor, to: &writer)
+                    }
+                }
+            }
         }
-        scratch.append(UInt8(ascii: "}"))
-        scratch.withUnsafeBufferPointer { writer.appendField(utf8: $0) }
+        if !staged.isEmpty {
+            counts.rowsStaged += try connection.copyInBinary("COPY import_row FROM STDIN (FORMAT binary)") { writer in
+                for entry in staged {
+                    try writer.beginRow(fieldCount: 18)
+                    writer.appendText("P")
+                    writer.appendInt32(Int32(entry.sequence))
+                    writer.appendText(registryId)
+                    writer.appendText(entry.patientId)
+                    writer.appendNull()
+                    encoder.appendPatientColumns(entry.patient, to: &writer)
+                    for _ in ImportRowEncoder.patientColumnCount..<(ImportRowEncoder.tumorColumnCount - 1) { writer.appendNull() }
+                    writer.appendInt16(nil)
+                    encoder.appendItems(entry.patient.values, .patient, to: &writer)
+                    for (tumor, key) in zip(entry.patient.tumors, entry.tumorKeys) {
+                        try writer.beginRow(fieldCount: 18)
+                        writer.appendText("T")
+                        writer.appendInt32(Int32(entry.sequence))
+                        writer.appendText(registryId)
+                        writer.appendText(entry.patientId)
+                        writer.appendText(key)
+                        encoder.appendTumorColumns(tumor, to: &writer)
+                        encoder.appendItems(tumor.values, .tumor, to: &writer)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Which of `patientIds` are already stored under this registry id.
+    private func storedPatientIds(_ patientIds: [String]) throws -> Set<String> {
+        guard registryHadPatients, !patientIds.isEmpty else { return [] }
+        let rows = try connection.query("SELECT stored_patient_ids($1, $2)", [registryId, PostgresTextArray(patientIds)])
+        return Set(try rows.map { try $0.decode(String.self, at: 0) })
     }
 }
-

@@ -55,6 +55,62 @@ struct BulkTests {
         }
     }
 
+    @Test func binaryCopyStoresEveryFieldKindExactly() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let db = try PostgresConnection(url)
+            try db.execute("CREATE TABLE t (id bigint PRIMARY KEY, n int, s smallint, name text, doc json)")
+            let awkward = "tab\there, newline\n, backslash \\N, quote \", é ü 漢字"
+            let count = try db.copyInBinary("COPY t (id, n, s, name, doc) FROM STDIN (FORMAT binary)") { writer in
+                for i in 0..<20_000 {
+                    try writer.beginRow(fieldCount: 5)
+                    writer.appendInt64(Int64(i) * 1_000_000_007)
+                    writer.appendInt32(Int32(-i))
+                    writer.appendInt16(i % 7 == 0 ? nil : Int16(i % 30_000))
+                    writer.appendText(i % 5 == 0 ? nil : "\(awkward) \(i)")
+                    writer.appendText { $0.append(contentsOf: Array("{\"i\":\(i)}".utf8)) }
+                }
+            }
+            #expect(count == 20_000)
+            let row = try db.query("SELECT id, n, s, name, doc->>'i' FROM t WHERE id = $1", [Int(3 * 1_000_000_007)])[0]
+            #expect(try row.decode(Int.self, at: 1) == -3)
+            #expect(try row.decode(Int.self, at: 2) == 3)
+            #expect(try row.decode(String.self, at: 3) == "\(awkward) 3")
+            #expect(try row.decode(String.self, at: 4) == "3")
+            let summary = try db.query("SELECT count(s), count(name), sum(n) FROM t")[0]
+            #expect(try summary.decode(Int.self, at: 0) == 20_000 - 2_858)  // multiples of 7 below 20,000 are NULL
+            #expect(try summary.decode(Int.self, at: 1) == 16_000)
+            #expect(try summary.decode(Int.self, at: 2) == -(19_999 * 20_000 / 2))
+        }
+    }
+
+    @Test func binaryCopyWithAFieldTheColumnRefusesWritesNothing() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let db = try PostgresConnection(url)
+            try db.execute("CREATE TABLE t (id bigint, doc json)")
+            let error = try #require(throws: PostgresError.self) {
+                try db.copyInBinary("COPY t (id, doc) FROM STDIN (FORMAT binary)") { writer in
+                    for i in 0..<3 {
+                        try writer.beginRow(fieldCount: 2)
+                        writer.appendInt64(Int64(i))
+                        writer.appendText(i == 2 ? "{not json" : "{}")
+                    }
+                }
+            }
+            #expect(error.sqlState == "22P02")
+            #expect(try db.query("SELECT count(*) FROM t")[0].decode(Int.self, at: 0) == 0)
+            #expect(db.isHealthy)
+        }
+    }
+
+    @Test func textArrayParametersKeepEveryElementIntact() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let db = try PostgresConnection(url)
+            let elements = ["plain", "with,comma", "{braces}", "quote\"in", "back\\slash", "", "NULL", " spaced "]
+            let rows = try db.query("SELECT e FROM unnest($1::text[]) WITH ORDINALITY AS u(e, n) ORDER BY n", [PostgresTextArray(elements)])
+            #expect(try rows.map { try $0.decode(String.self, at: 0) } == elements)
+        }
+    }
+
     @Test func pipelineOfTenThousandInserts() async throws {
         try await TestDatabase.withFreshDatabase { url in
             let db = try PostgresConnection(url)

@@ -20,6 +20,17 @@ struct NaaccrImporterTests {
             header: generator.header(), dictionary: generator.dictionary, source: "test", actor: "tester", next: { iterator.next() })
     }
 
+    /// A reader over the generator's patients as XML, with one patient's markup broken (a tumor left unclosed).
+    func brokenFile(_ generator: SyntheticRegistryGenerator, breakingPatient index: Int) throws -> NaaccrXMLReader {
+        let sink = MemoryByteSink()
+        let writer = try NaaccrXMLWriter(sink: sink, dictionary: generator.dictionary, header: generator.header())
+        for patient in generator { try writer.write(patient) }
+        try writer.finish()
+        var text = String(decoding: sink.bytes, as: UTF8.self)
+        text.replaceSubrange(text.ranges(of: "<Patient>")[index], with: "<Patient><Tumor></Patient>")
+        return try NaaccrXMLReader(source: MemoryByteSource(Array(text.utf8)), name: "broken.xml")
+    }
+
     func count(_ db: PostgresConnection, _ table: String) throws -> Int {
         try db.query("SELECT count(*) AS n FROM \(table)")[0].decode(Int.self, column: "n")
     }
@@ -97,17 +108,8 @@ struct NaaccrImporterTests {
     @Test func aMalformedRecordInTheMiddleLeavesNothingHalfWritten() async throws {
         try await TestDatabase.withFreshDatabase { url in
             let db = try migrated(url)
-            let generator = SyntheticRegistryGenerator(patientCount: 40, seed: 5)
-            let sink = MemoryByteSink()
-            let writer = try NaaccrXMLWriter(sink: sink, dictionary: generator.dictionary, header: generator.header())
-            for patient in generator { try writer.write(patient) }
-            try writer.finish()
-            var text = String(decoding: sink.bytes, as: UTF8.self)
             // Break the 20th patient's XML.
-            let patientStarts = text.ranges(of: "<Patient>")
-            let broken = patientStarts[19]
-            text.replaceSubrange(broken, with: "<Patient><Tumor></Patient>")
-            let reader = try NaaccrXMLReader(source: MemoryByteSource(Array(text.utf8)), name: "broken.xml")
+            let reader = try brokenFile(SyntheticRegistryGenerator(patientCount: 40, seed: 5), breakingPatient: 19)
             let error = try #require(throws: NaaccrReadError.self) {
                 try NaaccrImporter(connection: db).importPatients(
                     header: reader.header, dictionary: reader.dictionary, source: "broken.xml", actor: "tester",
@@ -134,6 +136,99 @@ struct NaaccrImporterTests {
             #expect(summary.rejectedPatients.count == 1)
             #expect(summary.rejectedPatients[0].line == 12)
             #expect(try count(db, "patient") == 0)
+        }
+    }
+
+    func importPatients(_ db: PostgresConnection, _ patients: [NaaccrPatient], header: NaaccrHeader) throws -> ImportSummary {
+        var index = 0
+        return try NaaccrImporter(connection: db).importPatients(
+            header: header, dictionary: .v26, source: "test", actor: "tester",
+            next: { defer { index += 1 }; return index < patients.count ? patients[index] : nil })
+    }
+
+    @Test func aFileThatRepeatsAPatientKeepsItsLastCopy() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let db = try migrated(url)
+            // More than one batch, with the repeat in a later batch than the first copy.
+            let generator = SyntheticRegistryGenerator(patientCount: 1_500, seed: 21)
+            var patients = Array(generator)
+            var repeated = patients[2]
+            try repeated.set("nameLast", "Lastcopy")
+            patients.append(repeated)
+            let summary = try importPatients(db, patients, header: generator.header())
+            #expect(summary.patientsRead == 1_501)
+            #expect(try count(db, "patient") == 1_500)
+            #expect(try count(db, "tumor") == generator.reduce(0) { $0 + $1.tumors.count })
+            let row = try db.query("SELECT name_last, items->>'nameLast', version FROM patient WHERE patient_id_number = $1",
+                                   [patients[2]["patientIdNumber"]!])[0]
+            #expect(row.text(at: 0) == "Lastcopy" && row.text(at: 1) == "Lastcopy")
+            #expect(try row.decode(Int.self, at: 2) == 2)
+        }
+    }
+
+    @Test func anImportIntoAStoredRegistryAddsNewPatientsAndUpdatesChangedOnes() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let db = try migrated(url)
+            let generator = SyntheticRegistryGenerator(patientCount: 2_400, seed: 8)
+            var patients = Array(generator)
+            _ = try importPatients(db, Array(patients.prefix(1_200)), header: generator.header())
+            try patients[10].set("nameFirst", "Renamed")
+            try patients[1_100].tumors[0].set("primarySite", "C619")
+            let summary = try importPatients(db, patients, header: generator.header())
+            #expect(summary.patientsInserted == 1_200 && summary.patientsUpdated == 1)
+            #expect(summary.tumorsUpdated == 1)
+            #expect(summary.tumorsInserted == patients.suffix(1_200).reduce(0) { $0 + $1.tumors.count })
+            #expect(try count(db, "patient") == 2_400)
+            #expect(try count(db, "patient WHERE version = 2") == 1)
+            #expect(try count(db, "tumor WHERE version = 2 AND primary_site = 'C619'") == 1)
+            #expect(try count(db, "abstract_revision") == 2)
+        }
+    }
+
+    @Test func aPatientWhoseTumorsShareAKeyIsReportedNotStored() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let db = try migrated(url)
+            let generator = SyntheticRegistryGenerator(patientCount: 30, seed: 4)
+            var patients = Array(generator)
+            var twin = patients[5].tumors[0]
+            try twin.set("primarySite", "C180")
+            patients[5].tumors = [patients[5].tumors[0], twin]
+            patients[5].line = 77
+            let summary = try importPatients(db, patients, header: generator.header())
+            #expect(summary.rejectedPatients.count == 1)
+            #expect(summary.rejectedPatients[0].line == 77)
+            #expect(summary.rejectedPatients[0].reason.contains("same tumor key"))
+            #expect(try count(db, "patient") == 29)
+        }
+    }
+
+    @Test func valuesThatNeedEscapingSurviveTheImport() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let db = try migrated(url)
+            let generator = SyntheticRegistryGenerator(patientCount: 3, seed: 2)
+            var patients = Array(generator)
+            let awkward = "O\"Brien\\ Ünal\tTabbed"
+            try patients[0].set("nameLast", awkward)
+            _ = try importPatients(db, patients, header: generator.header())
+            let row = try db.query("SELECT name_last, items->>'nameLast' FROM patient WHERE patient_id_number = $1",
+                                   [patients[0]["patientIdNumber"]!])[0]
+            #expect(row.text(at: 0) == awkward && row.text(at: 1) == awkward)
+        }
+    }
+
+    @Test func aMalformedRecordAfterStoredBatchesLeavesNothingBehind() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let db = try migrated(url)
+            // Two batches are stored with COPY before the reader meets the broken patient.
+            let reader = try brokenFile(SyntheticRegistryGenerator(patientCount: 2_600, seed: 9), breakingPatient: 2_400)
+            #expect(throws: NaaccrReadError.self) {
+                try NaaccrImporter(connection: db).importPatients(
+                    header: reader.header, dictionary: reader.dictionary, source: "broken.xml", actor: "tester",
+                    next: { try reader.next() })
+            }
+            #expect(try count(db, "patient") == 0)
+            #expect(try count(db, "tumor") == 0)
+            #expect(db.isHealthy)
         }
     }
 }

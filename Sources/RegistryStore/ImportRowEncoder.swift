@@ -1,0 +1,95 @@
+import NAACCR
+import Postgres
+
+/// Turns NAACCR records into the binary COPY fields of `patient`, `tumor` and the import staging table.
+struct ImportRowEncoder {
+    let patientIdNumber: NaaccrItemKey
+    private let patientKeys: [NaaccrItemKey?]
+    private let tumorKeys: [NaaccrItemKey?]
+    private let tumorRecordNumber, sequenceCentral, sequenceHospital, dateOfDiagnosis: NaaccrItemKey?
+    /// `"naaccrId":"` per level and index, the start of each item in the items JSON.
+    private let jsonKeys: [[[UInt8]]]
+
+    /// The typed patient columns after `registry_id, patient_id_number`, in table order.
+    static let patientColumns = "name_last, name_first, date_of_birth, sex_assigned_at_birth, vital_status, date_of_last_contact"
+    /// The typed tumor columns after `tumor_key`, in table order, then `diagnosis_year`.
+    static let tumorColumns = """
+        sequence_number_central, sequence_number_hospital, primary_site, laterality, histologic_type, behavior, \
+        date_of_diagnosis, class_of_case, summary_stage_2018, reporting_facility, accession_number, diagnosis_year
+        """
+    static let patientColumnCount = 6
+    static let tumorColumnCount = 12
+
+    init(dictionary d: NaaccrDictionary) {
+        patientIdNumber = d.key("patientIdNumber")!
+        patientKeys = ["nameLast", "nameFirst", "dateOfBirth", "sexAssignedAtBirth", "vitalStatus", "dateOfLastContact"].map { d.key($0) }
+        tumorKeys = ["sequenceNumberCentral", "sequenceNumberHospital", "primarySite", "laterality", "histologicTypeIcdO3",
+                     "behaviorCodeIcdO3", "dateOfDiagnosis", "classOfCase", "summaryStage2018", "reportingFacility",
+                     "accessionNumberHosp"].map { d.key($0) }
+        tumorRecordNumber = d.key("tumorRecordNumber")
+        sequenceCentral = d.key("sequenceNumberCentral")
+        sequenceHospital = d.key("sequenceNumberHospital")
+        dateOfDiagnosis = d.key("dateOfDiagnosis")
+        jsonKeys = NaaccrLevel.allCases.map { level in d.items[level]!.map { Array("\"\($0.naaccrId)\":\"".utf8) } }
+    }
+
+    /// The tumor's identity within its patient: `tumorRecordNumber`, else `sequenceNumberCentral`, else
+    /// `sequenceNumberHospital`, else its position ("#1", "#2", …).
+    func tumorKey(_ t: NaaccrTumor, position: Int) -> String {
+        for key in [tumorRecordNumber, sequenceCentral, sequenceHospital] {
+            if let key, let value = t[key], !value.isEmpty { return value }
+        }
+        return "#\(position + 1)"
+    }
+
+    func appendPatientColumns(_ p: NaaccrPatient, to writer: inout BinaryCopyInWriter) {
+        for key in patientKeys { writer.appendText(key.flatMap { p[$0] }) }
+    }
+
+    /// The typed tumor columns, then the diagnosis year (NULL unless the date starts with four digits).
+    func appendTumorColumns(_ t: NaaccrTumor, to writer: inout BinaryCopyInWriter) {
+        for key in tumorKeys { writer.appendText(key.flatMap { t[$0] }) }
+        var year: Int16?
+        if let date = dateOfDiagnosis.flatMap({ t[$0] }) {
+            let digits = date.utf8.prefix(4)
+            if digits.count == 4, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                year = digits.reduce(0) { $0 * 10 + Int16($1 - 0x30) }
+            }
+        }
+        writer.appendInt16(year)
+    }
+
+    /// Appends `values` as the flat JSON object `{"naaccrId":"value",…}` (items in dictionary order).
+    func appendItems(_ values: NaaccrValues, _ level: NaaccrLevel, to writer: inout BinaryCopyInWriter) {
+        let keys = jsonKeys[level.ordinal]
+        writer.appendText { out in
+            out.append(UInt8(ascii: "{"))
+            for (i, entry) in values.entries.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: keys[entry.index])
+                var value = entry.value
+                value.withUTF8 { Self.appendJSONStringContent($0, to: &out) }
+                out.append(UInt8(ascii: "\""))
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Appends `bytes` escaped for inside a JSON string; runs of plain bytes are copied in one go.
+    static func appendJSONStringContent(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var start = 0
+        for i in 0..<bytes.count {
+            let byte = bytes[i]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(byte)
+            default:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+            }
+            start = i + 1
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+    }
+}
