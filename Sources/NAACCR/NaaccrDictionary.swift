@@ -12,6 +12,7 @@ public final class NaaccrDictionary: Sendable {
     /// All items, per level in `naaccrNum` order.
     public let items: [NaaccrLevel: [NaaccrItem]]
     private let keysById: [String: NaaccrItemKey]
+    private let keysByNumber: [Int: NaaccrItemKey]
     let byteLookup: ItemIdLookup
     /// Items and validation rules by level ordinal, for hot loops (no hashing).
     private let itemsByOrdinal: [[NaaccrItem]]
@@ -24,12 +25,13 @@ public final class NaaccrDictionary: Sendable {
             perLevel[level] = items.filter { $0.level == level }.sorted { $0.naaccrNum < $1.naaccrNum }
         }
         var keys: [String: NaaccrItemKey] = [:]
-        var numbers: Set<Int> = []
+        var numbers: [Int: NaaccrItemKey] = [:]
         for (level, levelItems) in perLevel {
             for (index, item) in levelItems.enumerated() {
+                let key = NaaccrItemKey(level: level, index: index)
                 guard keys[item.naaccrId] == nil else { throw NaaccrDictionaryError.duplicateItem(item.naaccrId) }
-                guard numbers.insert(item.naaccrNum).inserted else { throw NaaccrDictionaryError.duplicateNumber(item.naaccrNum) }
-                keys[item.naaccrId] = NaaccrItemKey(level: level, index: index)
+                guard numbers.updateValue(key, forKey: item.naaccrNum) == nil else { throw NaaccrDictionaryError.duplicateNumber(item.naaccrNum) }
+                keys[item.naaccrId] = key
             }
         }
         self.uri = uri
@@ -37,6 +39,7 @@ public final class NaaccrDictionary: Sendable {
         self.userDictionaryUris = userDictionaryUris
         self.items = perLevel
         self.keysById = keys
+        self.keysByNumber = numbers
         let rules = NaaccrLevel.allCases.map { perLevel[$0]!.map(\.rule) }
         itemsByOrdinal = NaaccrLevel.allCases.map { perLevel[$0]! }
         rulesByOrdinal = rules
@@ -45,6 +48,9 @@ public final class NaaccrDictionary: Sendable {
 
     /// The key of an item, or nil if the dictionary has no such item.
     public func key(_ naaccrId: String) -> NaaccrItemKey? { keysById[naaccrId] }
+
+    /// The key of the item with this `naaccrNum`, or nil if the dictionary has none.
+    public func key(naaccrNum: Int) -> NaaccrItemKey? { keysByNumber[naaccrNum] }
 
     /// The definition of an item by id.
     public func item(_ naaccrId: String) -> NaaccrItem? { keysById[naaccrId].map { item($0) } }

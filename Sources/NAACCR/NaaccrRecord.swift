@@ -41,6 +41,9 @@ public struct NaaccrValues: Sendable, Equatable {
 
     public var isEmpty: Bool { entries.isEmpty }
 
+    /// Room for `count` values without growing (readers pass the size of the previous record).
+    public mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(count) }
+
     /// Stores `value` at `index` unless a value is already there; false when one was (the reader's duplicate check,
     /// with a fast path for items arriving in dictionary order).
     mutating func insertIfAbsent(_ index: Int, _ value: String) -> Bool {

@@ -36,6 +36,9 @@ public final class NaaccrXMLReader {
     public private(set) var dictionary = NaaccrDictionary.v26
     /// Patients read so far.
     public private(set) var patientCount = 0
+    /// Value counts of the last patient and tumor read, the capacity hint for the next.
+    private var lastPatientValueCount = 0
+    private var lastTumorValueCount = 0
     private let scanner: XMLScanner
     private var file: FileByteSource?
     /// naaccrId bytes → key and validation rule, for the current dictionary.
@@ -156,6 +159,9 @@ public final class NaaccrXMLReader {
         var patient = NaaccrPatient(dictionary: dictionary)
         patient.line = scanner.tokenLine
         if scanner.selfClosing { return patient }
+        // Records of one file are alike in size: room for as many values as the last one saves regrowing the arrays.
+        patient.values.reserveCapacity(lastPatientValueCount)
+        defer { lastPatientValueCount = patient.values.entries.count }
         while true {
             switch try scanner.next() {
             case .text:
@@ -167,7 +173,9 @@ public final class NaaccrXMLReader {
                 var tumor = NaaccrTumor(dictionary: dictionary)
                 tumor.line = scanner.tokenLine
                 if !scanner.selfClosing {
+                    tumor.values.reserveCapacity(lastTumorValueCount)
                     try readTumor(&tumor, issues: &patient.issues, tumorIndex: patient.tumors.count + 1)
+                    lastTumorValueCount = tumor.values.entries.count
                 }
                 patient.tumors.append(tumor)
             case .startTag where try !isNaaccr():

@@ -68,11 +68,8 @@ public struct AbstractRepository {
 
     public init(connection: PostgresConnection) { db = connection }
 
-    static func items(_ json: String?) throws -> [String: String] {
-        var out: [String: String] = [:]
-        try FlatJSONObject.forEachMember(in: json ?? "{}") { out[$0] = $1 }
-        return out
-    }
+    /// Items by `naaccrId` from an `items` column's text (stored items, or a draft's).
+    static func items(_ json: String?) throws -> [String: String] { try StoredItems.items(json) }
 
     public func search(_ s: PatientSearch, limit: Int, offset: Int) throws -> (rows: [PatientSummary], total: Int) {
         let name: PostgresEncodable? = s.name.flatMap { $0.isEmpty ? nil : $0.lowercased() }
@@ -143,7 +140,6 @@ public struct AbstractRepository {
             let current = try row.decode(Int.self, at: 1)
             let old = try Self.items(row.text(at: 2))
             let new = Self.merge(old, items)
-            let itemsJSON = try PostgresJSON(encoding: new)
             guard current == baseVersion else {
                 let draft = try tx.query("""
                     INSERT INTO abstract_draft (tumor_id, user_id, base_version, items, reason) VALUES ($1, $2, $3, $4, 'version conflict')
@@ -155,15 +151,12 @@ public struct AbstractRepository {
             guard !changes.isEmpty else { return .saved(version: current, changedItems: []) }
             let version = current + 1
             try tx.execute("""
-                UPDATE tumor SET items = $2, version = $3, updated_at = now(),
-                    sequence_number_central = $2->>'sequenceNumberCentral', sequence_number_hospital = $2->>'sequenceNumberHospital',
-                    primary_site = $2->>'primarySite', laterality = $2->>'laterality', histologic_type = $2->>'histologicTypeIcdO3',
-                    behavior = $2->>'behaviorCodeIcdO3', date_of_diagnosis = $2->>'dateOfDiagnosis',
-                    diagnosis_year = CASE WHEN $2->>'dateOfDiagnosis' ~ '^[0-9]{4}' THEN substr($2->>'dateOfDiagnosis', 1, 4)::smallint END,
-                    class_of_case = $2->>'classOfCase', summary_stage_2018 = $2->>'summaryStage2018',
-                    reporting_facility = $2->>'reportingFacility', accession_number = $2->>'accessionNumberHosp'
+                UPDATE tumor SET items = $2::json, version = $3, updated_at = now(),
+                    sequence_number_central = $4, sequence_number_hospital = $5, primary_site = $6, laterality = $7,
+                    histologic_type = $8, behavior = $9, date_of_diagnosis = $10, class_of_case = $11, summary_stage_2018 = $12,
+                    reporting_facility = $13, accession_number = $14, diagnosis_year = $15
                 WHERE id = $1
-                """, [id, itemsJSON, version])
+                """, [id, StoredItems.json(new), version] + TypedColumns.tumor(new))
             try tx.execute("""
                 INSERT INTO abstract_revision (patient_id, tumor_id, version, changed_by, source, changes) VALUES ($1, $2, $3, $4, $5, $6)
                 """, [try row.decode(Int.self, at: 0), id, version, userId, source, try PostgresJSON(encoding: changes)])
@@ -174,15 +167,13 @@ public struct AbstractRepository {
     /// Creates a patient from its items (patientIdNumber required, unique within the registry); returns its id.
     public func createPatient(items: [String: String], registryId: String, userId: Int?) throws -> Int {
         let values = items.filter { !$0.value.isEmpty }
-        let json = try PostgresJSON(encoding: values)
         return try db.transaction { tx in
             let id = try tx.query("""
-                INSERT INTO patient (registry_id, patient_id_number, name_last, name_first, date_of_birth, sex_assigned_at_birth,
-                                     vital_status, date_of_last_contact, items)
-                VALUES ($1, $2->>'patientIdNumber', $2->>'nameLast', $2->>'nameFirst', $2->>'dateOfBirth', $2->>'sexAssignedAtBirth',
-                        $2->>'vitalStatus', $2->>'dateOfLastContact', $2)
+                INSERT INTO patient (registry_id, patient_id_number, items, name_last, name_first, date_of_birth,
+                                     sex_assigned_at_birth, vital_status, date_of_last_contact)
+                VALUES ($1, $2, $3::json, $4, $5, $6, $7, $8, $9)
                 RETURNING id
-                """, [registryId, json])[0].decode(Int.self, at: 0)
+                """, [registryId, values["patientIdNumber"], StoredItems.json(values)] + TypedColumns.patient(values))[0].decode(Int.self, at: 0)
             try tx.execute("INSERT INTO abstract_revision (patient_id, version, changed_by, source, changes) VALUES ($1, 1, $2, 'api', $3)",
                            [id, userId, try PostgresJSON(encoding: values.mapValues { ["old": nil, "new": $0] as [String: String?] })])
             return id
@@ -193,20 +184,16 @@ public struct AbstractRepository {
     /// its position (as imports key tumors). Returns the tumor id.
     public func createTumor(patientId: Int, items: [String: String], userId: Int?) throws -> Int {
         let values = items.filter { !$0.value.isEmpty }
-        let json = try PostgresJSON(encoding: values)
         return try db.transaction { tx in
             let position = try tx.query("SELECT count(*) FROM tumor WHERE patient_id = $1", [patientId])[0].decode(Int.self, at: 0) + 1
             let key = values["tumorRecordNumber"] ?? values["sequenceNumberCentral"] ?? values["sequenceNumberHospital"] ?? "#\(position)"
             let id = try tx.query("""
                 INSERT INTO tumor (patient_id, tumor_key, items, status, sequence_number_central, sequence_number_hospital, primary_site,
-                                   laterality, histologic_type, behavior, date_of_diagnosis, diagnosis_year, class_of_case,
-                                   summary_stage_2018, reporting_facility, accession_number)
-                VALUES ($1, $2, $3, 'incomplete', $3->>'sequenceNumberCentral', $3->>'sequenceNumberHospital', $3->>'primarySite',
-                        $3->>'laterality', $3->>'histologicTypeIcdO3', $3->>'behaviorCodeIcdO3', $3->>'dateOfDiagnosis',
-                        CASE WHEN $3->>'dateOfDiagnosis' ~ '^[0-9]{4}' THEN substr($3->>'dateOfDiagnosis', 1, 4)::smallint END,
-                        $3->>'classOfCase', $3->>'summaryStage2018', $3->>'reportingFacility', $3->>'accessionNumberHosp')
+                                   laterality, histologic_type, behavior, date_of_diagnosis, class_of_case, summary_stage_2018,
+                                   reporting_facility, accession_number, diagnosis_year)
+                VALUES ($1, $2, $3::json, 'incomplete', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
                 RETURNING id
-                """, [patientId, key, json])[0].decode(Int.self, at: 0)
+                """, [patientId, key, StoredItems.json(values)] + TypedColumns.tumor(values))[0].decode(Int.self, at: 0)
             try tx.execute("INSERT INTO abstract_revision (patient_id, tumor_id, version, changed_by, source, changes) VALUES ($1, $2, 1, $3, 'api', $4)",
                            [patientId, id, userId, try PostgresJSON(encoding: values.mapValues { ["old": nil, "new": $0] as [String: String?] })])
             return id
@@ -223,14 +210,12 @@ public struct AbstractRepository {
             let new = Self.merge(old, changes)
             let diff = Self.difference(old, new)
             guard !diff.isEmpty else { return .saved(version: current, changedItems: []) }
-            let json = try PostgresJSON(encoding: new)
             try tx.execute("""
-                UPDATE patient SET items = $2, version = version + 1, updated_at = now(), patient_id_number = $2->>'patientIdNumber',
-                    name_last = $2->>'nameLast', name_first = $2->>'nameFirst', date_of_birth = $2->>'dateOfBirth',
-                    sex_assigned_at_birth = $2->>'sexAssignedAtBirth', vital_status = $2->>'vitalStatus',
-                    date_of_last_contact = $2->>'dateOfLastContact'
+                UPDATE patient SET items = $2::json, version = version + 1, updated_at = now(), patient_id_number = $3,
+                    name_last = $4, name_first = $5, date_of_birth = $6, sex_assigned_at_birth = $7, vital_status = $8,
+                    date_of_last_contact = $9
                 WHERE id = $1
-                """, [id, json])
+                """, [id, StoredItems.json(new), new["patientIdNumber"]] + TypedColumns.patient(new))
             try tx.execute("INSERT INTO abstract_revision (patient_id, version, changed_by, source, changes) VALUES ($1, $2, $3, 'api', $4)",
                            [id, current + 1, userId, try PostgresJSON(encoding: diff)])
             return .saved(version: current + 1, changedItems: diff.keys.sorted())

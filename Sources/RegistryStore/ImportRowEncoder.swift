@@ -7,7 +7,7 @@ struct ImportRowEncoder {
     private let patientKeys: [NaaccrItemKey?]
     private let tumorKeys: [NaaccrItemKey?]
     private let tumorRecordNumber, sequenceCentral, sequenceHospital, dateOfDiagnosis: NaaccrItemKey?
-    /// `"naaccrId":"` per level and index, the start of each item in the items JSON.
+    /// `"naaccrNum":"` per level and index, the start of each item in the stored items JSON (see `StoredItems`).
     private let jsonKeys: [[[UInt8]]]
 
     /// The typed patient columns after `registry_id, patient_id_number`, in table order.
@@ -30,7 +30,7 @@ struct ImportRowEncoder {
         sequenceCentral = d.key("sequenceNumberCentral")
         sequenceHospital = d.key("sequenceNumberHospital")
         dateOfDiagnosis = d.key("dateOfDiagnosis")
-        jsonKeys = NaaccrLevel.allCases.map { level in d.items[level]!.map { Array("\"\($0.naaccrId)\":\"".utf8) } }
+        jsonKeys = NaaccrLevel.allCases.map { level in d.items[level]!.map { Array("\"\($0.naaccrNum)\":\"".utf8) } }
     }
 
     /// The tumor's identity within its patient: `tumorRecordNumber`, else `sequenceNumberCentral`, else
@@ -49,17 +49,10 @@ struct ImportRowEncoder {
     /// The typed tumor columns, then the diagnosis year (NULL unless the date starts with four digits).
     func appendTumorColumns(_ t: NaaccrTumor, to writer: inout BinaryCopyInWriter) {
         for key in tumorKeys { writer.appendText(key.flatMap { t[$0] }) }
-        var year: Int16?
-        if let date = dateOfDiagnosis.flatMap({ t[$0] }) {
-            let digits = date.utf8.prefix(4)
-            if digits.count == 4, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-                year = digits.reduce(0) { $0 * 10 + Int16($1 - 0x30) }
-            }
-        }
-        writer.appendInt16(year)
+        writer.appendInt16(TypedColumns.diagnosisYear(dateOfDiagnosis.flatMap { t[$0] }).map { Int16($0) })
     }
 
-    /// Appends `values` as the flat JSON object `{"naaccrId":"value",…}` (items in dictionary order).
+    /// Appends `values` as the flat JSON object `{"naaccrNum":"value",…}` (items in number order).
     func appendItems(_ values: NaaccrValues, _ level: NaaccrLevel, to writer: inout BinaryCopyInWriter) {
         let keys = jsonKeys[level.ordinal]
         writer.appendText { out in

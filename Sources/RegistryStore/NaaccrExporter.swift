@@ -126,11 +126,11 @@ public struct NaaccrExporter {
     private func fill(_ values: inout NaaccrValues, level: NaaccrLevel, json: String, dictionary: NaaccrDictionary,
                       patientId: Int, unknown: inout [String: Int]) throws {
         do {
-            try FlatJSONObject.forEachMember(in: json) { id, value in
-                if let key = dictionary.key(id), key.level == level {
+            try FlatJSONObject.forEachMember(in: json) { storedKey, value in
+                if let key = Int(storedKey).flatMap({ dictionary.key(naaccrNum: $0) }) ?? dictionary.key(storedKey), key.level == level {
                     values[key.index] = value
                 } else {
-                    unknown[id, default: 0] += 1
+                    unknown[storedKey, default: 0] += 1
                 }
             }
         } catch let error as FlatJSONObject.FormatError {

@@ -51,7 +51,7 @@ public struct ImportSummary: Sendable {
 public struct NaaccrImporter {
     let db: PostgresConnection
     /// Patients per batch handed from the reading thread to the storing thread.
-    static let batchSize = 1000
+    static let batchSize = 2_000
 
     public init(connection: PostgresConnection) { db = connection }
 
@@ -71,18 +71,19 @@ public struct NaaccrImporter {
                 """)
             try tx.execute("SET LOCAL work_mem = '256MB'")  // hash joins and sorts of the staged rows stay in memory
             let registryId = dictionary.key("registryId").flatMap { header.values[$0.index] } ?? ""
+            try registerItemNumbers(of: dictionary, tx)
             // Into a registry with none of this registry id's patients yet, every patient is new but a file's repeats.
             let populated = try tx.query("SELECT EXISTS (SELECT 1 FROM patient WHERE registry_id = $1)", [registryId])[0]
                 .decode(Bool.self, at: 0)
             let sequence = try tx.query("SELECT pg_get_serial_sequence('patient', 'id')")[0].decode(String.self, at: 0)
             let store = ImportBatchStore(connection: tx, dictionary: dictionary, registryId: registryId,
                                          registryHadPatients: populated, patientIdSequence: sequence)
-            let queue = HandoffQueue<ImportBatch>(capacity: 4)
+            let queue = HandoffQueue<ImportBatch>(capacity: 3)
             let storing = BackgroundWork(name: "import-store") { () throws -> ImportBatchStore.Counts in
                 do {
-                    var counts = ImportBatchStore.Counts()
-                    while let batch = queue.take() { try store.store(batch, into: &counts) }
-                    return counts
+                    var state = ImportBatchStore.State()
+                    while let batch = queue.take() { try store.store(batch, into: &state) }
+                    return state.counts
                 } catch {
                     queue.stopConsuming()
                     throw error
@@ -143,6 +144,19 @@ public struct NaaccrImporter {
                            [actor, detail])
             return summary
         }
+    }
+
+    /// Adds the dictionary's items that `naaccr_item` lacks (user-dictionary items), so SQL and revisions can name them.
+    private func registerItemNumbers(of dictionary: NaaccrDictionary, _ tx: PostgresConnection) throws {
+        let extra = dictionary.allItems.filter { NaaccrDictionary.v26.key(naaccrNum: $0.naaccrNum) == nil }
+        guard !extra.isEmpty else { return }
+        try tx.execute("""
+            INSERT INTO naaccr_item (naaccr_num, naaccr_id, level, dictionary_uri)
+            SELECT n::int, i, l, u FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS x(n, i, l, u)
+            ON CONFLICT DO NOTHING
+            """, [PostgresTextArray(extra.map { String($0.naaccrNum) }), PostgresTextArray(extra.map(\.naaccrId)),
+                  PostgresTextArray(extra.map(\.level.rawValue)),
+                  PostgresTextArray(extra.map { _ in dictionary.userDictionaryUris.isEmpty ? dictionary.uri : dictionary.userDictionaryUris.joined(separator: " ") })])
     }
 
     /// The advisory lock key imports hold (an arbitrary constant: "NAACCR" in ASCII).
@@ -220,9 +234,11 @@ public struct NaaccrImporter {
                 try tumors.decode(Int.self, column: "inserted"), try tumors.decode(Int.self, column: "updated"))
     }
 
-    /// `{"naaccrId": {"old": …, "new": …}}` for each item that differs between `pr.items` and `pr.new_items`.
+    /// `{"naaccrId": {"old": …, "new": …}}` for each item that differs between `pr.items` and `pr.new_items` (stored
+    /// items are keyed by number; revisions name items by id, as the workbench's do).
     private static let itemChanges = """
-        (SELECT jsonb_object_agg(k, jsonb_build_object('old', o.items->>k, 'new', n.items->>k))
+        (SELECT jsonb_object_agg(coalesce((SELECT d.naaccr_id FROM naaccr_item d WHERE d.naaccr_num::text = k), k),
+                                 jsonb_build_object('old', o.items->>k, 'new', n.items->>k))
                  FROM (SELECT pr.items::jsonb) AS o(items), (SELECT pr.new_items::jsonb) AS n(items),
                       LATERAL (SELECT jsonb_object_keys(o.items) UNION SELECT jsonb_object_keys(n.items)) AS keys(k)
                  WHERE (o.items->>k) IS DISTINCT FROM (n.items->>k))
@@ -255,6 +271,16 @@ struct ImportBatchStore: Sendable {
         var rowsStaged = 0
     }
 
+    /// What the storing thread carries from batch to batch.
+    struct State: Sendable {
+        var counts = Counts()
+        /// Patient ids drawn from the sequence and not used yet (drawn in blocks, one round trip per block).
+        var spareIds: ArraySlice<Int> = []
+    }
+
+    /// Patient ids drawn per round trip.
+    static let idBlock = 20_000
+
     let connection: PostgresConnection
     let dictionary: NaaccrDictionary
     let registryId: String
@@ -262,16 +288,20 @@ struct ImportBatchStore: Sendable {
     let registryHadPatients: Bool
     let patientIdSequence: String
 
-    func store(_ batch: ImportBatch, into counts: inout Counts) throws {
+    func store(_ batch: ImportBatch, into state: inout State) throws {
         let encoder = ImportRowEncoder(dictionary: dictionary)
         let candidates = batch.entries.filter { !$0.repeatsEarlierRecord }
         let stored = try storedPatientIds(candidates.map(\.patientId))
         let new = candidates.filter { !stored.contains($0.patientId) }
         let staged = batch.entries.filter { $0.repeatsEarlierRecord || stored.contains($0.patientId) }
         if !new.isEmpty {
-            let ids = try connection.query("SELECT nextval($1::regclass) FROM generate_series(1, $2)",
-                                           [patientIdSequence, new.count]).map { try $0.decode(Int.self, at: 0) }
-            counts.patientsInserted += try connection.copyInBinary("""
+            if state.spareIds.count < new.count {
+                state.spareIds += try connection.query("SELECT nextval($1::regclass) FROM generate_series(1, $2)",
+                                                       [patientIdSequence, max(Self.idBlock, new.count)]).map { try $0.decode(Int.self, at: 0) }
+            }
+            let ids = state.spareIds.prefix(new.count)
+            state.spareIds = state.spareIds.dropFirst(new.count)
+            state.counts.patientsInserted += try connection.copyInBinary("""
                 COPY patient (id, registry_id, patient_id_number, \(ImportRowEncoder.patientColumns), items) FROM STDIN (FORMAT binary)
                 """) { writer in
                 for (entry, id) in zip(new, ids) {
@@ -283,7 +313,7 @@ struct ImportBatchStore: Sendable {
                     encoder.appendItems(entry.patient.values, .patient, to: &writer)
                 }
             }
-            counts.tumorsInserted += try connection.copyInBinary("""
+            state.counts.tumorsInserted += try connection.copyInBinary("""
                 COPY tumor (patient_id, tumor_key, \(ImportRowEncoder.tumorColumns), items) FROM STDIN (FORMAT binary)
                 """) { writer in
                 for (entry, id) in zip(new, ids) {
@@ -298,7 +328,7 @@ struct ImportBatchStore: Sendable {
             }
         }
         if !staged.isEmpty {
-            counts.rowsStaged += try connection.copyInBinary("COPY import_row FROM STDIN (FORMAT binary)") { writer in
+            state.counts.rowsStaged += try connection.copyInBinary("COPY import_row FROM STDIN (FORMAT binary)") { writer in
                 for entry in staged {
                     try writer.beginRow(fieldCount: 18)
                     writer.appendText("P")

@@ -117,9 +117,9 @@ extension SurvivalInput {
     /// Reads the selected tumors from the store, computes SEER survival months, applies the usual exclusions.
     static func readStore(_ db: PostgresConnection, _ selection: StoreSelection, actor: String) throws -> ([SurvivalRecord], Exclusions) {
         let rows = try db.query("""
-            SELECT p.id, p.items->>'dateOfBirth' AS birth, p.date_of_last_contact, p.vital_status, p.sex_assigned_at_birth,
-                   t.date_of_diagnosis, t.sequence_number_central, t.items->>'typeOfReportingSource' AS source,
-                   t.primary_site, t.summary_stage_2018, t.diagnosis_year, t.items->>'ageAtDiagnosis' AS age,
+            SELECT p.id, p.date_of_birth AS birth, p.date_of_last_contact, p.vital_status, p.sex_assigned_at_birth,
+                   t.date_of_diagnosis, t.sequence_number_central, t.items->>'500' AS source,  -- typeOfReportingSource
+                   t.primary_site, t.summary_stage_2018, t.diagnosis_year, t.items->>'230' AS age,  -- ageAtDiagnosis
                    t.histologic_type, t.behavior
             FROM tumor t JOIN patient p ON p.id = t.patient_id
             WHERE t.diagnosis_year BETWEEN $1 AND $2 AND t.behavior = '3'

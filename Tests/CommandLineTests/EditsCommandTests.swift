@@ -59,7 +59,7 @@ struct EditsCommandTests {
             #expect(try stored.decode(Int.self, at: 0) == tumors)
             #expect(try stored.decode(Int.self, at: 1) == 0)
             // Break one abstract in the store; the next run marks exactly that tumor as failing.
-            try db.execute("UPDATE tumor SET items = jsonb_set(items::jsonb, '{primarySite}', '\"C99X\"') WHERE id = (SELECT min(id) FROM tumor)")
+            try db.execute("UPDATE tumor SET items = jsonb_set(items::jsonb, '{400}', '\"C99X\"') WHERE id = (SELECT min(id) FROM tumor)")  // 400: primarySite
             _ = try RegistryExecutable.run(["edits", "run", "--set", "state-submission"], environment: env)
             let failing = try db.query("""
                 SELECT tumor_id, failures->0->>'editId' FROM edit_result WHERE edit_set = 'state-submission' AND errors > 0

@@ -1,4 +1,5 @@
 import Foundation
+import NAACCR
 import Postgres
 import RegistryStore
 import Testing
@@ -120,6 +121,39 @@ struct AppendOnlyTests {
                            [patient, PostgresJSON(text: "{}")])
             #expect(throws: PostgresError.self) { try db.execute("UPDATE abstract_revision SET version = 2") }
             #expect(throws: PostgresError.self) { try db.execute("DELETE FROM abstract_revision") }
+        }
+    }
+
+    @Test func theItemTableIsTheBuiltInDictionary() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let db = try PostgresConnection(url)
+            try Migrator().migrate(db)
+            let rows = try db.query("SELECT naaccr_num, naaccr_id, level FROM naaccr_item ORDER BY naaccr_num")
+            let stored = try rows.map { "\(try $0.decode(Int.self, at: 0))|\(try $0.decode(String.self, at: 1))|\(try $0.decode(String.self, at: 2))" }
+            let dictionary = NaaccrDictionary.v26.allItems.sorted { $0.naaccrNum < $1.naaccrNum }.map { "\($0.naaccrNum)|\($0.naaccrId)|\($0.level.rawValue)" }
+            #expect(stored == dictionary)
+        }
+    }
+
+    @Test func itemsStoredBeforeVersion5AreRekeyedByItemNumber() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let db = try PostgresConnection(url)
+            try Migrator(migrations: Migration.bundled.filter { $0.version <= 4 }).migrate(db)
+            let patient = try db.query("""
+                INSERT INTO patient (patient_id_number, items) VALUES ('7', '{"patientIdNumber": "7", "nameLast": "Quote\\"d", "myLocalItem": "x"}')
+                RETURNING id
+                """)[0].decode(Int.self, at: 0)
+            try db.execute("INSERT INTO tumor (patient_id, tumor_key, items) VALUES ($1, '01', '{\"primarySite\": \"C509\"}')", [patient])
+            try Migrator().migrate(db)
+            let row = try db.query("""
+                SELECT p.items::jsonb = '{"20": "7", "2230": "Quote\\"d", "myLocalItem": "x"}'::jsonb, naaccr_value(p.items, 'nameLast'),
+                       t.items::jsonb = '{"400": "C509"}'::jsonb, naaccr_value(t.items, 'primarySite')
+                FROM patient p JOIN tumor t ON t.patient_id = p.id
+                """)[0]
+            #expect(try row.decode(Bool.self, at: 0))
+            #expect(row.text(at: 1) == "Quote\"d")
+            #expect(try row.decode(Bool.self, at: 2))
+            #expect(row.text(at: 3) == "C509")
         }
     }
 }

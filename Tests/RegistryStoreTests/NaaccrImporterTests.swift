@@ -48,7 +48,7 @@ struct NaaccrImporterTests {
             #expect(try count(db, "tumor") == expectedTumors)
             let first = try #require(generator.first { _ in true })
             let row = try db.query("""
-                SELECT p.name_last, p.items->>'dateOfBirth' AS dob, t.primary_site, t.items->>'histologicTypeIcdO3' AS histology,
+                SELECT p.name_last, naaccr_value(p.items, 'dateOfBirth') AS dob, t.primary_site, naaccr_value(t.items, 'histologicTypeIcdO3') AS histology,
                        t.diagnosis_year FROM patient p JOIN tumor t ON t.patient_id = p.id
                 WHERE p.patient_id_number = $1 ORDER BY t.tumor_key LIMIT 1
                 """, ["00000001"])[0]
@@ -159,7 +159,7 @@ struct NaaccrImporterTests {
             #expect(summary.patientsRead == 1_501)
             #expect(try count(db, "patient") == 1_500)
             #expect(try count(db, "tumor") == generator.reduce(0) { $0 + $1.tumors.count })
-            let row = try db.query("SELECT name_last, items->>'nameLast', version FROM patient WHERE patient_id_number = $1",
+            let row = try db.query("SELECT name_last, naaccr_value(items, 'nameLast'), version FROM patient WHERE patient_id_number = $1",
                                    [patients[2]["patientIdNumber"]!])[0]
             #expect(row.text(at: 0) == "Lastcopy" && row.text(at: 1) == "Lastcopy")
             #expect(try row.decode(Int.self, at: 2) == 2)
@@ -210,7 +210,7 @@ struct NaaccrImporterTests {
             let awkward = "O\"Brien\\ Ünal\tTabbed"
             try patients[0].set("nameLast", awkward)
             _ = try importPatients(db, patients, header: generator.header())
-            let row = try db.query("SELECT name_last, items->>'nameLast' FROM patient WHERE patient_id_number = $1",
+            let row = try db.query("SELECT name_last, naaccr_value(items, 'nameLast') FROM patient WHERE patient_id_number = $1",
                                    [patients[0]["patientIdNumber"]!])[0]
             #expect(row.text(at: 0) == awkward && row.text(at: 1) == awkward)
         }

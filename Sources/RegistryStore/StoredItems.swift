@@ -1,0 +1,83 @@
+import NAACCR
+import Postgres
+
+/// How an abstract's items are kept in the `items` columns: one flat JSON object keyed by NAACCR item number,
+/// `{"20":"00000001","400":"C509",…}`, in number order.
+///
+/// Numbers are the standard's stable item identifiers (registrars know "item 400"), and they make the stored
+/// document half the size of one keyed by `naaccrId`: half the bytes to write, log, parse and read for every
+/// abstract. The application speaks `naaccrId` everywhere else; this is the one place that translates. In SQL,
+/// `naaccr_value(items, 'primarySite')` reads an item by id (the `naaccr_item` table maps ids to numbers).
+/// A key the dictionary does not know is kept under its own name both ways, so nothing is ever dropped.
+public enum StoredItems {
+    /// The stored JSON text of items given by `naaccrId`; blank values are left out.
+    public static func json(_ items: [String: String], dictionary: NaaccrDictionary = .v26) -> String {
+        var members: [(order: Int, key: String, value: String)] = []
+        members.reserveCapacity(items.count)
+        for (id, value) in items where !value.isEmpty {
+            if let number = dictionary.item(id)?.naaccrNum {
+                members.append((number, String(number), value))
+            } else {
+                members.append((Int.max, id, value))
+            }
+        }
+        members.sort { ($0.order, $0.key) < ($1.order, $1.key) }
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        for (i, member) in members.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            appendString(member.key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            appendString(member.value, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func appendString(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        out.append(UInt8(ascii: "\""))
+        text.withUTF8 { ImportRowEncoder.appendJSONStringContent($0, to: &out) }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Items by `naaccrId` from stored JSON text (nil reads as no items).
+    public static func items(_ json: String?, dictionary: NaaccrDictionary = .v26) throws -> [String: String] {
+        var out: [String: String] = [:]
+        try FlatJSONObject.forEachMember(in: json ?? "{}") { key, value in
+            out[naaccrId(forStoredKey: key, dictionary: dictionary)] = value
+        }
+        return out
+    }
+
+    /// The `naaccrId` a stored key stands for (the key itself when it is not a known item number).
+    public static func naaccrId(forStoredKey key: String, dictionary: NaaccrDictionary = .v26) -> String {
+        guard let number = Int(key), let itemKey = dictionary.key(naaccrNum: number) else { return key }
+        return dictionary.item(itemKey).naaccrId
+    }
+}
+
+/// The typed columns kept beside `items` for look-ups, edits, reports and survival, taken from items by `naaccrId`.
+enum TypedColumns {
+    /// name_last, name_first, date_of_birth, sex_assigned_at_birth, vital_status, date_of_last_contact.
+    static func patient(_ items: [String: String]) -> PostgresBindings {
+        ["nameLast", "nameFirst", "dateOfBirth", "sexAssignedAtBirth", "vitalStatus", "dateOfLastContact"].map { items[$0] }
+    }
+
+    /// sequence_number_central, sequence_number_hospital, primary_site, laterality, histologic_type, behavior,
+    /// date_of_diagnosis, class_of_case, summary_stage_2018, reporting_facility, accession_number, diagnosis_year.
+    static func tumor(_ items: [String: String]) -> PostgresBindings {
+        let text: PostgresBindings = [
+            "sequenceNumberCentral", "sequenceNumberHospital", "primarySite", "laterality", "histologicTypeIcdO3",
+            "behaviorCodeIcdO3", "dateOfDiagnosis", "classOfCase", "summaryStage2018", "reportingFacility", "accessionNumberHosp",
+        ].map { items[$0] }
+        return text + [diagnosisYear(items["dateOfDiagnosis"])]
+    }
+
+    /// The year of a CCYY[MM[DD]] date, nil unless it starts with four digits.
+    static func diagnosisYear(_ date: String?) -> Int? {
+        guard let date, date.utf8.count >= 4 else { return nil }
+        let digits = date.utf8.prefix(4)
+        guard digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+    }
+}
