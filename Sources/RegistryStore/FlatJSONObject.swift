@@ -1,5 +1,5 @@
 /// Reads the `items` column's JSON text: one flat object whose values are all strings, as the importer and
-/// the abstract form write it (`{"naaccrId": "value", ...}`). Faster than a general JSON parser and strict:
+/// the abstract form write it (`{"400": "C509", ...}`, see `StoredItems`; drafts are keyed by naaccrId). Faster than a general JSON parser and strict:
 /// anything else is an error naming the byte offset.
 enum FlatJSONObject {
     struct FormatError: Error, CustomStringConvertible {

@@ -10,8 +10,10 @@ struct ImportCommand: ParsableCommand {
         discussion: """
             Each file is imported in one transaction: either all of it is stored or, on any error, none of it. \
             Importing the same file again creates no duplicates (patients match on registryId + patientIdNumber, \
-            tumors on tumorRecordNumber, else sequence number). Value problems (bad codes, impossible dates) do not \
-            stop the import: values are kept as sent and listed at the end.
+            tumors on tumorRecordNumber, else sequence number); when a file repeats a patient the last copy wins. \
+            Value problems (bad codes, impossible dates) do not stop the import: values are kept as sent and listed \
+            at the end. A patient without patientIdNumber, or with two tumors of the same key, is not stored; it is \
+            listed with its line and the command exits 1.
             """)
 
     @Argument(help: "NAACCR XML files.") var files: [String]
