@@ -28,8 +28,30 @@ public struct PatientSummary: Sendable, Codable, Equatable {
     public let tumorsFailingEdits: Int
 }
 
-/// What a patient search may filter on; blanks are ignored. Names match by prefix, case-insensitively.
+/// What a patient search may filter on; blanks are ignored. `name` is a last-name prefix, or "last, first" (both
+/// prefixes), case-insensitively.
 public struct PatientSearch: Sendable {
+    /// A name search as LIKE patterns on the lower-cased names (`%` and `_` typed by the user match themselves).
+    struct NameQuery {
+        var lastNamePattern: String?
+        var firstNamePattern: String?
+
+        init(_ text: String) {
+            let parts = text.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            func prefix(_ part: String?) -> String? {
+                guard let part, !part.isEmpty else { return nil }
+                var pattern = ""
+                for character in part {
+                    if character == "%" || character == "_" || character == "\\" { pattern.append("\\") }
+                    pattern.append(character)
+                }
+                return pattern + "%"
+            }
+            lastNamePattern = prefix(parts.first)
+            firstNamePattern = prefix(parts.count > 1 ? parts[1] : nil)
+        }
+    }
+
     public var name: String?
     public var dateOfBirth: String?
     public var patientIdNumber: String?
@@ -72,12 +94,14 @@ public struct AbstractRepository {
     static func items(_ json: String?) throws -> [String: String] { try StoredItems.items(json) }
 
     public func search(_ s: PatientSearch, limit: Int, offset: Int) throws -> (rows: [PatientSummary], total: Int) {
-        let name: PostgresEncodable? = s.name.flatMap { $0.isEmpty ? nil : $0.lowercased() }
-        let bindings: PostgresBindings = [name, s.dateOfBirth, s.patientIdNumber, s.primarySite, s.diagnosisYear, s.failingEditSet,
-                                          s.tumorStatus, s.lastContactBefore]
+        let name = s.name.map(PatientSearch.NameQuery.init)
+        let bindings: PostgresBindings = [name?.lastNamePattern, s.dateOfBirth, s.patientIdNumber, s.primarySite, s.diagnosisYear,
+                                          s.failingEditSet, s.tumorStatus, s.lastContactBefore, name?.firstNamePattern]
+        // Name prefixes are LIKE patterns on lower(name): patient_by_name_and_birth serves them.
         let filter = """
             FROM patient p
-            WHERE ($1::text IS NULL OR lower(p.name_last) LIKE $1 || '%' OR lower(p.name_first) LIKE $1 || '%')
+            WHERE ($1::text IS NULL OR lower(p.name_last) LIKE $1)
+              AND ($9::text IS NULL OR lower(p.name_first) LIKE $9)
               AND ($2::text IS NULL OR p.date_of_birth = $2)
               AND ($3::text IS NULL OR p.patient_id_number = $3)
               AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM tumor t WHERE t.patient_id = p.id AND t.primary_site = $4))
@@ -93,7 +117,7 @@ public struct AbstractRepository {
                    (SELECT count(*) FROM tumor t WHERE t.patient_id = p.id),
                    (SELECT count(DISTINCT e.tumor_id) FROM tumor t JOIN edit_result e ON e.tumor_id = t.id
                     WHERE t.patient_id = p.id AND e.errors > 0)
-            \(filter) ORDER BY p.name_last, p.name_first, p.id LIMIT $9 OFFSET $10
+            \(filter) ORDER BY p.name_last, p.name_first, p.id LIMIT $10 OFFSET $11
             """, bindings + [limit, offset])
         return (try rows.map { r in
             PatientSummary(id: try r.decode(Int.self, at: 0), patientIdNumber: try r.decode(String.self, at: 1),

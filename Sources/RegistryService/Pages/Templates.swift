@@ -25,7 +25,7 @@ enum Templates {
           <a class="brand" href="/">Tumor Registry</a>
           {{#user}}<nav><a href="/" accesskey="w">Worklist</a>
           <form class="search" action="/" method="get" role="search"><label for="q" class="sr">Find a patient</label>
-          <input id="q" name="q" placeholder="Name or patient id" value="{{query}}" accesskey="f"></form>
+          <input id="q" name="q" placeholder="Last name[, first] or patient id" value="{{query}}" accesskey="f"></form>
           <span class="who">{{displayName}} ({{role}})</span>
           <button type="button" id="signout" data-csrf="{{csrf}}">Sign out</button></nav>{{/user}}
         </header>
