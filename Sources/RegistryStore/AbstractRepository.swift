@@ -90,9 +90,6 @@ public struct AbstractRepository {
 
     public init(connection: PostgresConnection) { db = connection }
 
-    /// Items by `naaccrId` from an `items` column's text (stored items, or a draft's).
-    static func items(_ json: String?) throws -> [String: String] { try StoredItems.items(json) }
-
     public func search(_ s: PatientSearch, limit: Int, offset: Int) throws -> (rows: [PatientSummary], total: Int) {
         let name = s.name.map(PatientSearch.NameQuery.init)
         let bindings: PostgresBindings = [name?.lastNamePattern, s.dateOfBirth, s.patientIdNumber, s.primarySite, s.diagnosisYear,
@@ -136,8 +133,8 @@ public struct AbstractRepository {
     public func patientWithVersion(_ id: Int) throws -> (version: Int, items: [String: String], tumors: [(id: Int, version: Int, items: [String: String])])? {
         guard let p = try db.query("SELECT items::text, version FROM patient WHERE id = $1", [id]).first else { return nil }
         let tumors = try db.query("SELECT id, version, items::text FROM tumor WHERE patient_id = $1 ORDER BY tumor_key, id", [id])
-        return (try p.decode(Int.self, at: 1), try Self.items(p.text(at: 0)),
-                try tumors.map { (try $0.decode(Int.self, at: 0), try $0.decode(Int.self, at: 1), try Self.items($0.text(at: 2))) })
+        return (try p.decode(Int.self, at: 1), try StoredItems.items(p.text(at: 0)),
+                try tumors.map { (try $0.decode(Int.self, at: 0), try $0.decode(Int.self, at: 1), try StoredItems.items($0.text(at: 2))) })
     }
 
     public func abstract(tumorId: Int) throws -> StoredAbstract? {
@@ -148,10 +145,10 @@ public struct AbstractRepository {
         let patientId = try row.decode(Int.self, at: 1)
         let siblings = try db.query("SELECT id, items::text FROM tumor WHERE patient_id = $1 ORDER BY tumor_key, id", [patientId])
         let index = try siblings.firstIndex { try $0.decode(Int.self, at: 0) == tumorId } ?? 0
-        let others = try siblings.enumerated().filter { $0.offset != index }.map { try Self.items($0.element.text(at: 1)) }
+        let others = try siblings.enumerated().filter { $0.offset != index }.map { try StoredItems.items($0.element.text(at: 1)) }
         return StoredAbstract(tumorId: tumorId, patientId: patientId, version: try row.decode(Int.self, at: 2),
-                              patientVersion: try row.decode(Int.self, at: 6), status: try row.decode(String.self, at: 3), patientItems: try Self.items(row.text(at: 4)),
-                              tumorItems: try Self.items(row.text(at: 5)), tumorIndex: index, otherTumors: others)
+                              patientVersion: try row.decode(Int.self, at: 6), status: try row.decode(String.self, at: 3), patientItems: try StoredItems.items(row.text(at: 4)),
+                              tumorItems: try StoredItems.items(row.text(at: 5)), tumorIndex: index, otherTumors: others)
     }
 
     /// Applies `changes` to a tumor's items when `baseVersion` is still current (an empty value removes the item; items
@@ -162,7 +159,7 @@ public struct AbstractRepository {
                 throw PostgresError(.decoding, message: "no tumor \(id)", statement: "saveTumor")
             }
             let current = try row.decode(Int.self, at: 1)
-            let old = try Self.items(row.text(at: 2))
+            let old = try StoredItems.items(row.text(at: 2))
             let new = Self.merge(old, items)
             guard current == baseVersion else {
                 let draft = try tx.query("""
@@ -230,7 +227,7 @@ public struct AbstractRepository {
             guard let row = try tx.query("SELECT version, items::text FROM patient WHERE id = $1 FOR UPDATE", [id]).first else { return nil }
             let current = try row.decode(Int.self, at: 0)
             guard current == baseVersion else { return .conflict(currentVersion: current, draftId: 0) }
-            let old = try Self.items(row.text(at: 1))
+            let old = try StoredItems.items(row.text(at: 1))
             let new = Self.merge(old, changes)
             let diff = Self.difference(old, new)
             guard !diff.isEmpty else { return .saved(version: current, changedItems: []) }
@@ -281,6 +278,6 @@ public struct AbstractRepository {
 
     /// The draft kept after a conflict.
     public func draft(id: Int) throws -> [String: String]? {
-        try db.query("SELECT items::text FROM abstract_draft WHERE id = $1", [id]).first.map { try Self.items($0.text(at: 0)) }
+        try db.query("SELECT items::text FROM abstract_draft WHERE id = $1", [id]).first.map { try StoredItems.items($0.text(at: 0)) }
     }
 }

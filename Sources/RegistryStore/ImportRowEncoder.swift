@@ -61,28 +61,10 @@ struct ImportRowEncoder {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 out.append(contentsOf: keys[entry.index])
                 var value = entry.value
-                value.withUTF8 { Self.appendJSONStringContent($0, to: &out) }
+                value.withUTF8 { StoredItems.appendJSONStringContent($0, to: &out) }
                 out.append(UInt8(ascii: "\""))
             }
             out.append(UInt8(ascii: "}"))
         }
-    }
-
-    /// Appends `bytes` escaped for inside a JSON string; runs of plain bytes are copied in one go.
-    static func appendJSONStringContent(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        var start = 0
-        for i in 0..<bytes.count {
-            let byte = bytes[i]
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(byte)
-            default:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-            }
-            start = i + 1
-        }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
     }
 }

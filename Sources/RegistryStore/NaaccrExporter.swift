@@ -127,7 +127,7 @@ public struct NaaccrExporter {
                       patientId: Int, unknown: inout [String: Int]) throws {
         do {
             try FlatJSONObject.forEachMember(in: json) { storedKey, value in
-                if let key = Int(storedKey).flatMap({ dictionary.key(naaccrNum: $0) }) ?? dictionary.key(storedKey), key.level == level {
+                if let key = StoredItems.itemKey(forStoredKey: storedKey, dictionary: dictionary), key.level == level {
                     values[key.index] = value
                 } else {
                     unknown[storedKey, default: 0] += 1

@@ -76,7 +76,7 @@ public struct NaaccrImporter {
             let populated = try tx.query("SELECT EXISTS (SELECT 1 FROM patient WHERE registry_id = $1)", [registryId])[0]
                 .decode(Bool.self, at: 0)
             let sequence = try tx.query("SELECT pg_get_serial_sequence('patient', 'id')")[0].decode(String.self, at: 0)
-            let store = ImportBatchStore(connection: tx, dictionary: dictionary, registryId: registryId,
+            let store = ImportBatchStore(connection: tx, encoder: ImportRowEncoder(dictionary: dictionary), registryId: registryId,
                                          registryHadPatients: populated, patientIdSequence: sequence)
             let queue = HandoffQueue<ImportBatch>(capacity: 3)
             let storing = BackgroundWork(name: "import-store") { () throws -> ImportBatchStore.Counts in
@@ -92,7 +92,7 @@ public struct NaaccrImporter {
 
             var summary = ImportSummary()
             var seenPatients = Set<String>()
-            let encoder = ImportRowEncoder(dictionary: dictionary)
+            let encoder = store.encoder
             do {
                 var batch = ImportBatch()
                 reading: while let patient = try next() {
@@ -282,14 +282,13 @@ struct ImportBatchStore: Sendable {
     static let idBlock = 20_000
 
     let connection: PostgresConnection
-    let dictionary: NaaccrDictionary
+    let encoder: ImportRowEncoder
     let registryId: String
     /// False when the registry had no patients of this registry id before the import: no look-ups are needed.
     let registryHadPatients: Bool
     let patientIdSequence: String
 
     func store(_ batch: ImportBatch, into state: inout State) throws {
-        let encoder = ImportRowEncoder(dictionary: dictionary)
         let candidates = batch.entries.filter { !$0.repeatsEarlierRecord }
         let stored = try storedPatientIds(candidates.map(\.patientId))
         let new = candidates.filter { !stored.contains($0.patientId) }

@@ -36,7 +36,7 @@ public enum StoredItems {
     private static func appendString(_ text: String, to out: inout [UInt8]) {
         var text = text
         out.append(UInt8(ascii: "\""))
-        text.withUTF8 { ImportRowEncoder.appendJSONStringContent($0, to: &out) }
+        text.withUTF8 { appendJSONStringContent($0, to: &out) }
         out.append(UInt8(ascii: "\""))
     }
 
@@ -49,10 +49,32 @@ public enum StoredItems {
         return out
     }
 
-    /// The `naaccrId` a stored key stands for (the key itself when it is not a known item number).
+    /// The `naaccrId` a stored key stands for (the key itself when the dictionary does not know it).
     public static func naaccrId(forStoredKey key: String, dictionary: NaaccrDictionary = .v26) -> String {
-        guard let number = Int(key), let itemKey = dictionary.key(naaccrNum: number) else { return key }
-        return dictionary.item(itemKey).naaccrId
+        itemKey(forStoredKey: key, dictionary: dictionary).map { dictionary.item($0).naaccrId } ?? key
+    }
+
+    /// The item a stored key stands for: an item number, or (in older documents and drafts) a `naaccrId`.
+    public static func itemKey(forStoredKey key: String, dictionary: NaaccrDictionary) -> NaaccrItemKey? {
+        Int(key).flatMap { dictionary.key(naaccrNum: $0) } ?? dictionary.key(key)
+    }
+
+    /// Appends `bytes` escaped for inside a JSON string; runs of plain bytes are copied in one go.
+    static func appendJSONStringContent(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var start = 0
+        for i in 0..<bytes.count {
+            let byte = bytes[i]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(byte)
+            default:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+            }
+            start = i + 1
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
     }
 }
 
