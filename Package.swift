@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The C library libpq (Debian: libpq-dev).
@@ -46,13 +48,25 @@ let package = Package(
         .target(name: "Edits", dependencies: ["NAACCR", "Coding", "CivilCalendar"]),
         // Migrations and the registry's tables.
         .target(name: "RegistryStore", dependencies: ["Postgres", "NAACCR"]),
-        // The registrar service: HTTP API, sessions, roles, audit (Hummingbird 2).
+        // Typed report tables and their renderings (text, CSV, JSON, SVG charts); templates in the top-level reports/.
+        .target(name: "Reports", dependencies: ["Survival", "Coding"]),
+        // The registry's workflows: every operation (save, import, run edits, export, survival cohort, users and
+        // sessions) as one transactional, audited function, used by the CLI and the service alike.
+        .target(
+            name: "Registry",
+            dependencies: [
+                "Postgres", "RegistryStore", "NAACCR", "Edits", "Coding", "Survival", "CivilCalendar",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The registrar service: HTTP only (routes per resource, permission middleware, pages, OpenAPI) over Registry.
         .target(
             name: "RegistryService",
             dependencies: [
-                "Postgres", "RegistryStore", "NAACCR", "Edits", "Coding",
+                "Registry", "RegistryStore", "NAACCR", "Edits", "Coding",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -63,10 +77,12 @@ let package = Package(
         .executableTarget(
             name: "registry",
             dependencies: [
-                "Postgres", "RegistryStore", "EmbeddedPostgres", "NAACCR", "SyntheticRegistry", "Survival", "Coding", "Edits", "RegistryService",
+                "Postgres", "RegistryStore", "EmbeddedPostgres", "NAACCR", "SyntheticRegistry", "Survival", "Coding", "Edits",
+                "Registry", "RegistryService", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Benchmarks run by scripts/bench (never by the unit tests).
@@ -83,8 +99,10 @@ let package = Package(
         .testTarget(name: "CodingTests", dependencies: ["Coding"]),
         .testTarget(name: "EditsTests", dependencies: ["Edits", "NAACCR", "SyntheticRegistry"]),
         .testTarget(name: "CommandLineTests", dependencies: ["TestSupport", "Postgres"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "RegistryStore", "Postgres", "TestSupport", "SyntheticRegistry", "NAACCR", "Edits"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Survival"]),
         .testTarget(name: "RegistryServiceTests", dependencies: [
-            "RegistryService", "RegistryStore", "Postgres", "TestSupport", "SyntheticRegistry", "NAACCR",
+            "RegistryService", "Registry", "RegistryStore", "Postgres", "TestSupport", "SyntheticRegistry", "NAACCR",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres", "Postgres"]),

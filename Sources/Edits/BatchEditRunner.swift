@@ -13,25 +13,28 @@ public struct BatchEditRunner: Sendable {
     }
 
     /// The failures of each patient, in the order given.
+    ///
+    /// Each slice fills an array of its own (no two threads ever write one array), and the slices are joined in order.
     public func check(_ patients: [NaaccrPatient]) -> [[EditFailure]] {
         guard patients.count > 64, threads > 1 else { return patients.map(engine.check) }
-        let slices = threads * 4
-        let results = ResultSlots(count: patients.count)
+        let sliceCount = threads * 4
+        let slices = SliceResults(count: sliceCount)
         let engine = self.engine
-        DispatchQueue.concurrentPerform(iterations: slices) { slice in
-            let start = patients.count * slice / slices, end = patients.count * (slice + 1) / slices
-            for i in start..<end { results.set(i, engine.check(patients[i])) }
+        DispatchQueue.concurrentPerform(iterations: sliceCount) { slice in
+            let start = patients.count * slice / sliceCount, end = patients.count * (slice + 1) / sliceCount
+            slices.store(slice, patients[start..<end].map(engine.check))
         }
-        return results.values
+        return slices.joined()
     }
 }
 
-/// Per-index result storage written by parallel slices that never share an index.
-private final class ResultSlots: @unchecked Sendable {
-    private var storage: [[EditFailure]]
-    init(count: Int) { storage = Array(repeating: [], count: count) }
-    func set(_ index: Int, _ value: [EditFailure]) { storage[index] = value }
-    var values: [[EditFailure]] { storage }
+/// One result array per slice, each written once by the thread that computed it, under a lock.
+private final class SliceResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slices: [[[EditFailure]]]
+    init(count: Int) { slices = Array(repeating: [], count: count) }
+    func store(_ slice: Int, _ value: [[EditFailure]]) { lock.withLock { slices[slice] = value } }
+    func joined() -> [[EditFailure]] { lock.withLock { Array(slices.joined()) } }
 }
 
 public enum System {

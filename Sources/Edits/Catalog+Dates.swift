@@ -3,11 +3,12 @@ import Foundation
 
 /// Date validity, date order, age and vital-status consistency.
 extension EditCatalog {
-    /// The day the edits treat as "today" (dates after it are in the future).
-    static let today: EditDate = {
-        let now = CalendarDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400))
-        return EditDate(String(format: "%04d%02d%02d", now.year, now.month, now.day))!
-    }()
+    /// Today's date (UTC) as the edits compare dates, read when a run starts (never once per process: a service
+    /// running past midnight must not call tomorrow's dates valid today).
+    public static func currentDate(_ now: Date = Date()) -> EditDate {
+        let day = CalendarDate(daysSinceEpoch: Int((now.timeIntervalSince1970 / 86_400).rounded(.down)))
+        return EditDate(String(format: "%04d%02d%02d", day.year, day.month, day.day))!
+    }
 
     static func validDate(_ id: String, _ name: String, _ item: Item, earliestYear: Int = 1900) -> Edit {
         Edit(id: id, name: name, kind: .singleField, items: [item],
@@ -17,7 +18,7 @@ extension EditCatalog {
                 return .fail("\(item.naaccrId) '\(text)' is not a date (CCYYMMDD, CCYYMM or CCYY with a real month and day)")
             }
             if date.year < earliestYear { return .fail("\(item.naaccrId) '\(text)' is before \(earliestYear)") }
-            if let order = EditDate.compare(date, today), order > 0 { return .fail("\(item.naaccrId) '\(text)' is in the future") }
+            if let order = EditDate.compare(date, r.today), order > 0 { return .fail("\(item.naaccrId) '\(text)' is in the future") }
             return .pass
         }
     }

@@ -1,13 +1,13 @@
 import CivilCalendar
 
 /// A NAACCR date value as the edits compare it: year, and month and day when known (CCYY, CCYYMM, CCYYMMDD).
-struct EditDate: Comparable {
-    let year: Int
-    let month: Int?
-    let day: Int?
+public struct EditDate: Comparable, Sendable {
+    public let year: Int
+    public let month: Int?
+    public let day: Int?
 
     /// nil unless the text is a possible date of one of the three forms (month 01-12, a day the month has).
-    init?(_ text: String?) {
+    public init?(_ text: String?) {
         guard let text else { return nil }
         let d = Array(text.utf8)
         guard d.count == 4 || d.count == 6 || d.count == 8, d.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
@@ -28,7 +28,7 @@ struct EditDate: Comparable {
         return ad == bd ? 0 : ad < bd ? -1 : 1
     }
 
-    static func < (a: EditDate, b: EditDate) -> Bool { compare(a, b) == -1 }
+    public static func < (a: EditDate, b: EditDate) -> Bool { compare(a, b) == -1 }
 }
 
 /// A code set written as "1,2,5-7,9" or "00-59,98" (ranges expand with the width of their bounds).

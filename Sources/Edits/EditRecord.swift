@@ -37,6 +37,8 @@ public final class PatientValues: Sendable {
 public struct EditRecord: Sendable {
     let values: PatientValues
     public let tumorIndex: Int
+    /// The day this run treats as today (dates after it are in the future), fixed when the run starts.
+    public let today: EditDate
 
     /// The value of an item (patient or tumor level), nil when blank.
     public subscript(item: Item) -> String? {

@@ -17,8 +17,11 @@ public struct EmbeddedCluster: Sendable {
     public let home: URL
     /// The database the registry uses inside the cluster.
     public let databaseName = "registry"
-    /// The PostgreSQL role the registry connects as.
+    /// The PostgreSQL role that owns the registry's tables and runs migrations (the cluster's bootstrap superuser).
     public let roleName = "registry"
+    /// The login role the registry's programs connect as: a member of `registry_application` (migration 0006),
+    /// neither superuser nor owner of any table, so it cannot alter the append-only audit tables or their triggers.
+    public let applicationRoleName = "registry_app"
     /// Port number; with no TCP listener it only names the socket file.
     public let port = 5432
 
@@ -44,9 +47,14 @@ public struct EmbeddedCluster: Sendable {
         return URL(fileURLWithPath: "/tmp/registry-\(String(hash, radix: 16))")
     }
 
-    /// The libpq connection string for the registry database.
+    /// The libpq connection string for the registry database as the owner role (migrations, administration).
     public var connectionString: String {
         "host=\(socketDirectory.path) port=\(port) user=\(roleName) dbname=\(databaseName)"
+    }
+
+    /// The libpq connection string for the registry database as the application role.
+    public var applicationConnectionString: String {
+        "host=\(socketDirectory.path) port=\(port) user=\(applicationRoleName) dbname=\(databaseName)"
     }
 
     /// True when `data/` holds an initialized cluster.
@@ -71,7 +79,11 @@ public struct EmbeddedCluster: Sendable {
             try initialize(tools)  // leaves the server running
             return true
         }
-        if try isRunning() { return false }
+        let settingsAdded = try addLoggingSettingsIfMissing()
+        if try isRunning() {
+            if settingsAdded { try run(tools.pgCtl, ["reload", "-D", dataDirectory.path]) }
+            return false
+        }
         try run(tools.pgCtl, ["start", "-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60"])
         return true
     }
@@ -130,13 +142,42 @@ public struct EmbeddedCluster: Sendable {
             wal_init_zero = off
 
             """
+        try appendToConfiguration(settings)
+        _ = try addLoggingSettingsIfMissing()
+        try run(tools.pgCtl, ["start", "-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60"])
+        try run(tools.createdb, ["-h", socketDirectory.path, "-p", String(port), "-U", roleName, databaseName])
+    }
+
+    /// The server log keeps no patient data: no statements, no parameters, no error details (which can quote key
+    /// values), and no per-statement errors at all (clients get those; the registry logs its own PHI-free account).
+    static let loggingSettings = """
+
+        # Added by the tumor registry (logging v1): the server log holds no statement, parameter or key value.
+        log_min_messages = log
+        log_min_error_statement = panic
+        log_error_verbosity = terse
+        log_statement = 'none'
+        log_min_duration_statement = -1
+        log_parameter_max_length = 0
+        log_parameter_max_length_on_error = 0
+
+        """
+
+    /// Adds `loggingSettings` to a cluster made before they existed; true when it changed the configuration.
+    func addLoggingSettingsIfMissing() throws -> Bool {
+        let conf = dataDirectory.appendingPathComponent("postgresql.conf")
+        let text = (try? String(contentsOf: conf, encoding: .utf8)) ?? ""
+        guard !text.contains("(logging v1)") else { return false }
+        try appendToConfiguration(Self.loggingSettings)
+        return true
+    }
+
+    private func appendToConfiguration(_ settings: String) throws {
         let conf = dataDirectory.appendingPathComponent("postgresql.conf")
         let handle = try FileHandle(forWritingTo: conf)
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(settings.utf8))
         try handle.close()
-        try run(tools.pgCtl, ["start", "-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60"])
-        try run(tools.createdb, ["-h", socketDirectory.path, "-p", String(port), "-U", roleName, databaseName])
     }
 
     // MARK: Running server programs

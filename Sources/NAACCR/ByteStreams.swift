@@ -37,6 +37,8 @@ public final class FileByteSource: ByteSource {
     public private(set) var bytesRead = 0
     /// The file's size, when it is a regular file (nil for pipes and terminals).
     public private(set) var size: Int?
+    /// Called with every chunk read, before any decompression (e.g. to compute the file's checksum as it is read).
+    public var onRead: ((UnsafeRawBufferPointer) -> Void)?
 
     /// Opens `path`; "-" reads standard input.
     public init(path: String) throws {
@@ -58,7 +60,11 @@ public final class FileByteSource: ByteSource {
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            if n >= 0 { bytesRead += n; return n }
+            if n >= 0 {
+                bytesRead += n
+                if let onRead, n > 0 { onRead(UnsafeRawBufferPointer(rebasing: buffer[..<n])) }
+                return n
+            }
             if errno != EINTR { throw ByteStreamError(path: path, message: String(cString: strerror(errno))) }
         }
     }

@@ -50,8 +50,11 @@ public final class NaaccrXMLReader {
 
     /// Opens `path` (`.gz` or gzip content is inflated). Without `dictionary`, the file's `baseDictionaryUri` must
     /// name a built-in one; `userDictionaries` add registry-specific items.
-    public convenience init(path: String, dictionary: NaaccrDictionary? = nil, userDictionaries: [NaaccrDictionary] = []) throws {
+    /// `observingBytes` sees the file's bytes as they are read (before gzip inflation), e.g. to compute its checksum.
+    public convenience init(path: String, dictionary: NaaccrDictionary? = nil, userDictionaries: [NaaccrDictionary] = [],
+                            observingBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
         let (source, file) = try openByteSourceWithFile(path: path)
+        file.onRead = observingBytes
         try self.init(source: source, name: path, dictionary: dictionary, userDictionaries: userDictionaries)
         self.file = file
     }

@@ -96,7 +96,11 @@ public final class PostgresConnection: @unchecked Sendable {
     // MARK: Transactions
 
     /// Runs `body` inside `BEGIN … COMMIT`; any error thrown rolls the transaction back and is rethrown.
+    ///
+    /// Called inside a transaction, it runs `body` in a savepoint of it instead, so a repository's transaction
+    /// composes with the workflow's (a change and its audit row commit together, or neither does).
     public func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        if isInTransaction { return try savepoint(body) }
         try execute("BEGIN")
         let value: T
         do {

@@ -1,5 +1,5 @@
-import Edits
 import Hummingbird
+import Registry
 import RegistryStore
 
 struct SignInRequest: Decodable {
@@ -10,30 +10,15 @@ struct SignInRequest: Decodable {
     let bearerToken: Bool?
 }
 
-struct SignInResponse: ResponseEncodable {
+struct SignInResponse: Encodable {
     let user: UserAccount
     let csrfToken: String
     let token: String?
 }
 
-struct Page<Item: Encodable & Sendable>: ResponseEncodable {
-    let items: [Item]
-    let total: Int
-    let page: Int
-    let pageSize: Int
-}
+struct Created: Encodable { let id: Int; let version: Int }
 
-struct PatientResponse: ResponseEncodable {
-    struct Tumor: Encodable { let id: Int; let version: Int; let items: [String: String] }
-    let id: Int
-    let version: Int
-    let items: [String: String]
-    let tumors: [Tumor]
-}
-
-struct Created: ResponseEncodable { let id: Int; let version: Int }
-
-struct AbstractResponse: ResponseEncodable {
+struct AbstractResponse: Encodable {
     let tumorId: Int
     let patientId: Int
     let version: Int
@@ -50,31 +35,16 @@ struct DraftRequest: Decodable {
     let patientItems: [String: String]?
 }
 
-struct EditResultsResponse: ResponseEncodable {
-    struct Failure: Encodable {
-        let edit: String
-        let name: String
-        let severity: String
-        let message: String
-        let items: [String]
-        let overridden: Bool
-    }
-    let set: String
-    let errors: Int
-    let warnings: Int
-    let failures: [Failure]
-}
-
-struct SaveResponse: ResponseEncodable {
+struct SaveResponse: Encodable {
     let tumorId: Int?
     let patientId: Int
     let version: Int
     let changedItems: [String]
     /// The edit results of the saved tumor (tumor saves only).
-    let edits: EditResultsResponse?
+    let edits: EditReport?
 }
 
-struct ImportResponse: ResponseEncodable {
+struct ImportResponse: Encodable {
     let patientsRead: Int
     let tumorsRead: Int
     let patientsInserted: Int
@@ -83,8 +53,9 @@ struct ImportResponse: ResponseEncodable {
     let tumorsUpdated: Int
     let problems: Int
     let problemSummary: [String: Int]
+    let sha256: String?
 }
 
-struct Status: ResponseEncodable { let status: String; let schemaVersion: Int? }
+struct Status: Encodable { let status: String; let schemaVersion: Int? }
 
-extension AbstractRepository.Revision: ResponseEncodable {}
+struct DraftItems: Encodable { let items: [String: String] }

@@ -15,6 +15,19 @@ public struct StoredAbstract: Sendable, Codable, Equatable {
     /// Position of this tumor among the patient's tumors (tumor key order), and the other tumors' items.
     public let tumorIndex: Int
     public let otherTumors: [[String: String]]
+
+    public init(tumorId: Int, patientId: Int, version: Int, patientVersion: Int, status: String, patientItems: [String: String],
+                tumorItems: [String: String], tumorIndex: Int, otherTumors: [[String: String]]) {
+        self.tumorId = tumorId
+        self.patientId = patientId
+        self.version = version
+        self.patientVersion = patientVersion
+        self.status = status
+        self.patientItems = patientItems
+        self.tumorItems = tumorItems
+        self.tumorIndex = tumorIndex
+        self.otherTumors = otherTumors
+    }
 }
 
 /// A row of a patient search.
@@ -26,6 +39,16 @@ public struct PatientSummary: Sendable, Codable, Equatable {
     public let dateOfBirth: String?
     public let tumors: Int
     public let tumorsFailingEdits: Int
+
+    public init(id: Int, patientIdNumber: String, nameLast: String?, nameFirst: String?, dateOfBirth: String?, tumors: Int, tumorsFailingEdits: Int) {
+        self.id = id
+        self.patientIdNumber = patientIdNumber
+        self.nameLast = nameLast
+        self.nameFirst = nameFirst
+        self.dateOfBirth = dateOfBirth
+        self.tumors = tumors
+        self.tumorsFailingEdits = tumorsFailingEdits
+    }
 }
 
 /// What a patient search may filter on; blanks are ignored. `name` is a last-name prefix, or "last, first" (both
@@ -166,6 +189,11 @@ public struct AbstractRepository {
                     INSERT INTO abstract_draft (tumor_id, user_id, base_version, items, reason) VALUES ($1, $2, $3, $4, 'version conflict')
                     RETURNING id
                     """, [id, userId, baseVersion, try PostgresJSON(encoding: items)])[0].decode(Int.self, at: 0)
+                // Drafts are capped per abstract and author: the newest few are kept.
+                try tx.execute("""
+                    DELETE FROM abstract_draft WHERE tumor_id = $1 AND user_id IS NOT DISTINCT FROM $2 AND id NOT IN (
+                        SELECT id FROM abstract_draft WHERE tumor_id = $1 AND user_id IS NOT DISTINCT FROM $2 ORDER BY id DESC LIMIT $3)
+                    """, [id, userId, Self.draftsKeptPerAbstract])
                 return .conflict(currentVersion: current, draftId: draft)
             }
             let changes = Self.difference(old, new)
@@ -263,21 +291,54 @@ public struct AbstractRepository {
         public let changedAt: String
         public let source: String
         public let changes: String
+
+        public init(version: Int, changedBy: String?, changedAt: String, source: String, changes: String) {
+            self.version = version
+            self.changedBy = changedBy
+            self.changedAt = changedAt
+            self.source = source
+            self.changes = changes
+        }
     }
 
-    public func revisions(tumorId: Int) throws -> [Revision] {
+    /// A tumor's revisions, oldest first, a page at a time.
+    public func revisions(tumorId: Int, limit: Int, offset: Int) throws -> [Revision] {
         try db.query("""
             SELECT r.version, u.username, to_char(r.changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), r.source, r.changes::text
-            FROM abstract_revision r LEFT JOIN app_user u ON u.id = r.changed_by WHERE r.tumor_id = $1 ORDER BY r.version
-            """, [tumorId]).map {
+            FROM abstract_revision r LEFT JOIN app_user u ON u.id = r.changed_by WHERE r.tumor_id = $1 ORDER BY r.version, r.id
+            LIMIT $2 OFFSET $3
+            """, [tumorId, limit, offset]).map {
             Revision(version: try $0.decode(Int.self, at: 0), changedBy: try $0.decode(String?.self, at: 1),
                      changedAt: try $0.decode(String.self, at: 2), source: try $0.decode(String.self, at: 3),
                      changes: try $0.decode(String.self, at: 4))
         }
     }
 
-    /// The draft kept after a conflict.
-    public func draft(id: Int) throws -> [String: String]? {
-        try db.query("SELECT items::text FROM abstract_draft WHERE id = $1", [id]).first.map { try StoredItems.items($0.text(at: 0)) }
+    /// Drafts kept per abstract and author after conflicts (older ones are dropped).
+    public static let draftsKeptPerAbstract = 5
+
+    /// A draft kept after a conflict: whose it is, which tumor, what was typed.
+    public struct Draft: Sendable, Equatable {
+        public let id: Int
+        public let tumorId: Int
+        public let userId: Int?
+        public let items: [String: String]
+    }
+
+    public func draft(id: Int) throws -> Draft? {
+        try db.query("SELECT id, tumor_id, user_id, items::text FROM abstract_draft WHERE id = $1", [id]).first.map {
+            Draft(id: try $0.decode(Int.self, at: 0), tumorId: try $0.decode(Int.self, at: 1), userId: try $0.decode(Int?.self, at: 2),
+                  items: try StoredItems.items($0.text(at: 3)))
+        }
+    }
+
+    /// Whether a patient row exists.
+    public func patientExists(_ id: Int) throws -> Bool {
+        try !db.query("SELECT 1 FROM patient WHERE id = $1", [id]).isEmpty
+    }
+
+    /// The registry id new patients get: the one the stored patients have (empty for an empty registry).
+    public func registryIdForNewPatients() throws -> String {
+        try db.query("SELECT registry_id FROM patient LIMIT 1").first?.decode(String.self, at: 0) ?? ""
     }
 }

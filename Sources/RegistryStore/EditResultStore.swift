@@ -1,21 +1,53 @@
+import Foundation
 import Postgres
 
-/// One tumor's outcome of an edit run, ready to store.
-public struct StoredEditResult: Sendable {
-    public var tumorId: Int
-    public var errors: Int
-    public var warnings: Int
-    public var overridden: Int
-    /// The failures as a JSON array (edit id, severity, message, items, overridden).
-    public var failuresJSON: String
+/// One failing (or overridden) edit of one tumor, as `edit_result.failures` stores it: the one shape every writer
+/// and reader of stored edit results uses.
+public struct EditFailureRecord: Sendable, Codable, Equatable {
+    /// The edit's id (`IF25`), its name with agency tag, and the severity it has in the set that ran.
+    public let edit: String
+    public let name: String
+    public let severity: String
+    public let message: String
+    /// naaccrIds of the items the edit reads.
+    public let items: [String]
+    /// The over-ride item is set for this edit: reported, not counted.
+    public let overridden: Bool
 
-    public init(tumorId: Int, errors: Int, warnings: Int, overridden: Int, failuresJSON: String) {
-        self.tumorId = tumorId
-        self.errors = errors
-        self.warnings = warnings
+    public init(edit: String, name: String, severity: String, message: String, items: [String], overridden: Bool) {
+        self.edit = edit
+        self.name = name
+        self.severity = severity
+        self.message = message
+        self.items = items
         self.overridden = overridden
-        self.failuresJSON = failuresJSON
     }
+}
+
+/// One tumor's outcome of an edit run, ready to store.
+public struct StoredEditResult: Sendable, Equatable {
+    public var tumorId: Int
+    public var failures: [EditFailureRecord]
+
+    public init(tumorId: Int, failures: [EditFailureRecord]) {
+        self.tumorId = tumorId
+        self.failures = failures
+    }
+
+    public var errors: Int { failures.filter { !$0.overridden && $0.severity == "error" }.count }
+    public var warnings: Int { failures.filter { !$0.overridden && $0.severity != "error" }.count }
+    public var overridden: Int { failures.filter(\.overridden).count }
+
+    /// `failures` as stored (a JSON array).
+    public var failuresJSON: String {
+        (try? Self.encoder.encode(failures)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
 }
 
 /// Saves edit results per tumor and edit set (the latest run replaces the previous one) in one transaction.
@@ -61,5 +93,13 @@ public struct EditResultStore {
                 """, [run, results.count])
             return run
         }
+    }
+
+    /// The stored result of one tumor in one set, nil when the set has not run on it.
+    public func result(tumorId: Int, editSet: String) throws -> StoredEditResult? {
+        guard let row = try db.query("SELECT failures::text FROM edit_result WHERE tumor_id = $1 AND edit_set = $2", [tumorId, editSet]).first
+        else { return nil }
+        let failures = try JSONDecoder().decode([EditFailureRecord].self, from: Data((row.text(at: 0) ?? "[]").utf8))
+        return StoredEditResult(tumorId: tumorId, failures: failures)
     }
 }

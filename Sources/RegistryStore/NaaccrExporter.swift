@@ -57,23 +57,24 @@ public struct NaaccrExporter {
         return ids.first ?? ""
     }
 
-    /// Reads the selected patients and passes each, with its tumors, to `write`.
-    public func export(_ selection: ExportSelection, dictionary: NaaccrDictionary, actor: String, recordType: String,
+    /// Reads the selected patients and passes each, with its tumors, to `write`; the audit row (counts and
+    /// selection, no patient data) is written in the export's own transaction.
+    public func export(_ selection: ExportSelection, dictionary: NaaccrDictionary, actor: ActingUser, recordType: String,
                        write: (NaaccrPatient) throws -> Void) throws -> ExportSummary {
-        let summary = try forEachPatient(selection, dictionary: dictionary) { patient, _, _ in try write(patient) }
-        let detail = try PostgresJSON(encoding: [
-            "recordType": recordType, "registryId": try registryId(for: selection), "patients": String(summary.patients),
-            "tumors": String(summary.tumors),
-            "changedSince": selection.changedSince.map { ISO8601DateFormatter().string(from: $0) } ?? "",
-        ])
-        try db.execute("INSERT INTO audit_log (username, action, entity, detail) VALUES ($1, 'export', 'naaccr_file', $2)",
-                       [actor, detail])
-        return summary
+        let registryId = try registryId(for: selection)
+        return try forEachPatient(selection, dictionary: dictionary, body: { patient, _, _ in try write(patient) }, finish: { tx, summary in
+            try AuditTrail.record(tx, actor, .export, entity: "naaccr_file", detail: [
+                "recordType": recordType, "registryId": registryId, "patients": String(summary.patients), "tumors": String(summary.tumors),
+                "changedSince": selection.changedSince.map { ISO8601DateFormatter().string(from: $0) } ?? "",
+            ])
+        })
     }
 
     /// Reads the selected patients from one snapshot and passes each with its row id and its tumors' row ids.
+    /// `finish` runs in the same transaction after the last patient (the caller's audit row).
     public func forEachPatient(_ selection: ExportSelection, dictionary: NaaccrDictionary,
-                               body: (NaaccrPatient, _ patientId: Int, _ tumorIds: [Int]) throws -> Void) throws -> ExportSummary {
+                               body: (NaaccrPatient, _ patientId: Int, _ tumorIds: [Int]) throws -> Void,
+                               finish: (PostgresConnection, ExportSummary) throws -> Void = { _, _ in }) throws -> ExportSummary {
         let registryId = try registryId(for: selection)
         return try db.transaction { tx in
             try tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
@@ -119,6 +120,7 @@ public struct NaaccrExporter {
             }
             try finishCurrent()
             try tx.execute("CLOSE export_rows")
+            try finish(tx, summary)
             return summary
         }
     }

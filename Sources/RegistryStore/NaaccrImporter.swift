@@ -32,6 +32,20 @@ public struct ImportSummary: Sendable {
     }
 }
 
+/// Why an import was refused as a whole (nothing was stored).
+public enum ImportRefusal: Error, Sendable, CustomStringConvertible, Equatable {
+    /// The file would change stored abstracts, and the importing user may not edit abstracts.
+    case changesStoredAbstracts(patients: Int, tumors: Int)
+
+    public var description: String {
+        switch self {
+        case let .changesStoredAbstracts(patients, tumors):
+            return "the file would change \(patients) stored patient(s) and \(tumors) stored tumor(s); importing changes to stored "
+                + "abstracts needs a role that may edit them (registrar or admin); nothing was stored"
+        }
+    }
+}
+
 /// Streams NAACCR patients into the store.
 ///
 /// Everything from one call goes in one transaction: either the whole file is stored or (on any error, including
@@ -56,7 +70,13 @@ public struct NaaccrImporter {
     public init(connection: PostgresConnection) { db = connection }
 
     /// Imports patients from `next` until it returns nil; `progress` is called with the patient count every 1,000 patients.
-    public func importPatients(header: NaaccrHeader, dictionary: NaaccrDictionary, source: String, actor: String,
+    ///
+    /// `actor` is recorded on the audit row and on every revision the import writes. Without
+    /// `mayChangeStoredAbstracts` (a user who may import but not edit abstracts), a file that would change a stored
+    /// patient or tumor is refused whole (`ImportRefusal.changesStoredAbstracts`), and nothing is stored.
+    /// `fileDetail` (file name, checksum), asked for after the last patient, goes on the audit row.
+    public func importPatients(header: NaaccrHeader, dictionary: NaaccrDictionary, source: String, actor: ActingUser,
+                               mayChangeStoredAbstracts: Bool = true, fileDetail: () -> [String: String] = { [:] },
                                next: () throws -> NaaccrPatient?, progress: (Int) -> Void = { _ in }) throws -> ImportSummary {
         try db.transaction { tx in
             try tx.execute("SELECT pg_advisory_xact_lock($1)", [Self.importLockKey])
@@ -129,19 +149,25 @@ public struct NaaccrImporter {
             summary.patientsInserted = counts.patientsInserted
             summary.tumorsInserted = counts.tumorsInserted
             if counts.rowsStaged > 0 {
-                let merged = try mergeStagedRows(tx, fileRepeatsPatients: seenPatients.count < summary.patientsRead - summary.rejectedPatients.count)
+                let merged = try mergeStagedRows(tx, fileRepeatsPatients: seenPatients.count < summary.patientsRead - summary.rejectedPatients.count,
+                                                 changedBy: actor.userId)
+                if !mayChangeStoredAbstracts, merged.patientsUpdated + merged.tumorsUpdated > 0 {
+                    throw ImportRefusal.changesStoredAbstracts(patients: merged.patientsUpdated, tumors: merged.tumorsUpdated)
+                }
                 summary.patientsInserted += merged.patientsInserted
                 summary.patientsUpdated = merged.patientsUpdated
                 summary.tumorsInserted += merged.tumorsInserted
                 summary.tumorsUpdated = merged.tumorsUpdated
             }
-            let detail = try PostgresJSON(encoding: [
-                "source": source, "patientsRead": String(summary.patientsRead), "tumorsRead": String(summary.tumorsRead),
-                "patientsInserted": String(summary.patientsInserted), "patientsUpdated": String(summary.patientsUpdated),
-                "tumorsInserted": String(summary.tumorsInserted), "tumorsUpdated": String(summary.tumorsUpdated),
-            ])
-            try tx.execute("INSERT INTO audit_log (username, action, entity, detail) VALUES ($1, 'import', 'naaccr_file', $2)",
-                           [actor, detail])
+            var detail = fileDetail()
+            detail["source"] = source
+            for (key, value) in [("patientsRead", summary.patientsRead), ("tumorsRead", summary.tumorsRead),
+                                 ("patientsInserted", summary.patientsInserted), ("patientsUpdated", summary.patientsUpdated),
+                                 ("tumorsInserted", summary.tumorsInserted), ("tumorsUpdated", summary.tumorsUpdated),
+                                 ("patientsRejected", summary.rejectedPatients.count), ("valueProblems", summary.issueCount)] {
+                detail[key] = String(value)
+            }
+            try AuditTrail.record(tx, actor, .import, entity: "naaccr_file", detail: detail)
             return summary
         }
     }
@@ -169,7 +195,7 @@ public struct NaaccrImporter {
     }
 
     /// Merges the staged rows (patients already stored, and a file's repeated patients) into `patient` and `tumor`.
-    private func mergeStagedRows(_ tx: PostgresConnection, fileRepeatsPatients: Bool) throws
+    private func mergeStagedRows(_ tx: PostgresConnection, fileRepeatsPatients: Bool, changedBy: Int?) throws
         -> (patientsInserted: Int, patientsUpdated: Int, tumorsInserted: Int, tumorsUpdated: Int) {
         // The upserts can take each key once: only a file that repeats a patient needs the newest copy picked.
         let latestPatients = fileRepeatsPatients
@@ -196,12 +222,12 @@ public struct NaaccrImporter {
                 WHERE patient.items::text <> EXCLUDED.items::text AND patient.items::jsonb <> EXCLUDED.items::jsonb
                 RETURNING id, version, (xmax = 0) AS inserted),
             revisions AS (
-                INSERT INTO abstract_revision (patient_id, version, source, changes)
-                SELECT u.id, u.version, 'import', \(Self.itemChanges)
+                INSERT INTO abstract_revision (patient_id, version, changed_by, source, changes)
+                SELECT u.id, u.version, $1::bigint, 'import', \(Self.itemChanges)
                 FROM upserted u JOIN previous pr ON pr.id = u.id WHERE NOT u.inserted RETURNING 1)
             SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated,
                    (SELECT count(*) FROM revisions) AS revisions FROM upserted
-            """)[0]
+            """, [changedBy])[0]
         let tumors = try tx.query("""
             WITH latest AS (\(latestTumors)),
             previous AS (
@@ -224,12 +250,12 @@ public struct NaaccrImporter {
                 WHERE tumor.items::text <> EXCLUDED.items::text AND tumor.items::jsonb <> EXCLUDED.items::jsonb
                 RETURNING id, patient_id, version, (xmax = 0) AS inserted),
             revisions AS (
-                INSERT INTO abstract_revision (patient_id, tumor_id, version, source, changes)
-                SELECT u.patient_id, u.id, u.version, 'import', \(Self.itemChanges)
+                INSERT INTO abstract_revision (patient_id, tumor_id, version, changed_by, source, changes)
+                SELECT u.patient_id, u.id, u.version, $1::bigint, 'import', \(Self.itemChanges)
                 FROM upserted u JOIN previous pr ON pr.id = u.id WHERE NOT u.inserted RETURNING 1)
             SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated,
                    (SELECT count(*) FROM revisions) AS revisions FROM upserted
-            """)[0]
+            """, [changedBy])[0]
         return (try patients.decode(Int.self, column: "inserted"), try patients.decode(Int.self, column: "updated"),
                 try tumors.decode(Int.self, column: "inserted"), try tumors.decode(Int.self, column: "updated"))
     }

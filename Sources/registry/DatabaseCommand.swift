@@ -19,7 +19,7 @@ struct DatabaseCommand: ParsableCommand {
             guard database.externalURL == nil else {
                 throw ValidationError("DATABASE_URL names an external server; 'db start' manages only the embedded database")
             }
-            _ = try database.connect()
+            _ = try database.connectAsOwner()
             print("embedded database running in \(database.embeddedCluster.home.path)")
         }
     }
@@ -57,13 +57,20 @@ struct DatabaseCommand: ParsableCommand {
                 }
                 print("server:          running, socket in \(cluster.socketDirectory.path)")
             }
-            let db = try database.connect(migrate: false)
-            let version = try migrator.currentVersion(db)
+            let owner = try database.connectAsOwner(migrate: false)
+            let version = try migrator.currentVersion(owner)
             print("schema version:  \(version) (this build: \(migrator.latestVersion))\(version < migrator.latestVersion ? ", run 'registry db migrate'" : "")")
-            if version > 0 {
-                let counts = try db.query("SELECT (SELECT count(*) FROM patient) AS patients, (SELECT count(*) FROM tumor) AS tumors")[0]
-                print("patients:        \(try counts.decode(Int.self, column: "patients"))")
-                print("tumors:          \(try counts.decode(Int.self, column: "tumors"))")
+            let ownerRole = try DatabaseRoles.report(owner)
+            print("owner role:      \(ownerRole.currentRole) (runs migrations; owns audit_log: \(ownerRole.auditTablesOwner == ownerRole.currentRole ? "yes" : "no"))")
+            if version >= 6 {
+                let app = try PostgresConnection(database.externalURL ?? database.embeddedCluster.applicationConnectionString)
+                let appRole = try DatabaseRoles.report(app)
+                print("application role: \(appRole.currentRole) (superuser: \(appRole.isSuperuser ? "yes" : "no"), "
+                      + "owns audit tables: \(appRole.ownsAuditTables ? "yes" : "no"), in registry_application: \(appRole.isApplicationMember ? "yes" : "no"))")
+                if let warning = appRole.warning { print("WARNING:         \(warning)") }
+                let counts = try DatabaseRoles.counts(app)
+                print("patients:        \(counts.patients)")
+                print("tumors:          \(counts.tumors)")
             }
         }
     }
@@ -73,8 +80,9 @@ struct DatabaseCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let db = try database.connect(migrate: false)
+            let db = try database.connectAsOwner(migrate: false)
             let applied = try Migrator().migrate(db)
+            if database.externalURL == nil { try DatabaseRoles.ensureApplicationLogin(db, name: database.embeddedCluster.applicationRoleName) }
             print(applied.isEmpty ? "schema already up to date (version \(Migrator().latestVersion))"
                   : "applied \(applied.count) migration(s); schema at version \(Migrator().latestVersion)")
         }

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
 import NAACCR
+import Registry
 import RegistryStore
 import SyntheticRegistry
 
-struct DemoCommand: ParsableCommand {
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Load a synthetic demo registry (no real patients) into the database, or write it as NAACCR XML.",
@@ -17,7 +18,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Record type of the XML file: A, M, C or I.") var recordType = "A"
     @OptionGroup var database: DatabaseOptions
 
-    func run() throws {
+    func run() async throws {
         let generator = SyntheticRegistryGenerator(patientCount: patients, seed: seed)
         let start = Date()
         if let xml {
@@ -29,18 +30,24 @@ struct DemoCommand: ParsableCommand {
             printErr("wrote \(patients) patients, \(tumors) tumors to \(xml) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
             return
         }
-        let db = try database.connect()
-        var iterator = generator.makeIterator()
-        let progress = ProgressReporter(label: "demo registry")
-        let summary = try NaaccrImporter(connection: db).importPatients(
-            header: generator.header(), dictionary: generator.dictionary, source: "registry demo --seed \(seed)",
-            actor: "demo", next: { iterator.next() }, progress: { progress.update(records: $0) })
-        progress.finish(records: summary.patientsRead)
+        let registry = try database.registry(connections: 1)
+        defer { registry.pool.close() }
+        let summary = try await Self.load(generator, into: registry, source: "registry demo --seed \(seed)", by: try await database.actor(registry))
         print("demo registry: \(summary.patientsRead) patients, \(summary.tumorsRead) tumors "
               + "(\(summary.patientsInserted) patients and \(summary.tumorsInserted) tumors new) "
               + "in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
         if database.externalURL == nil {
             print("data in \(database.embeddedCluster.home.path); 'registry db status' shows it, 'registry db stop' stops the server")
         }
+    }
+
+    /// Loads a synthetic registry through the import workflow (audited like any import).
+    static func load(_ generator: SyntheticRegistryGenerator, into registry: Registry, source: String, by actor: ActingUser) async throws -> ImportSummary {
+        let iterator = CommandLocal(generator.makeIterator())
+        let progress = ProgressReporter(label: "demo registry")
+        let summary = try await registry.importPatients(header: generator.header(), dictionary: generator.dictionary, source: source, by: actor,
+                                                        patients: { iterator.value.next() }, progress: { progress.update(records: $0) })
+        progress.finish(records: summary.patientsRead)
+        return summary
     }
 }

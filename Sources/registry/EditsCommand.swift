@@ -3,9 +3,10 @@ import Edits
 import Foundation
 import NAACCR
 import Postgres
+import Registry
 import RegistryStore
 
-struct EditsCommand: ParsableCommand {
+struct EditsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edits",
         abstract: "Data-quality edits: list them, check a NAACCR XML file, or run them over the registry.",
@@ -120,55 +121,19 @@ struct CheckFile: ParsableCommand {
     }
 }
 
-struct RunOverStore: ParsableCommand {
+struct RunOverStore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Run an edit set over the registry and save the results per tumor (work lists show failing edits).")
     @OptionGroup var editSet: EditsCommand.SetOption
     @OptionGroup var database: DatabaseOptions
 
-    func run() throws {
-        let db = try database.connect()
-        let (run, checked, failing, warned) = try Self.runEdits(db: db, set: editSet.set, progress: true)
-        print("edit run \(run) (\(editSet.set.name)): \(checked) tumors checked, \(failing) with errors, "
-              + "\(warned) with warnings; results saved per tumor")
-    }
-
-    /// Runs `set` over every patient in the store and saves the results per tumor; returns the run id and counts.
-    static func runEdits(db: PostgresConnection, set: EditSet, progress showProgress: Bool) throws -> (run: Int, checked: Int, failing: Int, warned: Int) {
-        let runner = BatchEditRunner(engine: EditEngine(set: set))
-        var results: [StoredEditResult] = []
-        var batch: [(NaaccrPatient, [Int])] = []
-        func flush() {
-            for ((_, tumorIds), failures) in zip(batch, runner.check(batch.map(\.0))) {
-                for (index, tumorId) in tumorIds.enumerated() {
-                    let mine = failures.filter { $0.tumorIndex == index }
-                    let json = (try? JSONEncoder().encode(mine)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
-                    results.append(StoredEditResult(
-                        tumorId: tumorId, errors: mine.filter { !$0.overridden && $0.severity == .error }.count,
-                        warnings: mine.filter { !$0.overridden && $0.severity == .warning }.count,
-                        overridden: mine.filter(\.overridden).count, failuresJSON: json))
-                }
-            }
-            batch.removeAll(keepingCapacity: true)
-        }
+    func run() async throws {
+        let registry = try database.registry(connections: 1)
+        defer { registry.pool.close() }
         let progress = ProgressReporter(label: "edits")
-        var count = 0
-        let exporter = NaaccrExporter(connection: db)
-        var registries = try db.query("SELECT DISTINCT registry_id FROM patient").map { try $0.decode(String.self, at: 0) }
-        if registries.isEmpty { registries = [""] }
-        for registry in registries {
-            _ = try exporter.forEachPatient(ExportSelection(registryId: registry), dictionary: .v26) { patient, _, tumorIds in
-                batch.append((patient, tumorIds))
-                count += 1
-                if batch.count == 4000 { flush(); if showProgress { progress.update(records: count) } }
-            }
-        }
-        flush()
-        if showProgress { progress.finish(records: count) }
-        let actor = ProcessInfo.processInfo.environment["USER"] ?? "cli"
-        try db.execute("INSERT INTO audit_log (username, action, entity, detail) VALUES ($1, 'read', 'edit_run', $2)",
-                       [actor, try PostgresJSON(encoding: ["set": set.name, "patients": String(count), "tumors": String(results.count)])])
-        let run = try EditResultStore(connection: db).save(editSet: set.name, runBy: actor, results: results)
-        return (run, results.count, results.filter { $0.errors > 0 }.count, results.filter { $0.warnings > 0 }.count)
+        let run = try await registry.runEdits(editSet.set, by: try await database.actor(registry), progress: { progress.update(records: $0) })
+        progress.finish(records: run.tumorsChecked)
+        print("edit run \(run.runId) (\(editSet.set.name)): \(run.tumorsChecked) tumors checked, \(run.tumorsWithErrors) with errors, "
+              + "\(run.tumorsWithWarnings) with warnings; results saved per tumor")
     }
 }

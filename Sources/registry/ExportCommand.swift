@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import NAACCR
+import Registry
 import RegistryStore
 
-struct ExportCommand: ParsableCommand {
+struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write patients and tumors from the registry as a NAACCR XML file.",
@@ -33,23 +34,23 @@ struct ExportCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let dictionary = try NaaccrDictionary.v26.merging(userDictionaries.map { try NaaccrDictionary.load(path: $0) })
-        let db = try database.connect()
-        let exporter = NaaccrExporter(connection: db)
+        let registry = try database.registry(connections: 1)
+        defer { registry.pool.close() }
+        let actor = try await database.actor(registry)
         let selection = ExportSelection(changedSince: since.flatMap(Self.parseDate), registryId: registryId)
         var header = NaaccrHeader(baseDictionaryUri: dictionary.uri, recordType: recordType)
         header.userDictionaryUris = dictionary.userDictionaryUris
-        header.values[dictionary.key("registryId")!.index] = try exporter.registryId(for: selection)
+        header.values[dictionary.key("registryId")!.index] = try await registry.registryId(for: selection)
         header.values[dictionary.key("recordType")!.index] = recordType
-        let writer = try NaaccrXMLWriter(sink: try openByteSink(path: out), dictionary: dictionary, header: header, indent: !compact)
+        let writer = CommandLocal(try NaaccrXMLWriter(sink: try openByteSink(path: out), dictionary: dictionary, header: header, indent: !compact))
         let progress = ProgressReporter(label: "export")
-        let summary = try exporter.export(selection, dictionary: dictionary, actor: ProcessInfo.processInfo.environment["USER"] ?? "cli",
-                                          recordType: recordType) { patient in
-            try writer.write(patient)
-            if writer.patientCount % 1000 == 0 { progress.update(records: writer.patientCount) }
+        let summary = try await registry.export(selection, dictionary: dictionary, recordType: recordType, by: actor) { patient in
+            try writer.value.write(patient)
+            if writer.value.patientCount % 1000 == 0 { progress.update(records: writer.value.patientCount) }
         }
-        try writer.finish()
+        try writer.value.finish()
         progress.finish(records: summary.patients)
         printErr("exported \(summary.patients) patients, \(summary.tumors) tumors (record type \(recordType))"
                  + (out == "-" ? "" : " to \(out)"))

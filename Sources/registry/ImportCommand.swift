@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import NAACCR
+import Registry
 import RegistryStore
 
-struct ImportCommand: ParsableCommand {
+struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import NAACCR XML files (.xml or .xml.gz) into the registry.",
@@ -22,30 +23,33 @@ struct ImportCommand: ParsableCommand {
     var userDictionaries: [String] = []
     @OptionGroup var database: DatabaseOptions
 
-    func run() throws {
+    func run() async throws {
         let users = try userDictionaries.map { try NaaccrDictionary.load(path: $0) }
-        let db = dryRun ? nil : try database.connect()
+        let registry = dryRun ? nil : try database.registry(connections: 1)
+        defer { registry?.pool.close() }
+        var actor: ActingUser?
+        if let registry { actor = try await database.actor(registry) }
         var failed = false
         for file in files {
-            let reader = try NaaccrXMLReader(path: file, userDictionaries: users)
             let progress = ProgressReporter(label: URL(fileURLWithPath: file).lastPathComponent)
-            let summary: ImportSummary
-            if let db {
-                summary = try NaaccrImporter(connection: db).importPatients(
-                    header: reader.header, dictionary: reader.dictionary, source: URL(fileURLWithPath: file).lastPathComponent,
-                    actor: ProcessInfo.processInfo.environment["USER"] ?? "cli",
-                    next: { try reader.next() }, progress: { progress.update(records: $0, fraction: reader.fractionRead) })
+            let summary: ImportSummary, header: NaaccrHeader
+            if let registry, let actor {
+                let imported = try await registry.importFile(path: file, userDictionaries: users, by: actor,
+                                                             progress: { progress.update(records: $0, fraction: $1) })
+                (summary, header) = (imported.summary, imported.header)
+                if let sha = imported.sha256 { printErr("\(file): SHA-256 \(sha)") }
             } else {
+                let reader = try NaaccrXMLReader(path: file, userDictionaries: users)
                 var s = ImportSummary()
                 while let patient = try reader.next() {
                     s.record(patient)
                     if s.patientsRead % 1000 == 0 { progress.update(records: s.patientsRead, fraction: reader.fractionRead) }
                 }
-                summary = s
+                (summary, header) = (s, reader.header)
             }
             progress.finish(records: summary.patientsRead)
-            report(file: file, summary: summary, header: reader.header)
-            if dryRun && (summary.issueCount > 0 || !reader.header.issues.isEmpty) { failed = true }
+            report(file: file, summary: summary, header: header)
+            if dryRun && (summary.issueCount > 0 || !header.issues.isEmpty) { failed = true }
             if !summary.rejectedPatients.isEmpty { failed = true }
         }
         if failed { throw ExitCode(1) }
@@ -67,7 +71,7 @@ struct ImportCommand: ParsableCommand {
 }
 
 /// A one-line progress display (records/s, elapsed time) on a terminal; silent when standard error is not one.
-final class ProgressReporter {
+final class ProgressReporter: @unchecked Sendable {
     let label: String
     let start = Date()
     var lastDraw = Date.distantPast

@@ -1,62 +1,74 @@
 import ArgumentParser
+import Edits
 import Foundation
 import Hummingbird
 import Logging
-import Postgres
+import Registry
 import RegistryService
 import RegistryStore
+import ServiceLifecycle
 import SyntheticRegistry
-import Edits
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the registrar service: the JSON API under /api/ and health checks at /health and /ready.",
+        abstract: "Run the registrar service: the workbench pages at /, the JSON API under /api/, health checks at /health and /ready.",
         discussion: """
-            Binds to 127.0.0.1 unless --host says otherwise; in production run it behind a TLS reverse proxy and pass \
-            --secure-cookies (README: Deployment). Stops gracefully on SIGINT/SIGTERM, finishing requests in flight. \
-            Settings also come from REGISTRY_HOST, REGISTRY_PORT and REGISTRY_SECURE_COOKIES=1.
+            Binds to 127.0.0.1 unless --host says otherwise; in production run it behind a TLS reverse proxy, pass \
+            --secure-cookies and name the proxy with --trusted-proxy so sign-in limits and audit rows see the real \
+            client (README: Deployment). On SIGINT/SIGTERM requests in flight finish, then the database connections \
+            close. Settings also come from REGISTRY_HOST, REGISTRY_PORT, REGISTRY_SECURE_COOKIES=1 and \
+            REGISTRY_TRUSTED_PROXIES (comma-separated).
             """)
 
     @Option(help: "Address to listen on.") var host = ProcessInfo.processInfo.environment["REGISTRY_HOST"] ?? "127.0.0.1"
     @Option(help: "Port to listen on.") var port = Int(ProcessInfo.processInfo.environment["REGISTRY_PORT"] ?? "") ?? 8080
     @Flag(help: "Mark the session cookie Secure (needed behind HTTPS).") var secureCookies = ProcessInfo.processInfo.environment["REGISTRY_SECURE_COOKIES"] == "1"
+    @Option(name: .customLong("trusted-proxy"),
+            help: ArgumentHelp("Address of a reverse proxy whose X-Forwarded-For is believed (repeat for several).", valueName: "address"))
+    var trustedProxies: [String] = (ProcessInfo.processInfo.environment["REGISTRY_TRUSTED_PROXIES"] ?? "")
+        .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     @Flag(help: "Start on the demo registry: load it when the database is empty and print a demo login.") var demo = false
     @Option(help: "Database connections in the pool.") var connections = 8
     @OptionGroup var database: DatabaseOptions
 
+    func validate() throws {
+        guard (1...65_535).contains(port) else { throw ValidationError("--port must be 1-65535") }
+        guard (1...200).contains(connections) else { throw ValidationError("--connections must be 1-200") }
+    }
+
     func run() async throws {
-        // The set-up connection (migrations, demo data) is closed when this scope ends; the service uses the pool.
-        let connectionString = try database.connectWithString().connectionString
-        let pool = try PostgresPool(connectionString: connectionString, maxConnections: connections)
-        let accounts = Accounts(pool: pool)
-        if demo { try await prepareDemo(db: try PostgresConnection(connectionString), accounts: accounts) }
+        let registry = try database.registry(connections: connections)
+        if demo { try await prepareDemo(registry) }
         var logger = Logger(label: "registry")
         logger.logLevel = .info
-        let routes = RegistryRoutes(pool: pool, accounts: accounts, sessions: Sessions(pool: pool), secureCookies: secureCookies)
-        printErr("registry service on http://\(host):\(port) (API under /api/, health at /health and /ready)")
-        try await routes.application(host: host, port: port, logger: logger).runService()
-        pool.close()
+        let service = RegistryService(registry: registry, configuration: .init(secureCookies: secureCookies, trustedProxies: Set(trustedProxies)))
+        printErr("registry service on http://\(host):\(port) (workbench at /, API under /api/, health at /health and /ready)")
+        // The pool starts first and stops last: on SIGTERM the server stops taking requests and finishes those in
+        // flight, then the connections close.
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: ConnectionPoolService(pool: registry.pool)),
+                       .init(service: service.application(host: host, port: port, logger: logger))],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 
     /// Loads the demo registry into an empty database and (re)creates the demo registrar with a fresh password.
-    func prepareDemo(db: PostgresConnection, accounts: Accounts) async throws {
-        if try db.query("SELECT count(*) FROM patient")[0].decode(Int.self, at: 0) == 0 {
-            let generator = SyntheticRegistryGenerator(patientCount: 2_000, seed: 2026)
-            var iterator = generator.makeIterator()
-            let summary = try NaaccrImporter(connection: db).importPatients(
-                header: generator.header(), dictionary: generator.dictionary, source: "registry serve --demo", actor: "demo",
-                next: { iterator.next() })
+    func prepareDemo(_ registry: Registry) async throws {
+        let actor = try await database.actor(registry)
+        if try await registry.patientCount() == 0 {
+            let summary = try await DemoCommand.load(SyntheticRegistryGenerator(patientCount: 2_000, seed: 2026), into: registry,
+                                                     source: "registry serve --demo", by: actor)
             printErr("loaded the demo registry: \(summary.patientsRead) synthetic patients")
-            let edits = try RunOverStore.runEdits(db: db, set: .incomingAbstract, progress: false)
-            printErr("ran the incoming-abstract edits: \(edits.checked) tumors, \(edits.failing) with errors")
+            let edits = try await registry.runEdits(.incomingAbstract, by: actor)
+            printErr("ran the incoming-abstract edits: \(edits.tumorsChecked) tumors, \(edits.tumorsWithErrors) with errors")
         }
         let password = (0..<4).map { _ in String(format: "%04d", Int.random(in: 0..<10_000)) }.joined(separator: "-")
         do {
-            _ = try await accounts.create(username: "demo", displayName: "Demo Registrar", role: .registrar, password: password)
+            _ = try await registry.accounts.create(username: "demo", displayName: "Demo Registrar", role: .registrar, password: password, by: actor)
         } catch AccountError.duplicateUser {
-            try await accounts.setPassword(username: "demo", password: password)
-            try await accounts.setDisabled(username: "demo", false)
+            try await registry.accounts.setPassword(username: "demo", password: password, by: actor)
+            try await registry.accounts.setDisabled(username: "demo", false, by: actor)
         }
         // Written straight to the descriptor: stdout is block-buffered when not a terminal and the server runs on.
         FileHandle.standardOutput.write(Data("demo login: user 'demo', password '\(password)' (synthetic data only)\n".utf8))
@@ -74,26 +86,22 @@ struct UserCommand: AsyncParsableCommand {
         guard let line = readLine(strippingNewline: true), !line.isEmpty else { throw ValidationError("no password given") }
         return line
     }
-
-    static func accounts(_ database: DatabaseOptions) throws -> (Accounts, PostgresPool) {
-        let connectionString = try database.connectWithString().connectionString
-        let pool = try PostgresPool(connectionString: connectionString, maxConnections: 1)
-        return (Accounts(pool: pool), pool)
-    }
 }
+
+extension Role: ExpressibleByArgument {}
 
 struct AddUser: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a user (password from REGISTRY_PASSWORD or standard input).")
     @Argument var username: String
-    @Option(help: "admin, registrar, reviewer or submitter.") var role: String
+    @Option(help: "admin, registrar, reviewer or submitter.") var role: Role
     @Option(help: "Full name shown in the workbench.") var name = ""
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        guard let role = Role(rawValue: role) else { throw ValidationError("--role must be admin, registrar, reviewer or submitter") }
-        let (accounts, pool) = try UserCommand.accounts(database)
-        defer { pool.close() }
-        let user = try await accounts.create(username: username, displayName: name, role: role, password: try UserCommand.readPassword())
+        let registry = try database.registry(connections: 1)
+        defer { registry.pool.close() }
+        let user = try await registry.accounts.create(username: username, displayName: name, role: role,
+                                                      password: try UserCommand.readPassword(), by: try await database.actor(registry))
         print("added \(user.username) (\(user.role.rawValue))")
     }
 }
@@ -104,9 +112,9 @@ struct SetPassword: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let (accounts, pool) = try UserCommand.accounts(database)
-        defer { pool.close() }
-        try await accounts.setPassword(username: username, password: try UserCommand.readPassword())
+        let registry = try database.registry(connections: 1)
+        defer { registry.pool.close() }
+        try await registry.accounts.setPassword(username: username, password: try UserCommand.readPassword(), by: try await database.actor(registry))
         print("password changed for \(username); their sessions were ended")
     }
 }
@@ -118,9 +126,9 @@ struct DisableUser: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let (accounts, pool) = try UserCommand.accounts(database)
-        defer { pool.close() }
-        try await accounts.setDisabled(username: username, !enable)
+        let registry = try database.registry(connections: 1)
+        defer { registry.pool.close() }
+        try await registry.accounts.setDisabled(username: username, !enable, by: try await database.actor(registry))
         print("\(username) \(enable ? "enabled" : "disabled")")
     }
 }

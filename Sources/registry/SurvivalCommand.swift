@@ -1,9 +1,11 @@
 import ArgumentParser
 import CivilCalendar
 import Foundation
+import Registry
+import Reports
 import Survival
 
-struct SurvivalCommand: ParsableCommand {
+struct SurvivalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "survival",
         abstract: "Survival statistics by site, stage, sex or period: Kaplan-Meier, life table, relative and net survival.",
@@ -17,7 +19,7 @@ struct SurvivalCommand: ParsableCommand {
             """)
 
     enum Method: String, ExpressibleByArgument, CaseIterable { case km, actuarial, relative, net }
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
+    typealias Format = SurvivalReport.Format
 
     @Option(help: "km (Kaplan-Meier), actuarial (life table), relative (Ederer II) or net (Pohar-Perme).") var method: Method = .km
     @Option(help: "Group by site, stage, sex, year-group or none (registry data only).") var by = "none"
@@ -70,8 +72,8 @@ struct SurvivalCommand: ParsableCommand {
         return parts.allSatisfy({ $0 != nil && $0! >= 0 }) && !parts.isEmpty ? parts.map { $0! } : nil
     }
 
-    func run() throws {
-        let (records, exclusions) = try loadRecords()
+    func run() async throws {
+        let (records, exclusions) = try await loadRecords()
         let groups = Dictionary(grouping: records, by: \.group)
         let names = groups.keys.sorted()
         let conf = ConfidenceType(rawValue: confType)!
@@ -153,7 +155,7 @@ struct SurvivalCommand: ParsableCommand {
         }
     }
 
-    private func loadRecords() throws -> ([SurvivalRecord], Exclusions) {
+    private func loadRecords() async throws -> ([SurvivalRecord], Exclusions) {
         if let input { return (try SurvivalInput.readCSV(path: input), Exclusions()) }
         let thisYear = CalendarDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400)).year
         let endPoint = cutoff.flatMap { Int($0.prefix(4)) } ?? thisYear - 1
@@ -162,7 +164,10 @@ struct SurvivalCommand: ParsableCommand {
                                        period: period, fromYear: from ?? (period.map { $0.upperBound - 19 } ?? endPoint - 14),
                                        toYear: to ?? period?.upperBound ?? endPoint, endPointYear: period?.upperBound ?? endPoint,
                                        firstPrimaryOnly: firstPrimaryOnly, presumedAlive: presumedAlive)
-        let db = try database.connect()
-        return try SurvivalInput.readStore(db, selection, actor: ProcessInfo.processInfo.environment["USER"] ?? "cli")
+        let registry = try database.registry(connections: 1)
+        defer { registry.pool.close() }
+        return try await registry.survivalCohort(selection, by: try await database.actor(registry))
     }
 }
+
+extension SurvivalReport.Format: ExpressibleByArgument {}

@@ -62,7 +62,7 @@ struct EditsCommandTests {
             try db.execute("UPDATE tumor SET items = jsonb_set(items::jsonb, '{400}', '\"C99X\"') WHERE id = (SELECT min(id) FROM tumor)")  // 400: primarySite
             _ = try RegistryExecutable.run(["edits", "run", "--set", "state-submission"], environment: env)
             let failing = try db.query("""
-                SELECT tumor_id, failures->0->>'editId' FROM edit_result WHERE edit_set = 'state-submission' AND errors > 0
+                SELECT tumor_id, failures->0->>'edit' FROM edit_result WHERE edit_set = 'state-submission' AND errors > 0
                 """)
             #expect(failing.count == 1)
             #expect(failing.first?.text(at: 1) == "SF01")

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Postgres
+import Registry
 import RegistryService
 import RegistryStore
 import SyntheticRegistry
@@ -15,33 +16,34 @@ struct ServiceHarness {
     static let password = "correct horse battery"
     let url: String
     let pool: PostgresPool
-    let routes: RegistryRoutes
+    let service: RegistryService
+    var registry: Registry { service.registry }
 
-    static func with(idleTimeout: TimeInterval? = nil, _ body: @Sendable (ServiceHarness) async throws -> Void) async throws {
+    static func with(idleTimeout: TimeInterval? = nil, configuration: RegistryService.Configuration = .init(),
+                     _ body: @Sendable (ServiceHarness) async throws -> Void) async throws {
         try await TestDatabase.withFreshDatabase { url in
             let db = try PostgresConnection(url)
             try Migrator().migrate(db)
             let generator = SyntheticRegistryGenerator(patientCount: 60, seed: 4)
             var iterator = generator.makeIterator()
             _ = try NaaccrImporter(connection: db).importPatients(header: generator.header(), dictionary: generator.dictionary,
-                                                                  source: "test", actor: "test", next: { iterator.next() })
+                                                                  source: "test", actor: ActingUser(userId: nil, username: "test"), next: { iterator.next() })
             let pool = try PostgresPool(connectionString: url, maxConnections: 4)
             defer { pool.close() }
-            let accounts = Accounts(pool: pool, bcryptCost: 4)
+            var registry = Registry(pool: pool, bcryptCost: 4)
             for role in Role.allCases {
-                _ = try await accounts.create(username: role.rawValue, displayName: role.rawValue.capitalized, role: role, password: password)
+                _ = try await registry.accounts.create(username: role.rawValue, displayName: role.rawValue.capitalized, role: role,
+                                                       password: password, by: ActingUser(userId: nil, username: "os:test"))
             }
-            var sessions = Sessions(pool: pool)
-            if let idleTimeout { sessions.idleTimeout = idleTimeout }
-            let routes = RegistryRoutes(pool: pool, accounts: accounts, sessions: sessions, secureCookies: false)
-            try await body(ServiceHarness(url: url, pool: pool, routes: routes))
+            if let idleTimeout { registry.sessions.idleTimeout = idleTimeout }
+            try await body(ServiceHarness(url: url, pool: pool, service: RegistryService(registry: registry, configuration: configuration)))
         }
     }
 
     func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        try await routes.application(logger: logger).test(.router, body)
+        try await service.application(logger: logger).test(.router, body)
     }
 
     func query(_ sql: String, _ bindings: PostgresBindings = []) async throws -> PostgresResult {

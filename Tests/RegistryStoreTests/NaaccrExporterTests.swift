@@ -11,13 +11,13 @@ struct NaaccrExporterTests {
     func importGenerated(_ db: PostgresConnection, _ generator: SyntheticRegistryGenerator) throws {
         var iterator = generator.makeIterator()
         _ = try NaaccrImporter(connection: db).importPatients(
-            header: generator.header(), dictionary: generator.dictionary, source: "test", actor: "tester", next: { iterator.next() })
+            header: generator.header(), dictionary: generator.dictionary, source: "test", actor: ActingUser(userId: nil, username: "tester"), next: { iterator.next() })
     }
 
     func exportAll(_ db: PostgresConnection, _ selection: ExportSelection = ExportSelection(),
                    recordType: String = "A") throws -> (ExportSummary, [NaaccrPatient]) {
         var patients: [NaaccrPatient] = []
-        let summary = try NaaccrExporter(connection: db).export(selection, dictionary: .v26, actor: "tester", recordType: recordType) {
+        let summary = try NaaccrExporter(connection: db).export(selection, dictionary: .v26, actor: ActingUser(userId: nil, username: "tester"), recordType: recordType) {
             patients.append($0)
         }
         return (summary, patients)
@@ -58,7 +58,7 @@ struct NaaccrExporterTests {
                 header.values[NaaccrDictionary.v26.key("registryId")!.index] = "0000009999"
                 let writer = try NaaccrXMLWriter(sink: sink, dictionary: .v26, header: header)
                 let (summary, _) = try exportAll(db, recordType: recordType)
-                _ = try NaaccrExporter(connection: db).export(ExportSelection(), dictionary: .v26, actor: "t", recordType: recordType) {
+                _ = try NaaccrExporter(connection: db).export(ExportSelection(), dictionary: .v26, actor: ActingUser(userId: nil, username: "t"), recordType: recordType) {
                     try writer.write($0)
                 }
                 try writer.finish()

@@ -17,7 +17,7 @@ struct NaaccrImporterTests {
     func importGenerated(_ db: PostgresConnection, _ generator: SyntheticRegistryGenerator) throws -> ImportSummary {
         var iterator = generator.makeIterator()
         return try NaaccrImporter(connection: db).importPatients(
-            header: generator.header(), dictionary: generator.dictionary, source: "test", actor: "tester", next: { iterator.next() })
+            header: generator.header(), dictionary: generator.dictionary, source: "test", actor: ActingUser(userId: nil, username: "tester"), next: { iterator.next() })
     }
 
     /// A reader over the generator's patients as XML, with one patient's markup broken (a tumor left unclosed).
@@ -84,7 +84,7 @@ struct NaaccrImporterTests {
             try patients[4].set("dateOfLastContact", "2025")
             var index = 0
             let summary = try NaaccrImporter(connection: db).importPatients(
-                header: generator.header(), dictionary: generator.dictionary, source: "test", actor: "tester",
+                header: generator.header(), dictionary: generator.dictionary, source: "test", actor: ActingUser(userId: nil, username: "tester"),
                 next: { defer { index += 1 }; return index < patients.count ? patients[index] : nil })
             #expect(summary.patientsUpdated == 1 && summary.patientsInserted == 0)
             let row = try db.query("SELECT vital_status, version FROM patient WHERE patient_id_number = $1", ["00000005"])[0]
@@ -112,7 +112,7 @@ struct NaaccrImporterTests {
             let reader = try brokenFile(SyntheticRegistryGenerator(patientCount: 40, seed: 5), breakingPatient: 19)
             let error = try #require(throws: NaaccrReadError.self) {
                 try NaaccrImporter(connection: db).importPatients(
-                    header: reader.header, dictionary: reader.dictionary, source: "broken.xml", actor: "tester",
+                    header: reader.header, dictionary: reader.dictionary, source: "broken.xml", actor: ActingUser(userId: nil, username: "tester"),
                     next: { try reader.next() })
             }
             #expect(error.line > 1)
@@ -132,7 +132,7 @@ struct NaaccrImporterTests {
             var sent = false
             let summary = try NaaccrImporter(connection: db).importPatients(
                 header: NaaccrHeader(baseDictionaryUri: NaaccrDictionary.v26.uri, recordType: "A"), dictionary: .v26,
-                source: "t", actor: "tester", next: { defer { sent = true }; return sent ? nil : patient })
+                source: "t", actor: ActingUser(userId: nil, username: "tester"), next: { defer { sent = true }; return sent ? nil : patient })
             #expect(summary.rejectedPatients.count == 1)
             #expect(summary.rejectedPatients[0].line == 12)
             #expect(try count(db, "patient") == 0)
@@ -142,7 +142,7 @@ struct NaaccrImporterTests {
     func importPatients(_ db: PostgresConnection, _ patients: [NaaccrPatient], header: NaaccrHeader) throws -> ImportSummary {
         var index = 0
         return try NaaccrImporter(connection: db).importPatients(
-            header: header, dictionary: .v26, source: "test", actor: "tester",
+            header: header, dictionary: .v26, source: "test", actor: ActingUser(userId: nil, username: "tester"),
             next: { defer { index += 1 }; return index < patients.count ? patients[index] : nil })
     }
 
@@ -223,7 +223,7 @@ struct NaaccrImporterTests {
             let reader = try brokenFile(SyntheticRegistryGenerator(patientCount: 2_600, seed: 9), breakingPatient: 2_400)
             #expect(throws: NaaccrReadError.self) {
                 try NaaccrImporter(connection: db).importPatients(
-                    header: reader.header, dictionary: reader.dictionary, source: "broken.xml", actor: "tester",
+                    header: reader.header, dictionary: reader.dictionary, source: "broken.xml", actor: ActingUser(userId: nil, username: "tester"),
                     next: { try reader.next() })
             }
             #expect(try count(db, "patient") == 0)

@@ -4,7 +4,7 @@ import Mustache
 enum Templates {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
-        for (name, text) in [("layout", layout), ("signin", signIn), ("worklist", worklist), ("patient", patient), ("abstract", abstract)] {
+        for (name, text) in [("layout", layout), ("signin", signIn), ("worklist", worklist), ("patient", patient), ("abstract", abstract), ("error", error)] {
             try! library.register(text, named: name)
         }
         return library
@@ -39,6 +39,7 @@ enum Templates {
         <h1>Sign in</h1>
         {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
         <form method="post" action="/signin">
+          <input type="hidden" name="_signin" value="{{signinToken}}">
           <label for="username">User name</label><input id="username" name="username" autocomplete="username" required autofocus value="{{username}}">
           <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
           <button type="submit">Sign in</button>
@@ -99,5 +100,13 @@ enum Templates {
         <section><h2>Revision history</h2><ol id="revisions" data-tumor="{{tumorId}}"></ol></section>
         <datalist id="sites">{{#sites}}<option value="{{code}}">{{label}}</option>{{/sites}}</datalist>
         <datalist id="histologies">{{#histologies}}<option value="{{code}}">{{label}}</option>{{/histologies}}</datalist>
+        """
+
+    static let error = """
+        <section class="error-page">
+        <h1>{{heading}}</h1>
+        <p role="alert">{{message}}</p>
+        <p><a href="/">Back to the worklist</a></p>
+        </section>
         """
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Survival
 
 /// Draws survival curves as an SVG step plot: axes with ticks and labels, one coloured curve per group with
 /// tick marks at censoring times, and a legend; sized for a printed page and readable in grey scale (each curve

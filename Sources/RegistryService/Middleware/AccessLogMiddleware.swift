@@ -26,11 +26,3 @@ struct AccessLogMiddleware: RouterMiddleware {
         }
     }
 }
-
-extension RegistryRoutes {
-    /// The application: the router behind the access log, bound to `host:port` (localhost unless told otherwise).
-    public func application(host: String = "127.0.0.1", port: Int = 8080, logger: Logger) -> some ApplicationProtocol {
-        Application(router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "tumor-registry"),
-                           logger: logger)
-    }
-}

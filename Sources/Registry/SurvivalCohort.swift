@@ -2,38 +2,39 @@ import CivilCalendar
 import Coding
 import Foundation
 import Postgres
+import RegistryStore
 import Survival
 
 /// One case for the survival command, with whatever the chosen method needs.
-struct SurvivalRecord {
-    var group: String
-    var months: Double
-    var event: Bool
+public struct SurvivalRecord: Sendable {
+    public var group: String
+    public var months: Double
+    public var event: Bool
     /// For relative and net survival.
-    var relative: RelativeSurvivalCase?
+    public var relative: RelativeSurvivalCase?
     /// Age at diagnosis in years, for age standardisation.
-    var age: Int?
+    public var age: Int?
     /// Months after diagnosis when observation began (period analysis); 0 for cohort analysis.
-    var entryMonths: Double = 0
+    public var entryMonths: Double = 0
     /// Stratum for the stratified log-rank test.
-    var stratum: String = ""
+    public var stratum: String = ""
 
-    var survivalCase: SurvivalCase { SurvivalCase(time: months, event: event, entry: entryMonths) }
+    public var survivalCase: SurvivalCase { SurvivalCase(time: months, event: event, entry: entryMonths) }
 }
 
 /// A case listing that is not usable, with the line and column at fault.
-struct SurvivalInputError: Error, CustomStringConvertible {
-    let file: String
-    let line: Int
-    let message: String
-    var description: String { "\(file):\(line): \(message)" }
+public struct SurvivalInputError: Error, CustomStringConvertible {
+    public let file: String
+    public let line: Int
+    public let message: String
+    public var description: String { "\(file):\(line): \(message)" }
 }
 
-enum SurvivalInput {
+public enum SurvivalInput {
     static let daysPerMonth = 365.24 / 12
 
     /// Reads `time_months,event[,group]` or `dx_date,last_contact_date,vital_status,age,sex[,group]` CSV (header required).
-    static func readCSV(path: String) throws -> [SurvivalRecord] {
+    public static func readCSV(path: String) throws -> [SurvivalRecord] {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         while lines.last?.isEmpty == true { lines.removeLast() }
@@ -91,22 +92,35 @@ enum SurvivalInput {
 }
 
 /// Which cases from the store enter an analysis, and how they are grouped.
-struct StoreSelection {
-    enum Grouping: String, CaseIterable { case site, stage, sex, yearGroup = "year-group", none }
-    var grouping: Grouping
-    var strata: Grouping?
+public struct StoreSelection: Sendable {
+    public enum Grouping: String, CaseIterable, Sendable { case site, stage, sex, yearGroup = "year-group", none }
+    public var grouping: Grouping
+    public var strata: Grouping?
     /// Period analysis: only follow-up inside these calendar years counts (Brenner).
-    var period: ClosedRange<Int>?
-    var fromYear: Int
-    var toYear: Int
-    var endPointYear: Int
-    var firstPrimaryOnly: Bool
-    var presumedAlive: Bool
+    public var period: ClosedRange<Int>?
+    public var fromYear: Int
+    public var toYear: Int
+    public var endPointYear: Int
+    public var firstPrimaryOnly: Bool
+    public var presumedAlive: Bool
+
+    public init(grouping: Grouping, strata: Grouping?, period: ClosedRange<Int>?, fromYear: Int, toYear: Int, endPointYear: Int,
+                firstPrimaryOnly: Bool, presumedAlive: Bool) {
+        self.grouping = grouping
+        self.strata = strata
+        self.period = period
+        self.fromYear = fromYear
+        self.toYear = toYear
+        self.endPointYear = endPointYear
+        self.firstPrimaryOnly = firstPrimaryOnly
+        self.presumedAlive = presumedAlive
+    }
 }
 
 /// Why cases were left out, with counts, for the report.
-struct Exclusions {
-    var counts: [String: Int] = [:]
+public struct Exclusions: Sendable {
+    public var counts: [String: Int] = [:]
+    public init() {}
     mutating func add(_ reason: String) { counts[reason, default: 0] += 1 }
 }
 
@@ -114,9 +128,9 @@ extension SurvivalInput {
     static let stageLabels = ["0": "In situ", "1": "Localized", "2": "Regional", "3": "Regional", "4": "Regional",
                               "7": "Distant", "8": "Not applicable", "9": "Unknown stage"]
 
-    /// Reads the selected tumors from the store, computes SEER survival months, applies the usual exclusions.
-    static func readStore(_ db: PostgresConnection, _ selection: StoreSelection, actor: String) throws -> ([SurvivalRecord], Exclusions) {
-        let rows = try db.query("""
+    /// The selected tumors' rows: one row per tumor, a patient's rows together.
+    static func cohortRows(_ db: PostgresConnection, _ selection: StoreSelection) throws -> PostgresResult {
+        try db.query("""
             SELECT p.id, p.date_of_birth AS birth, p.date_of_last_contact, p.vital_status, p.sex_assigned_at_birth,
                    t.date_of_diagnosis, t.sequence_number_central, t.items->>'500' AS source,  -- typeOfReportingSource
                    t.primary_site, t.summary_stage_2018, t.diagnosis_year, t.items->>'230' AS age,  -- ageAtDiagnosis
@@ -125,9 +139,10 @@ extension SurvivalInput {
             WHERE t.diagnosis_year BETWEEN $1 AND $2 AND t.behavior = '3'
             ORDER BY p.id, t.id
             """, [selection.fromYear, selection.toYear])
-        try db.execute("INSERT INTO audit_log (username, action, entity, detail) VALUES ($1, 'search', 'survival_analysis', $2)",
-                       [actor, try PostgresJSON(encoding: ["from": String(selection.fromYear), "to": String(selection.toYear),
-                                                          "tumors": String(rows.count)])])
+    }
+
+    /// SEER survival months for the selected rows, with the usual exclusions counted.
+    static func records(_ rows: PostgresResult, _ selection: StoreSelection) throws -> ([SurvivalRecord], Exclusions) {
         let today = CalendarDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400))
         var records: [SurvivalRecord] = []
         var exclusions = Exclusions()
@@ -193,5 +208,21 @@ extension SurvivalInput {
             start = end
         }
         return (records, exclusions)
+    }
+}
+
+extension Registry {
+    /// The survival cohort `selection` describes: malignant tumors diagnosed in its years, with SEER survival months
+    /// and the exclusions counted. The read and its audit row (selection and count, no patient data) are one transaction.
+    public func survivalCohort(_ selection: StoreSelection, by actor: ActingUser) async throws -> ([SurvivalRecord], Exclusions) {
+        try await pool.withConnection { db in
+            let rows = try db.transaction { tx in
+                let rows = try SurvivalInput.cohortRows(tx, selection)
+                try AuditTrail.record(tx, actor, .search, entity: "survival_analysis", detail: [
+                    "from": String(selection.fromYear), "to": String(selection.toYear), "tumors": String(rows.count)])
+                return rows
+            }
+            return try SurvivalInput.records(rows, selection)
+        }
     }
 }

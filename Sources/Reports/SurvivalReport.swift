@@ -1,27 +1,36 @@
 import Foundation
 import Survival
 
-/// Writes survival results as a readable table, CSV (one header, rows only on standard output) or one JSON document.
-struct SurvivalReport {
-    let format: SurvivalCommand.Format
+/// Writes survival results as a readable table, CSV (one header, rows only on the main output; notes go to the side
+/// output) or one JSON document.
+public struct SurvivalReport {
+    public enum Format: String, CaseIterable, Sendable { case table, csv, json }
+
+    let format: Format
     let method: String
+    /// Where results go (standard output by default) and where notes go beside CSV (standard error).
+    let out: (String) -> Void
+    let err: (String) -> Void
     private var csvHeaderWritten = false
     private var json: [String: Any] = [:]
     private var jsonGroups: [[String: Any]] = []
     private var notes: [String] = []
 
-    init(format: SurvivalCommand.Format, method: String) {
+    public init(format: Format, method: String, out: @escaping (String) -> Void = { Swift.print($0) },
+                err: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) {
         self.format = format
         self.method = method
+        self.out = out
+        self.err = err
         json["method"] = method
     }
 
     /// A remark: on standard error for CSV, in the JSON document, printed for tables.
-    mutating func note(_ text: String) {
+    public mutating func note(_ text: String) {
         switch format {
-        case .csv: printErr(text)
+        case .csv: err(text)
         case .json: notes.append(text)
-        case .table: print(text)
+        case .table: out(text)
         }
     }
 
@@ -36,26 +45,26 @@ struct SurvivalReport {
     }
 
     private mutating func csvHeader(_ header: String) {
-        if !csvHeaderWritten { print(header); csvHeaderWritten = true }
+        if !csvHeaderWritten { out(header); csvHeaderWritten = true }
     }
 
-    mutating func kaplanMeier(group: String, curve: KaplanMeierCurve, times: [Double]) {
+    public mutating func kaplanMeier(group: String, curve: KaplanMeierCurve, times: [Double]) {
         let points = curve.summary(at: times)
         let median = curve.median
         switch format {
         case .csv:
             csvHeader("group,time_months,n_risk,n_event,survival,std_err,lower95,upper95")
             for p in points {
-                print([csvField(group), Self.months(p.time), String(p.atRisk), String(p.events), Self.number(p.survival),
+                out([csvField(group), Self.months(p.time), String(p.atRisk), String(p.events), Self.number(p.survival),
                        Self.number(p.stdErr), Self.number(p.lower), Self.number(p.upper)].joined(separator: ","))
             }
         case .table:
-            print("\n\(group): \(curve.caseCount) cases, \(curve.eventCount) deaths; median survival "
+            out("\n\(group): \(curve.caseCount) cases, \(curve.eventCount) deaths; median survival "
                   + "\(median.estimate.map { Self.months($0) } ?? "not reached") (95% CI \(median.lower.map { Self.months($0) } ?? "-")"
                   + " to \(median.upper.map { Self.months($0) } ?? "-"))")
-            print("  months  at risk  deaths  survival %  std err %   95% CI %")
+            out("  months  at risk  deaths  survival %  std err %   95% CI %")
             for p in points {
-                print(String(format: "  %6@  %7d  %6d  %@       %@      %@ - %@", Self.months(p.time), p.atRisk, p.events,
+                out(String(format: "  %6@  %7d  %6d  %@       %@      %@ - %@", Self.months(p.time), p.atRisk, p.events,
                              Self.percent(p.survival), Self.percent(p.stdErr), Self.percent(p.lower), Self.percent(p.upper)))
             }
         case .json:
@@ -68,23 +77,23 @@ struct SurvivalReport {
         }
     }
 
-    mutating func logRank(_ test: LogRankTest, stratified: Bool = false) {
+    public mutating func logRank(_ test: LogRankTest, stratified: Bool = false) {
         let log10p = test.logPValue / Foundation.log(10)
         let p = test.pValue > 0 ? String(format: "%.3g", test.pValue) : String(format: "1e%.1f", log10p)
         let text = String(format: "%@log-rank test: chi-square %.3f, %d df, p = %@", stratified ? "stratified " : "",
                           test.chiSquare, test.degreesOfFreedom, p)
         switch format {
-        case .csv: printErr(text)
+        case .csv: err(text)
         case .table:
-            print("\n" + text)
-            for g in test.groups { print(String(format: "  %@: observed %d, expected %.1f", g.name, g.observed, g.expected)) }
+            out("\n" + text)
+            for g in test.groups { out(String(format: "  %@: observed %d, expected %.1f", g.name, g.observed, g.expected)) }
         case .json:
             json["logRank"] = ["stratified": stratified, "chiSquare": test.chiSquare, "df": test.degreesOfFreedom, "p": test.pValue, "log10p": log10p,
                                "groups": test.groups.map { ["group": $0.name, "observed": $0.observed, "expected": $0.expected] }]
         }
     }
 
-    mutating func lifeTable(group: String, table: ActuarialLifeTable, conf: ConfidenceType) {
+    public mutating func lifeTable(group: String, table: ActuarialLifeTable, conf: ConfidenceType) {
         let rows = table.intervals.map { i -> [String: Any] in
             let bounds = limits(i.cumulativeSurvival, stdErr: i.cumulativeStdErr, conf: conf)
             return ["start": i.start, "end": i.end, "entering": i.entering, "deaths": i.deaths, "withdrawn": i.withdrawn,
@@ -95,14 +104,14 @@ struct SurvivalReport {
         case .csv:
             csvHeader("group,interval_start_months,interval_end_months,n_entering,n_deaths,n_withdrawn,n_effective,interval_survival,cumulative_survival,std_err,lower95,upper95")
             for r in rows {
-                print(([csvField(group)] + ["start", "end", "entering", "deaths", "withdrawn", "effective", "interval", "cumulative",
+                out(([csvField(group)] + ["start", "end", "entering", "deaths", "withdrawn", "effective", "interval", "cumulative",
                                             "std_err", "lower95", "upper95"].map { Self.text(r[$0]) }).joined(separator: ","))
             }
         case .table:
-            print("\n\(group): actuarial life table")
-            print("  interval   entering  deaths  withdrawn  interval %  cumulative %   95% CI %")
+            out("\n\(group): actuarial life table")
+            out("  interval   entering  deaths  withdrawn  interval %  cumulative %   95% CI %")
             for r in rows {
-                print(String(format: "  %4@-%-4@  %8d  %6d  %9d     %@        %@     %@ - %@", Self.months(r["start"] as! Double),
+                out(String(format: "  %4@-%-4@  %8d  %6d  %9d     %@        %@     %@ - %@", Self.months(r["start"] as! Double),
                              Self.months(r["end"] as! Double), r["entering"] as! Int, r["deaths"] as! Int, r["withdrawn"] as! Int,
                              Self.percent(r["interval"] as? Double), Self.percent(r["cumulative"] as? Double),
                              Self.percent(r["lower95"] as? Double), Self.percent(r["upper95"] as? Double)))
@@ -112,7 +121,7 @@ struct SurvivalReport {
         }
     }
 
-    mutating func relative(group: String, estimate: EdererIIEstimate, daysPerMonth: Double, conf: ConfidenceType) {
+    public mutating func relative(group: String, estimate: EdererIIEstimate, daysPerMonth: Double, conf: ConfidenceType) {
         let rows = estimate.intervals.map { i -> [String: Any] in
             let bounds = limits(i.relative, stdErr: i.relativeStdErr, conf: conf)
             return ["start": i.start / daysPerMonth, "end": i.end / daysPerMonth, "entering": i.entering, "deaths": i.deaths,
@@ -123,14 +132,14 @@ struct SurvivalReport {
         case .csv:
             csvHeader("group,interval_start_months,interval_end_months,n_entering,n_deaths,n_withdrawn,observed,expected,relative,std_err,lower95,upper95")
             for r in rows {
-                print(([csvField(group)] + ["start", "end", "entering", "deaths", "withdrawn", "observed", "expected", "relative",
+                out(([csvField(group)] + ["start", "end", "entering", "deaths", "withdrawn", "observed", "expected", "relative",
                                             "std_err", "lower95", "upper95"].map { Self.text(r[$0]) }).joined(separator: ","))
             }
         case .table:
-            print("\n\(group): relative survival (Ederer II)")
-            print("  to month  entering  deaths  observed %  expected %  relative %   95% CI %")
+            out("\n\(group): relative survival (Ederer II)")
+            out("  to month  entering  deaths  observed %  expected %  relative %   95% CI %")
             for r in rows {
-                print(String(format: "  %8@  %8d  %6d     %@       %@       %@     %@ - %@", Self.months(r["end"] as! Double),
+                out(String(format: "  %8@  %8d  %6d     %@       %@       %@     %@ - %@", Self.months(r["end"] as! Double),
                              r["entering"] as! Int, r["deaths"] as! Int, Self.percent(r["observed"] as? Double),
                              Self.percent(r["expected"] as? Double), Self.percent(r["relative"] as? Double),
                              Self.percent(r["lower95"] as? Double), Self.percent(r["upper95"] as? Double)))
@@ -140,7 +149,7 @@ struct SurvivalReport {
         }
     }
 
-    mutating func net(group: String, estimate: PoharPermeEstimate, times: [Double], daysPerMonth: Double, conf: ConfidenceType) {
+    public mutating func net(group: String, estimate: PoharPermeEstimate, times: [Double], daysPerMonth: Double, conf: ConfidenceType) {
         let rows = times.map { t -> [String: Any] in
             let value = estimate.survival(at: t * daysPerMonth)
             let row = estimate.rows.last { $0.time <= t * daysPerMonth }
@@ -153,14 +162,14 @@ struct SurvivalReport {
         case .csv:
             csvHeader("group,time_months,n_risk,net_survival,std_err,lower95,upper95")
             for r in rows {
-                print(([csvField(group)] + ["time", "n_risk", "survival", "std_err", "lower95", "upper95"].map { Self.text(r[$0]) })
+                out(([csvField(group)] + ["time", "n_risk", "survival", "std_err", "lower95", "upper95"].map { Self.text(r[$0]) })
                     .joined(separator: ","))
             }
         case .table:
-            print("\n\(group): net survival (Pohar-Perme)")
-            print("  months  at risk  net survival %   95% CI %")
+            out("\n\(group): net survival (Pohar-Perme)")
+            out("  months  at risk  net survival %   95% CI %")
             for r in rows {
-                print(String(format: "  %6@  %7d        %@       %@ - %@", Self.months(r["time"] as! Double), r["n_risk"] as! Int,
+                out(String(format: "  %6@  %7d        %@       %@ - %@", Self.months(r["time"] as! Double), r["n_risk"] as! Int,
                              Self.percent(r["survival"] as? Double), Self.percent(r["lower95"] as? Double), Self.percent(r["upper95"] as? Double)))
             }
         case .json:
@@ -170,7 +179,7 @@ struct SurvivalReport {
 
     /// Age-standardised survival at each time from per-age-group estimates (`estimate(ageGroup, time)`, nil when a
     /// group has no cases, which leaves the standardised value out).
-    mutating func standardized(group: String, standard: AgeStandard, times: [Double],
+    public mutating func standardized(group: String, standard: AgeStandard, times: [Double],
                                estimate: (Int, Double) throws -> (survival: Double, stdErr: Double)?) throws {
         var rows: [[String: Any]] = []
         for t in times {
@@ -184,11 +193,11 @@ struct SurvivalReport {
         let label = "\(group) (age-standardised, \(standard.rawValue.uppercased()))"
         switch format {
         case .csv:
-            for r in rows { printErr("\(label),\(Self.text(r["time"])),\(Self.text(r["survival"])),\(Self.text(r["std_err"]))") }
+            for r in rows { err("\(label),\(Self.text(r["time"])),\(Self.text(r["survival"])),\(Self.text(r["std_err"]))") }
         case .table:
-            print("  \(label):")
+            out("  \(label):")
             for r in rows {
-                print(String(format: "    %6@ months  %@ %% (std err %@ %%)", Self.months(r["time"] as! Double),
+                out(String(format: "    %6@ months  %@ %% (std err %@ %%)", Self.months(r["time"] as! Double),
                              Self.percent(r["survival"] as? Double), Self.percent(r["std_err"] as? Double)))
             }
         case .json:
@@ -196,13 +205,13 @@ struct SurvivalReport {
         }
     }
 
-    func finish() {
+    public func finish() {
         guard format == .json else { return }
         var document = json
         document["groups"] = jsonGroups
         document["notes"] = notes
         if let data = try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]) {
-            print(String(decoding: data, as: UTF8.self))
+            out(String(decoding: data, as: UTF8.self))
         }
     }
 

@@ -1,0 +1,72 @@
+import Crypto
+import Foundation
+import NAACCR
+import Postgres
+import RegistryStore
+
+/// A file's SHA-256, computed from the bytes as they are read.
+final class FileChecksum: @unchecked Sendable {
+    private var hasher = SHA256()
+    func update(_ bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
+    func hex() -> String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
+}
+
+/// What an import of one file did, with the file's checksum.
+public struct FileImport: Sendable {
+    public let summary: ImportSummary
+    public let header: NaaccrHeader
+    /// SHA-256 of the file as received (compressed, if it was); nil for standard input.
+    public let sha256: String?
+}
+
+/// Imports and exports of NAACCR files.
+extension Registry {
+    /// Imports one NAACCR XML file (`.xml` or `.xml.gz`) in one transaction with its audit row (file name, SHA-256,
+    /// counts, the actor and their address). `mayChangeStoredAbstracts` is false for users who may import but not
+    /// edit abstracts: a file that would change a stored abstract is then refused whole.
+    /// `progress` is called with the patients read and the share of the file read.
+    public func importFile(path: String, name: String? = nil, userDictionaries: [NaaccrDictionary] = [], by actor: ActingUser,
+                           mayChangeStoredAbstracts: Bool = true,
+                           progress: @escaping @Sendable (Int, Double?) -> Void = { _, _ in }) async throws -> FileImport {
+        let displayName = name ?? URL(fileURLWithPath: path).lastPathComponent
+        return try await pool.withConnection { db in
+            let checksum = FileChecksum()
+            let reader = try NaaccrXMLReader(path: path, userDictionaries: userDictionaries, observingBytes: { checksum.update($0) })
+            var detail = ["file": String(displayName.prefix(255))]
+            let summary = try NaaccrImporter(connection: db).importPatients(
+                header: reader.header, dictionary: reader.dictionary, source: displayName, actor: actor,
+                mayChangeStoredAbstracts: mayChangeStoredAbstracts, fileDetail: { detail },
+                next: {
+                    let patient = try reader.next()
+                    // The audit row is written after the last patient: by then the whole file has been hashed.
+                    if patient == nil, path != "-" { detail["sha256"] = checksum.hex() }
+                    return patient
+                },
+                progress: { progress($0, reader.fractionRead) })
+            return FileImport(summary: summary, header: reader.header, sha256: path == "-" ? nil : detail["sha256"])
+        }
+    }
+
+    /// Imports patients from a generator (the demo registry), audited like a file.
+    public func importPatients(header: NaaccrHeader, dictionary: NaaccrDictionary, source: String, by actor: ActingUser,
+                               patients: @escaping @Sendable () -> NaaccrPatient?,
+                               progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> ImportSummary {
+        try await pool.withConnection { db in
+            try NaaccrImporter(connection: db).importPatients(header: header, dictionary: dictionary, source: source, actor: actor,
+                                                              next: patients, progress: progress)
+        }
+    }
+
+    /// Writes the selected patients through `write` from one snapshot; the audit row is written in the same transaction.
+    public func export(_ selection: ExportSelection, dictionary: NaaccrDictionary, recordType: String, by actor: ActingUser,
+                       write: @escaping @Sendable (NaaccrPatient) throws -> Void) async throws -> ExportSummary {
+        try await pool.withConnection { db in
+            try NaaccrExporter(connection: db).export(selection, dictionary: dictionary, actor: actor, recordType: recordType, write: write)
+        }
+    }
+
+    /// The registry id an export's header should carry.
+    public func registryId(for selection: ExportSelection) async throws -> String {
+        try await pool.withConnection { db in try NaaccrExporter(connection: db).registryId(for: selection) }
+    }
+}

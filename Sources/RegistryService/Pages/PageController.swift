@@ -1,0 +1,236 @@
+import Coding
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NAACCR
+import Registry
+import RegistryStore
+
+/// Renders pages in the layout, and error pages.
+enum PageRenderer {
+    static let contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+    static func page(title: String, template: String, _ values: [String: Any], context: RegistryRequestContext?, status: HTTPResponse.Status = .ok,
+                     query: String = "") -> Response {
+        let content = Templates.library.render(values, withTemplate: template) ?? ""
+        var layout: [String: Any] = ["title": title, "content": content, "query": query]
+        if let session = context?.session {
+            layout["user"] = ["displayName": session.user.displayName.isEmpty ? session.user.username : session.user.displayName,
+                              "role": session.user.role.rawValue, "csrf": session.csrfToken]
+        }
+        let html = Templates.library.render(layout, withTemplate: "layout") ?? ""
+        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8",
+                                                  SecurityHeadersMiddleware.contentSecurityPolicy: contentSecurityPolicy],
+                        body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static func errorPage(_ error: APIError, context: RegistryRequestContext) -> Response {
+        let heading: String
+        switch error.status {
+        case .notFound: heading = "Not found"
+        case .forbidden: heading = "Not allowed"
+        case .unauthorized: heading = "Please sign in"
+        case .tooManyRequests: heading = "Slow down"
+        case .badRequest, .unprocessableContent: heading = "That request could not be read"
+        default: heading = error.status.code >= 500 ? "Something went wrong" : "Request refused"
+        }
+        var response = page(title: heading, template: "error", ["heading": heading, "message": error.message], context: context, status: error.status)
+        response.headers.append(contentsOf: error.headers)
+        return response
+    }
+
+    static func redirect(_ location: String) -> Response { Response(status: .seeOther, headers: [.location: location]) }
+
+    static func asset(_ text: String, type: String) -> Response {
+        Response(status: .ok, headers: [.contentType: type, .cacheControl: "max-age=300"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// CCYYMMDD as YYYY-MM-DD (partial dates as they are).
+    static func displayDate(_ value: String?) -> String {
+        guard let v = value, v.count == 8 else { return value ?? "" }
+        return "\(v.prefix(4))-\(v.dropFirst(4).prefix(2))-\(v.suffix(2))"
+    }
+}
+
+/// The sign-in form and static assets (open to all).
+struct SignInPageController {
+    let sessions: SessionController
+    static let signInCookie = "registry_signin"
+
+    func addRoutes(to router: Router<RegistryRequestContext>) {
+        router.get("static/app.css") { _, _ in PageRenderer.asset(StaticAssets.css, type: "text/css; charset=utf-8") }
+        router.get("static/app.js") { _, _ in PageRenderer.asset(StaticAssets.javascript, type: "text/javascript; charset=utf-8") }
+        router.get("signin") { _, _ in form(error: nil, username: "", status: .ok) }
+        router.post("signin") { request, context in try await signIn(request, context) }
+    }
+
+    /// The form with a fresh pre-session token, also set as a cookie: a sign-in must carry both (login CSRF).
+    func form(error: String?, username: String, status: HTTPResponse.Status) -> Response {
+        let token = UUID().uuidString + UUID().uuidString
+        var values: [String: Any] = ["username": username, "signinToken": token]
+        if let error { values["error"] = error }
+        var response = PageRenderer.page(title: "Sign in", template: "signin", values, context: nil, status: status)
+        response.setCookie(Cookie(name: Self.signInCookie, value: token, maxAge: 3600, path: "/signin", secure: sessions.secureCookies,
+                                  httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    struct SignInForm: Decodable { let username: String; let password: String; let _signin: String? }
+
+    func signIn(_ request: Request, _ context: RegistryRequestContext) async throws -> Response {
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
+            throw APIError(.unsupportedMediaType, "unsupported_media_type", "send the sign-in form as application/x-www-form-urlencoded")
+        }
+        let buffer = try await request.body.collect(upTo: RequestLimits.signInBody)
+        let submitted = try URLEncodedFormDecoder().decode(SignInForm.self, from: String(buffer: buffer))
+        // Login CSRF: another site's form has neither our Origin nor the token in our cookie.
+        if let origin = request.headers[.origin], let host = request.head.authority,
+           URL(string: origin)?.host.map({ host == $0 || host.hasPrefix($0 + ":") }) != true {
+            throw APIError(.forbidden, "csrf", "sign-in from another site is refused")
+        }
+        guard let token = submitted._signin, !token.isEmpty, request.cookies[Self.signInCookie]?.value == token else {
+            return form(error: "The sign-in form had expired. Please sign in again.", username: "", status: .forbidden)
+        }
+        do {
+            let (token, _) = try await sessions.authenticate(username: submitted.username, password: submitted.password, context: context,
+                                                             previousToken: request.cookies[SessionMiddleware.cookieName]?.value)
+            var response = PageRenderer.redirect("/")
+            response.setCookie(sessions.sessionCookie(token))
+            return response
+        } catch let error as APIError where error.status == .unauthorized || error.status == .tooManyRequests {
+            let message = error.status == .unauthorized ? "User name or password is wrong, or the account is disabled."
+                : "Too many sign-in attempts. Wait a little and try again."
+            var response = form(error: message, username: String(submitted.username.prefix(64)), status: error.status)
+            response.headers.append(contentsOf: error.headers)
+            return response
+        }
+    }
+}
+
+/// The workbench: worklists, patient page, abstract form. The form talks to the JSON API (inline edits, save) with
+/// the session's CSRF token.
+struct PageController {
+    let registry: Registry
+
+    func addRoutes(to group: RouterGroup<RegistryRequestContext>) {
+        group.get("/") { request, context in try await worklistPage(request, context) }
+        group.get("patients/:id") { _, context in try await patientPage(context) }
+        group.get("tumors/:id") { _, context in try await abstractPage(context) }
+    }
+
+    func worklistPage(_ request: Request, _ context: RegistryRequestContext) async throws -> Response {
+        let (user, address) = try context.actingUser()
+        let tab = try request.queryText("tab", maxLength: 20) ?? "failing", query = try request.queryText("q", maxLength: 100) ?? ""
+        let paging = try Paging(page: request.queryInt("page", default: 1, range: 1...Paging.maxPage), pageSize: 25, maxPageSize: 25)
+        var search = PatientSearch()
+        if !query.isEmpty {
+            if query.allSatisfy(\.isNumber) { search.patientIdNumber = query } else { search.name = query }
+        } else {
+            switch tab {
+            case "incomplete": search.tumorStatus = "incomplete"
+            case "followup":
+                let due = Calendar(identifier: .gregorian).date(byAdding: .month, value: -12, to: Date())!
+                let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: due)
+                search.lastContactBefore = String(format: "%04d%02d%02d", parts.year!, parts.month!, parts.day!)
+            case "all": break
+            default: search.failingEditSet = registry.editSet.name
+            }
+        }
+        let result = try await registry.searchPatients(search, paging: paging, by: user, from: address, worklist: query.isEmpty ? tab : "search")
+        let tabs = [("failing", "Failing edits"), ("incomplete", "Incomplete"), ("followup", "Due for follow-up"), ("all", "All patients")]
+        let shownTab = tabs.first { $0.0 == tab }?.0 ?? "failing"
+        func link(_ p: Int) -> String {
+            "/?tab=\(shownTab)&page=\(p)" + (query.isEmpty ? "" : "&q=\(query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
+        }
+        let values: [String: Any] = [
+            "heading": query.isEmpty ? (tabs.first { $0.0 == tab }?.1 ?? "Worklist") : "Search", "total": result.total, "query": query,
+            "page": paging.page,
+            "tabs": tabs.map { ["href": "/?tab=\($0.0)", "label": $0.1, "current": $0.0 == tab && query.isEmpty] },
+            "rows": result.items.map { ["id": $0.id, "patientIdNumber": $0.patientIdNumber, "nameLast": $0.nameLast ?? "—", "nameFirst": $0.nameFirst ?? "",
+                                        "dateOfBirth": PageRenderer.displayDate($0.dateOfBirth), "tumors": $0.tumors,
+                                        "tumorsFailingEdits": $0.tumorsFailingEdits > 0 ? $0.tumorsFailingEdits : false] as [String: Any] },
+            "previous": paging.page > 1 ? link(paging.page - 1) : false,
+            "next": paging.page * paging.pageSize < result.total ? link(paging.page + 1) : false,
+        ]
+        return PageRenderer.page(title: "Worklist", template: "worklist", values, context: context, query: query)
+    }
+
+    func patientPage(_ context: RegistryRequestContext) async throws -> Response {
+        let (user, address) = try context.actingUser()
+        let patient = try await registry.patient(try context.pathId(), for: user, from: address)
+        let p = patient.items
+        let values: [String: Any] = [
+            "nameLast": p["nameLast"] ?? "—", "nameFirst": p["nameFirst"] ?? "", "patientIdNumber": p["patientIdNumber"] ?? "",
+            "dateOfBirth": PageRenderer.displayDate(p["dateOfBirth"]), "sex": ICDO3.sexAssignedAtBirth.label(p["sexAssignedAtBirth"] ?? "") ?? "",
+            "vitalStatus": p["vitalStatus"] == "1" ? "Alive" : p["vitalStatus"] == "0" ? "Dead" : "",
+            "dateOfLastContact": PageRenderer.displayDate(p["dateOfLastContact"]),
+            "tumors": patient.tumors.map { t -> [String: Any] in
+                let site = t.items["primarySite"] ?? "", histology = t.items["histologicTypeIcdO3"] ?? "", behavior = t.items["behaviorCodeIcdO3"] ?? ""
+                return ["id": t.id, "version": t.version, "sequence": t.items["sequenceNumberCentral"] ?? "",
+                        "site": "\(site) \(ICDO3.topography.label(site) ?? "")",
+                        "histology": "\(histology)/\(behavior) \(ICDO3.morphology.label("\(histology)/\(behavior)") ?? "")",
+                        "diagnosed": PageRenderer.displayDate(t.items["dateOfDiagnosis"]), "stage": t.items["summaryStage2018"] ?? ""]
+            },
+        ]
+        return PageRenderer.page(title: "Patient", template: "patient", values, context: context)
+    }
+
+    /// The abstract form's groups, in a registrar's order; patient items (demographics, follow-up) are saved on the patient.
+    static let formGroups: [(title: String, items: [String])] = [
+        ("Demographics", ["patientIdNumber", "nameLast", "nameFirst", "dateOfBirth", "sexAssignedAtBirth", "race1", "spanishHispanicOrigin"]),
+        ("Cancer identification", ["dateOfDiagnosis", "primarySite", "laterality", "histologicTypeIcdO3", "behaviorCodeIcdO3",
+                                   "gradeClinical", "gradePathological", "diagnosticConfirmation", "sequenceNumberCentral",
+                                   "sequenceNumberHospital", "typeOfReportingSource", "classOfCase", "dateOf1stContact", "ageAtDiagnosis"]),
+        ("Stage", ["summaryStage2018", "derivedSummaryStage2018", "tumorSizeSummary", "regionalNodesExamined", "regionalNodesPositive",
+                   "lymphVascularInvasion", "metsAtDxBone", "metsAtDxBrain", "metsAtDxLiver", "metsAtDxLung", "metsAtDxDistantLn", "metsAtDxOther"]),
+        ("First course treatment", ["rxSummSurgPrimSite", "rxDateSurgery", "reasonForNoSurgery", "rxSummScopeRegLnSur", "rxSummRadiation",
+                                    "rxDateRadiation", "reasonForNoRadiation", "rxSummChemo", "rxDateChemo", "rxSummHormone", "rxDateHormone",
+                                    "rxSummBrm", "rxSummOther", "rxSummSurgRadSeq", "rxSummSystemicSurSeq", "rxSummTreatmentStatus"]),
+        ("Follow-up", ["dateOfLastContact", "vitalStatus", "causeOfDeath", "cancerStatus", "dateOfLastCancerStatus", "followUpSource"]),
+        ("Over-rides", ["overRideSiteType", "overRideHistology", "overRideAgeSiteMorph", "overRideSiteLatMorph", "overRideSurgDxconf"]),
+    ]
+
+    static let histologyOptions: [[String: String]] = {
+        var seen = Set<String>(), options: [[String: String]] = []
+        for entry in ICDO3.morphology.entries.sorted(by: { $0.code.hasSuffix("/3") && !$1.code.hasSuffix("/3") }) {
+            let code = String(entry.code.prefix(4))
+            if seen.insert(code).inserted { options.append(["code": code, "label": entry.label]) }
+        }
+        return options.sorted { $0["code"]! < $1["code"]! }
+    }()
+
+    func abstractPage(_ context: RegistryRequestContext) async throws -> Response {
+        let (user, address) = try context.actingUser()
+        let id = try context.pathId()
+        let stored = try await registry.abstract(tumorId: id, for: user, from: address)
+        let d = NaaccrDictionary.v26
+        let canEdit = Permission.editAbstracts.allows(user.role)
+        let groups = Self.formGroups.map { group -> [String: Any] in
+            ["title": group.title, "fields": group.items.compactMap { itemId -> [String: Any]? in
+                guard let item = d.item(itemId) else { return nil }
+                // Items the role may not see are not on its form at all.
+                if !Permission.readIdentifiers.allows(user.role), IdentifierVisibility.directIdentifiers.contains(itemId) { return nil }
+                let isPatient = item.level == .patient
+                return ["id": itemId, "label": item.name, "number": item.naaccrNum, "length": item.length,
+                        "value": (isPatient ? stored.patientItems[itemId] : stored.tumorItems[itemId]) ?? "",
+                        "level": isPatient ? "patient" : "tumor",
+                        // The patient's identity stays as the registry assigned it.
+                        "readonly": !canEdit || itemId == "patientIdNumber",
+                        "list": itemId == "primarySite" ? "sites" : itemId == "histologicTypeIcdO3" ? "histologies" : false]
+            }]
+        }
+        let site = stored.tumorItems["primarySite"] ?? ""
+        let values: [String: Any] = [
+            "tumorId": id, "patientId": stored.patientId, "version": stored.version, "patientVersion": stored.patientVersion,
+            "csrf": context.session?.csrfToken ?? "",
+            "siteLabel": ICDO3.topography.label(site) ?? site,
+            "patientName": Permission.readIdentifiers.allows(user.role)
+                ? "\(stored.patientItems["nameLast"] ?? ""), \(stored.patientItems["nameFirst"] ?? "")" : "patient \(stored.patientItems["patientIdNumber"] ?? "")",
+            "groups": groups,
+            "sites": ICDO3.topography.entries.map { ["code": $0.code, "label": $0.label] },
+            "histologies": Self.histologyOptions,
+        ]
+        return PageRenderer.page(title: "Abstract", template: "abstract", values, context: context)
+    }
+}
