@@ -22,7 +22,8 @@ public enum Permission: String, Sendable, CaseIterable {
         // Minimum necessary: names, SSN, street addresses, telephone, MRN and full birth dates only for those who abstract.
         case .readIdentifiers: return [.admin, .registrar]
         case .editAbstracts: return [.admin, .registrar]
-        case .importFiles: return [.admin, .submitter]
+        // Imports that change stored abstracts also need editAbstracts (submitters import new cases only).
+        case .importFiles: return [.admin, .registrar, .submitter]
         case .manageUsers: return [.admin]
         }
     }

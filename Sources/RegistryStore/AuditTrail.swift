@@ -24,7 +24,8 @@ public struct ActingUser: Sendable, Equatable {
 
     /// The operating-system account running a command (`os:` + `$USER`, else the uid).
     public static func operatingSystemAccount(environment: [String: String] = ProcessInfo.processInfo.environment) -> ActingUser {
-        let name = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["LOGNAME"] ?? "uid\(getuid())"
+        let name = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["LOGNAME"]
+            ?? getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? "uid\(getuid())"
         return ActingUser(userId: nil, username: "os:\(name)")
     }
 }

@@ -21,8 +21,17 @@ struct EmbeddedClusterTests {
         let row = try db.query("SELECT current_database() AS d, current_setting('listen_addresses') AS l")[0]
         #expect(try row.decode(String.self, column: "d") == "registry")
         #expect(try row.decode(String.self, column: "l") == "", "no TCP listener")
+        // The server log keeps no statement, parameter or key value.
+        let logging = try db.query("SELECT current_setting('log_error_verbosity'), current_setting('log_min_error_statement'), "
+                                   + "current_setting('log_min_messages'), current_setting('log_parameter_max_length_on_error')")[0]
+        #expect((0..<4).map { logging.text(at: $0) } == ["terse", "panic", "log", "0"])
+        _ = try? db.execute("SELECT 1 / 0 WHERE $1 = 'patient-secret-value'", ["patient-secret-value"])
+        _ = try? db.execute("CREATE TABLE t (k text UNIQUE)")
+        _ = try? db.execute("INSERT INTO t VALUES ('smith-key'), ('smith-key')")
 
         try cluster.stop()
+        let log = try String(contentsOf: cluster.logFile, encoding: .utf8)
+        #expect(!log.contains("patient-secret-value") && !log.contains("smith-key") && !log.contains("ERROR"))
         #expect(try cluster.isRunning() == false)
         #expect(throws: PostgresError.self) { try PostgresConnection(cluster.connectionString) }
         // Data survives a restart.

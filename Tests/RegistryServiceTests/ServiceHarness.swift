@@ -20,7 +20,7 @@ struct ServiceHarness {
     var registry: Registry { service.registry }
 
     static func with(idleTimeout: TimeInterval? = nil, configuration: RegistryService.Configuration = .init(),
-                     _ body: @Sendable (ServiceHarness) async throws -> Void) async throws {
+                     listingLimiter: ListingLimiter = ListingLimiter(), _ body: @Sendable (ServiceHarness) async throws -> Void) async throws {
         try await TestDatabase.withFreshDatabase { url in
             let db = try PostgresConnection(url)
             try Migrator().migrate(db)
@@ -30,7 +30,7 @@ struct ServiceHarness {
                                                                   source: "test", actor: ActingUser(userId: nil, username: "test"), next: { iterator.next() })
             let pool = try PostgresPool(connectionString: url, maxConnections: 4)
             defer { pool.close() }
-            var registry = Registry(pool: pool, bcryptCost: 4)
+            var registry = Registry(pool: pool, bcryptCost: 4, listingLimiter: listingLimiter)
             for role in Role.allCases {
                 _ = try await registry.accounts.create(username: role.rawValue, displayName: role.rawValue.capitalized, role: role,
                                                        password: password, by: ActingUser(userId: nil, username: "os:test"))
@@ -40,10 +40,10 @@ struct ServiceHarness {
         }
     }
 
-    func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    func test(_ mode: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        try await service.application(logger: logger).test(.router, body)
+        try await service.application(logger: logger).test(mode, body)
     }
 
     func query(_ sql: String, _ bindings: PostgresBindings = []) async throws -> PostgresResult {

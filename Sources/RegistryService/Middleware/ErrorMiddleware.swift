@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NAACCR
+import NIOCore
 import Postgres
 import Registry
 import RegistryStore
@@ -52,6 +53,8 @@ struct ErrorMiddleware: RouterMiddleware {
             return APIError(.badRequest, "invalid_upload", String(error.message.prefix(500)))
         case let error as PasswordHashingBusy:
             return APIError(.serviceUnavailable, "busy", error.description, headers: [.retryAfter: "5"])
+        case is NIOTooManyBytesError:
+            return APIError(.contentTooLarge, "too_large", "the request body is too large")
         case let error as DecodingError:
             return APIError(.badRequest, "bad_request", Self.describe(error))
         case let error as HTTPError:

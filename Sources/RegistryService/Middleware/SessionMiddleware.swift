@@ -20,9 +20,11 @@ struct SessionMiddleware: RouterMiddleware {
             context.cookieAuthenticated = true
         }
         if let token { context.session = try await sessions.find(token: token) }
-        // The sign-in form has a pre-session token of its own (PageController), checked there.
+        // Signing in replaces the session rather than using it: the form has a pre-session token of its own
+        // (SignInPageController) and the API takes JSON only, which another site's form cannot send.
+        let signingIn = request.method == .post && (request.uri.path == "/signin" || request.uri.path == "/api/session")
         if context.cookieAuthenticated, let session = context.session, ![.get, .head, .options].contains(request.method),
-           request.uri.path != "/signin", request.headers[Self.csrfHeader] != session.csrfToken {
+           !signingIn, request.headers[Self.csrfHeader] != session.csrfToken {
             throw APIError.csrf
         }
         return try await next(request, context)
