@@ -69,4 +69,18 @@ struct EditsCommandTests {
             #expect(try db.query("SELECT count(*) FROM edit_run")[0].decode(Int.self, at: 0) == 2)
         }
     }
+
+    @Test func commandsNameTheirActorTheOperatingSystemAccountOrTheRegistryUserGivenWithAs() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let env = ["DATABASE_URL": url, "REGISTRY_PASSWORD": "correct horse battery", "USER": "jdoe"]
+            #expect(try RegistryExecutable.run(["demo", "--patients", "20"], environment: env).status == 0)
+            #expect(try RegistryExecutable.run(["user", "add", "clerk", "--role", "registrar"], environment: env).status == 0)
+            #expect(try RegistryExecutable.run(["edits", "run", "--as", "clerk"], environment: env).status == 0)
+            let unknown = try RegistryExecutable.run(["edits", "run", "--as", "nobody"], environment: env)
+            #expect(unknown.status != 0 && unknown.stderr.contains("no enabled registry user"))
+            let db = try PostgresConnection(url)
+            let rows = try db.query("SELECT action, username, user_id IS NOT NULL FROM audit_log ORDER BY id")
+            #expect(rows.map { "\($0.text(at: 0)!) \($0.text(at: 1)!) \($0.text(at: 2)!)" } == ["import os:jdoe f", "create os:jdoe f", "run clerk t"])
+        }
+    }
 }

@@ -1,0 +1,37 @@
+import Reports
+import Survival
+import Testing
+
+@Suite("Survival report rendering")
+struct SurvivalReportTests {
+    /// Five cases: deaths at 2, 4 and 6 months, censored at 3 and 8. By hand (Kaplan-Meier, product of (1 - d/n)):
+    /// S(2) = 4/5 = 0.8; S(4) = 0.8 × (1 - 1/3) = 0.5333…; S(6) = 0.5333… × (1 - 1/2) = 0.2666…
+    static let cases = [SurvivalCase(time: 2, event: true), SurvivalCase(time: 3, event: false), SurvivalCase(time: 4, event: true),
+                        SurvivalCase(time: 6, event: true), SurvivalCase(time: 8, event: false)]
+
+    @Test func csvRowsCarryTheKaplanMeierEstimatesAtTheAskedTimes() throws {
+        var lines: [String] = []
+        var report = SurvivalReport(format: .csv, method: "km", out: { lines.append($0) }, err: { _ in })
+        report.kaplanMeier(group: "All cases", curve: try KaplanMeierCurve(Self.cases), times: [2, 5, 7])
+        report.finish()
+        #expect(lines.first == "group,time_months,n_risk,n_event,survival,std_err,lower95,upper95")
+        let survival = lines.dropFirst().map { Double($0.split(separator: ",")[4])! }
+        #expect(abs(survival[0] - 0.8) < 1e-12 && abs(survival[1] - 0.8 * 2 / 3) < 1e-12 && abs(survival[2] - 0.8 * 2 / 3 / 2) < 1e-12)
+        #expect(lines.dropFirst().map { String($0.split(separator: ",")[2]) } == ["5", "2", "1"])  // at risk at 2, 5 and 7 months
+    }
+
+    @Test func notesGoBesideTheCSVNotIntoIt() {
+        var out: [String] = [], err: [String] = []
+        var report = SurvivalReport(format: .csv, method: "km", out: { out.append($0) }, err: { err.append($0) })
+        report.note("excluded: 3 death certificate or autopsy only")
+        #expect(out.isEmpty && err == ["excluded: 3 death certificate or autopsy only"])
+    }
+
+    @Test func thePlotIsAnSVGWithOneCurvePerGroup() throws {
+        let plot = SurvivalPlot(title: "Observed survival", curves: [.init(label: "Breast", curve: try KaplanMeierCurve(Self.cases)),
+                                                                     .init(label: "Lung", curve: try KaplanMeierCurve(Array(Self.cases.prefix(3))))])
+        let svg = plot.svg()
+        #expect(svg.hasPrefix("<svg") || svg.hasPrefix("<?xml"))
+        #expect(svg.contains("Breast") && svg.contains("Lung") && svg.contains("Observed survival"))
+    }
+}
