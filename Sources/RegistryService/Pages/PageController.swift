@@ -85,7 +85,8 @@ struct SignInPageController {
         let buffer = try await request.body.collect(upTo: RequestLimits.signInBody)
         let submitted = try URLEncodedFormDecoder().decode(SignInForm.self, from: String(buffer: buffer))
         // Login CSRF: another site's form has neither our Origin nor the token in our cookie.
-        if let origin = request.headers[.origin], let host = request.head.authority,
+        // (Under Referrer-Policy no-referrer browsers send `Origin: null` for their own forms: the token decides then.)
+        if let origin = request.headers[.origin], origin != "null", let host = request.head.authority,
            URL(string: origin)?.host.map({ host == $0 || host.hasPrefix($0 + ":") }) != true {
             throw APIError(.forbidden, "csrf", "sign-in from another site is refused")
         }
