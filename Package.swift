@@ -49,7 +49,7 @@ let package = Package(
         // Migrations and the registry's tables.
         .target(name: "RegistryStore", dependencies: ["Postgres", "NAACCR"]),
         // Typed report tables and their renderings (text, CSV, JSON, SVG charts); templates in the top-level reports/.
-        .target(name: "Reports", dependencies: ["Survival", "Coding"]),
+        .target(name: "Reports", dependencies: ["Survival", "Coding", .product(name: "Mustache", package: "swift-mustache")]),
         // The registry's workflows: every operation (save, import, run edits, export, survival cohort, users and
         // sessions) as one transactional, audited function, used by the CLI and the service alike.
         .target(

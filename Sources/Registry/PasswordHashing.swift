@@ -11,7 +11,9 @@ public struct PasswordHashingBusy: Error, Sendable, CustomStringConvertible {
 /// Swift's cooperative threads: a flood of sign-ins is refused (`PasswordHashingBusy`) instead of queueing for
 /// minutes in front of a real user, and cannot stall other requests.
 final class PasswordHashing: Sendable {
-    static let shared = PasswordHashing(workers: max(1, ProcessInfo.processInfo.activeProcessorCount), capacity: 16)
+    /// Two checks per core may wait (about a second at cost 12): beyond that a sign-in is refused with Retry-After.
+    static let shared = PasswordHashing(workers: max(1, ProcessInfo.processInfo.activeProcessorCount),
+                                        capacity: 4 * max(1, ProcessInfo.processInfo.activeProcessorCount))
 
     private let queue: OperationQueue
     private let capacity: Int

@@ -6,7 +6,7 @@ import Foundation
 /// the first ones are being hashed), under three keys:
 /// - user name and client address: `maxPerUserAndAddress` attempts in `window`, then refused until the window
 ///   passes (one client guessing one account);
-/// - client address: `maxPerAddress` attempts in `window` (one client guessing many accounts);
+/// - client address: `maxPerAddress` failed attempts in `window` (one client guessing many accounts);
 /// - user name from any address: after `delayAfter` attempts in `window`, each further attempt must wait a delay
 ///   that doubles up to `maxDelay` (a distributed guess at one account; the real user waits at most `maxDelay`,
 ///   never a lock-out).
@@ -54,11 +54,26 @@ public actor SignInThrottle {
         return .allowed
     }
 
-    /// The attempt succeeded: the user's counts start again.
+    /// The attempt succeeded: the user's counts start again, and the address's count gives this attempt back (so
+    /// an office of registrars behind one address is not slowed by its own sign-ins).
     public func succeeded(username: String, address: String?) {
         let keys = Self.keys(username, address)
         entries[keys.pair] = nil
         entries[keys.user] = nil
+        if var entry = entries[keys.address], !entry.attempts.isEmpty {
+            entry.attempts.removeLast()
+            entries[keys.address] = entry
+        }
+    }
+
+    /// The attempt was never judged (the service was too busy to check the password): it is not counted.
+    public func abandoned(username: String, address: String?) {
+        let keys = Self.keys(username, address)
+        for key in [keys.pair, keys.address, keys.user] {
+            guard var entry = entries[key], !entry.attempts.isEmpty else { continue }
+            entry.attempts.removeLast()
+            entries[key] = entry
+        }
     }
 
     /// Keys held (for the memory-bound test).

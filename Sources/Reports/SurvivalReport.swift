@@ -4,7 +4,7 @@ import Survival
 /// Writes survival results as a readable table, CSV (one header, rows only on the main output; notes go to the side
 /// output) or one JSON document.
 public struct SurvivalReport {
-    public enum Format: String, CaseIterable, Sendable { case table, csv, json }
+    public enum Format: String, CaseIterable, Sendable { case table, csv, json, html }
 
     let format: Format
     let method: String
@@ -15,6 +15,8 @@ public struct SurvivalReport {
     private var json: [String: Any] = [:]
     private var jsonGroups: [[String: Any]] = []
     private var notes: [String] = []
+    /// The HTML report's sections, in order.
+    private var sections: [ReportDocument.Section] = []
 
     public init(format: Format, method: String, out: @escaping (String) -> Void = { Swift.print($0) },
                 err: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) {
@@ -29,9 +31,19 @@ public struct SurvivalReport {
     public mutating func note(_ text: String) {
         switch format {
         case .csv: err(text)
-        case .json: notes.append(text)
+        case .json, .html: notes.append(text)
         case .table: out(text)
         }
+    }
+
+    /// A figure (the survival plot) for the HTML report; other formats write plots to their own file.
+    public mutating func figure(svg: String, caption: String) {
+        if format == .html { sections.append(.figure(svg: svg, caption: caption)) }
+    }
+
+    private static func percentCell(_ value: Double?) -> String { percent(value).trimmingCharacters(in: .whitespaces) }
+    private static func interval(_ lower: Double?, _ upper: Double?) -> String {
+        lower == nil && upper == nil ? "–" : "\(percentCell(lower)) – \(percentCell(upper))"
     }
 
     static func number(_ value: Double?) -> String {
@@ -67,6 +79,14 @@ public struct SurvivalReport {
                 out(String(format: "  %6@  %7d  %6d  %@       %@      %@ - %@", Self.months(p.time), p.atRisk, p.events,
                              Self.percent(p.survival), Self.percent(p.stdErr), Self.percent(p.lower), Self.percent(p.upper)))
             }
+        case .html:
+            let medianText = median.estimate.map { Self.months($0) + " months" } ?? "not reached"
+            sections.append(.table(ReportTable(
+                title: "\(group): observed survival (Kaplan-Meier)",
+                counts: "\(curve.caseCount) cases, \(curve.eventCount) deaths; median survival \(medianText)",
+                columns: ["Months", "At risk", "Deaths", "Survival %", "Std err %", "95% CI %"],
+                rows: points.map { [Self.months($0.time), String($0.atRisk), String($0.events), Self.percentCell($0.survival),
+                                    Self.percentCell($0.stdErr), Self.interval($0.lower, $0.upper)] })))
         case .json:
             jsonGroups.append(["group": group, "cases": curve.caseCount, "deaths": curve.eventCount,
                                "median": jsonNumber(median.estimate), "medianLower": jsonNumber(median.lower),
@@ -87,6 +107,10 @@ public struct SurvivalReport {
         case .table:
             out("\n" + text)
             for g in test.groups { out(String(format: "  %@: observed %d, expected %.1f", g.name, g.observed, g.expected)) }
+        case .html:
+            sections.append(.table(ReportTable(title: stratified ? "Stratified log-rank test" : "Log-rank test", counts: text,
+                                               columns: ["Group", "Observed deaths", "Expected deaths"],
+                                               rows: test.groups.map { [$0.name, String($0.observed), String(format: "%.1f", $0.expected)] })))
         case .json:
             json["logRank"] = ["stratified": stratified, "chiSquare": test.chiSquare, "df": test.degreesOfFreedom, "p": test.pValue, "log10p": log10p,
                                "groups": test.groups.map { ["group": $0.name, "observed": $0.observed, "expected": $0.expected] }]
@@ -116,6 +140,12 @@ public struct SurvivalReport {
                              Self.percent(r["interval"] as? Double), Self.percent(r["cumulative"] as? Double),
                              Self.percent(r["lower95"] as? Double), Self.percent(r["upper95"] as? Double)))
             }
+        case .html:
+            sections.append(.table(ReportTable(
+                title: "\(group): actuarial life table", columns: ["Interval (months)", "Entering", "Deaths", "Withdrawn", "Interval %", "Cumulative %", "95% CI %"],
+                rows: rows.map { r in ["\(Self.months(r["start"] as! Double))–\(Self.months(r["end"] as! Double))", Self.text(r["entering"]),
+                                       Self.text(r["deaths"]), Self.text(r["withdrawn"]), Self.percentCell(r["interval"] as? Double),
+                                       Self.percentCell(r["cumulative"] as? Double), Self.interval(r["lower95"] as? Double, r["upper95"] as? Double)] })))
         case .json:
             jsonGroups.append(["group": group, "intervals": rows])
         }
@@ -144,6 +174,12 @@ public struct SurvivalReport {
                              Self.percent(r["expected"] as? Double), Self.percent(r["relative"] as? Double),
                              Self.percent(r["lower95"] as? Double), Self.percent(r["upper95"] as? Double)))
             }
+        case .html:
+            sections.append(.table(ReportTable(
+                title: "\(group): relative survival (Ederer II)", columns: ["To month", "Entering", "Deaths", "Observed %", "Expected %", "Relative %", "95% CI %"],
+                rows: rows.map { r in [Self.months(r["end"] as! Double), Self.text(r["entering"]), Self.text(r["deaths"]),
+                                       Self.percentCell(r["observed"] as? Double), Self.percentCell(r["expected"] as? Double),
+                                       Self.percentCell(r["relative"] as? Double), Self.interval(r["lower95"] as? Double, r["upper95"] as? Double)] })))
         case .json:
             jsonGroups.append(["group": group, "intervals": rows])
         }
@@ -172,6 +208,11 @@ public struct SurvivalReport {
                 out(String(format: "  %6@  %7d        %@       %@ - %@", Self.months(r["time"] as! Double), r["n_risk"] as! Int,
                              Self.percent(r["survival"] as? Double), Self.percent(r["lower95"] as? Double), Self.percent(r["upper95"] as? Double)))
             }
+        case .html:
+            sections.append(.table(ReportTable(
+                title: "\(group): net survival (Pohar-Perme)", columns: ["Months", "At risk", "Net survival %", "95% CI %"],
+                rows: rows.map { r in [Self.months(r["time"] as! Double), Self.text(r["n_risk"]), Self.percentCell(r["survival"] as? Double),
+                                       Self.interval(r["lower95"] as? Double, r["upper95"] as? Double)] })))
         case .json:
             jsonGroups.append(["group": group, "points": rows])
         }
@@ -200,12 +241,25 @@ public struct SurvivalReport {
                 out(String(format: "    %6@ months  %@ %% (std err %@ %%)", Self.months(r["time"] as! Double),
                              Self.percent(r["survival"] as? Double), Self.percent(r["std_err"] as? Double)))
             }
+        case .html:
+            sections.append(.table(ReportTable(title: label, columns: ["Months", "Survival %", "Std err %"],
+                                               rows: rows.map { r in [Self.months(r["time"] as! Double), Self.percentCell(r["survival"] as? Double),
+                                                                      Self.percentCell(r["std_err"] as? Double)] })))
         case .json:
             jsonGroups.append(["group": label, "standard": standard.rawValue, "points": rows])
         }
     }
 
     public func finish() {
+        if format == .html {
+            let methods = ["km": "Observed survival (Kaplan-Meier)", "actuarial": "Observed survival (life table)",
+                           "relative": "Relative survival (Ederer II)", "net": "Net survival (Pohar-Perme)"]
+            var document = ReportDocument(title: methods[method] ?? "Survival", subtitle: notes.first ?? "",
+                                          marking: "Internal: not for publication (small counts are not suppressed)", sections: sections)
+            document.sections += notes.dropFirst().map { .text($0) }
+            out(document.html())
+            return
+        }
         guard format == .json else { return }
         var document = json
         document["groups"] = jsonGroups

@@ -41,7 +41,7 @@ struct SurvivalCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Population life table CSV (year,sex,age,qx); default the built-in US table.", valueName: "file"))
     var lifeTable: String?
     @Option(help: "Confidence limits: log-log, log or plain.") var confType = "log-log"
-    @Option(help: "table, csv or json.") var format: Format = .table
+    @Option(help: "table, csv, json or html (a printable report with the plot).") var format: Format = .table
     @Option(help: ArgumentHelp("Also draw the curves as SVG.", valueName: "file.svg")) var plot: String?
     @OptionGroup var database: DatabaseOptions
 
@@ -144,12 +144,13 @@ struct SurvivalCommand: AsyncParsableCommand {
                 }
             }
         }
+        let title = ["km": "Observed survival (Kaplan-Meier)", "actuarial": "Observed survival (life table)",
+                     "relative": "Relative survival (Ederer II)", "net": "Net survival (Pohar-Perme)"][method.rawValue]!
+        var figure = SurvivalPlot(title: title, curves: plotCurves)
+        if method == .relative || method == .net { figure.yLabel = method == .net ? "Net survival" : "Relative survival" }
+        if format == .html, !plotCurves.isEmpty { report.figure(svg: figure.svg(), caption: title + " by group") }
         report.finish()
         if let plot {
-            let title = ["km": "Observed survival (Kaplan-Meier)", "actuarial": "Observed survival (life table)",
-                         "relative": "Relative survival (Ederer II)", "net": "Net survival (Pohar-Perme)"][method.rawValue]!
-            var figure = SurvivalPlot(title: title, curves: plotCurves)
-            if method == .relative || method == .net { figure.yLabel = method == .net ? "Net survival" : "Relative survival" }
             try figure.svg().write(toFile: plot, atomically: true, encoding: .utf8)
             printErr("plot written to \(plot)")
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Reports
 import Survival
 import Testing
@@ -33,5 +34,39 @@ struct SurvivalReportTests {
         let svg = plot.svg()
         #expect(svg.hasPrefix("<svg") || svg.hasPrefix("<?xml"))
         #expect(svg.contains("Breast") && svg.contains("Lung") && svg.contains("Observed survival"))
+    }
+}
+
+@Suite("Report documents and their templates")
+struct ReportDocumentTests {
+    @Test func theEmbeddedTemplatesAreTheFilesUnderReports() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("reports")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".mustache") }
+        #expect(!files.isEmpty)
+        for file in files {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            let name = String(file.dropLast(".mustache".count))
+            #expect(ReportTemplates.embedded[name].map { $0 + "\n" } == text, "reports/\(file) differs from the binary's copy: run scripts/gen-reports")
+        }
+        #expect(ReportTemplates.embedded.count == files.count)
+    }
+
+    @Test func htmlEscapesEveryValueAndKeepsTheTablesOrder() {
+        let document = ReportDocument(title: "Sites <2026>", marking: "Internal", sections: [
+            .table(ReportTable(title: "By site", counts: "tumors diagnosed 2024", columns: ["Site", "Cases"],
+                               rows: [["<script>alert(1)</script>", "17"], ["Lung & bronchus", "16"]])),
+            .text("Counts under 16 are suppressed in public reports."),
+        ])
+        let html = document.html()
+        #expect(html.contains("Sites &lt;2026&gt;") && html.contains("&lt;script&gt;") && !html.contains("<script>alert"))
+        #expect(html.contains("Lung &amp; bronchus"))
+        let first = html.range(of: "By site")!, second = html.range(of: "Counts under 16")!
+        #expect(first.lowerBound < second.lowerBound)
+    }
+
+    @Test func csvQuotesFieldsAsRFC4180Says() {
+        let table = ReportTable(title: "t", columns: ["Site", "Note"], rows: [["Colon, rectum", "said \"16\""], ["Lung", "two\nlines"]])
+        #expect(table.csv == "Site,Note\r\n\"Colon, rectum\",\"said \"\"16\"\"\"\r\nLung,\"two\nlines\"\r\n")
     }
 }

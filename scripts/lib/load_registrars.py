@@ -29,9 +29,17 @@ def request(conn, method, path, token, body=None, headers=None):
 
 def registrar(index):
     conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
-    conn.request("POST", "/api/session", body=json.dumps({"username": f"load{index}", "password": password, "bearerToken": True}),
-                 headers={"Content-Type": "application/json"})
-    token = json.loads(conn.getresponse().read())["token"]
+    for attempt in range(20):  # the service refuses sign-ins beyond its bcrypt queue (503, Retry-After): come back
+        conn.request("POST", "/api/session", body=json.dumps({"username": f"load{index}", "password": password, "bearerToken": True}),
+                     headers={"Content-Type": "application/json"})
+        response = conn.getresponse()
+        body = response.read()
+        if response.status == 200:
+            token = json.loads(body)["token"]
+            break
+        time.sleep(float(response.getheader("Retry-After") or "1"))
+    else:
+        raise SystemExit(f"load{index} could not sign in")
     signed_in.wait()  # measure the working day, not the morning's sign-ins (bcrypt is slow on purpose)
     rng = random.Random(index)
     time.sleep(rng.uniform(0, 1.5) * think)  # people do not start typing in the same millisecond

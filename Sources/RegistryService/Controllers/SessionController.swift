@@ -22,7 +22,14 @@ struct SessionController {
         if case .refused(let seconds) = await throttle.begin(username: username, address: address) {
             throw APIError.tooManyRequests("too many sign-in attempts; wait \(seconds) s and try again", retryAfter: seconds)
         }
-        guard let user = try await registry.accounts.verify(username: username, password: password) else {
+        let verified: UserAccount?
+        do {
+            verified = try await registry.accounts.verify(username: username, password: password)
+        } catch {
+            await throttle.abandoned(username: username, address: address)
+            throw error
+        }
+        guard let user = verified else {
             try await registry.sessions.recordFailedSignIn(from: address)
             throw APIError(.unauthorized, "bad_credentials", "user name or password is wrong, or the account is disabled")
         }
