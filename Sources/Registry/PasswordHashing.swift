@@ -11,9 +11,12 @@ public struct PasswordHashingBusy: Error, Sendable, CustomStringConvertible {
 /// Swift's cooperative threads: a flood of sign-ins is refused (`PasswordHashingBusy`) instead of queueing for
 /// minutes in front of a real user, and cannot stall other requests.
 final class PasswordHashing: Sendable {
-    /// Two checks per core may wait (about a second at cost 12): beyond that a sign-in is refused with Retry-After.
-    static let shared = PasswordHashing(workers: max(1, ProcessInfo.processInfo.activeProcessorCount),
-                                        capacity: 4 * max(1, ProcessInfo.processInfo.activeProcessorCount))
+    /// Half the cores hash (the other half keep answering requests during a flood of sign-ins); four checks per
+    /// hashing thread may wait (about a second at cost 12), beyond that a sign-in is refused with Retry-After.
+    static let shared: PasswordHashing = {
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
+        return PasswordHashing(workers: workers, capacity: 4 * workers)
+    }()
 
     private let queue: OperationQueue
     private let capacity: Int

@@ -29,7 +29,7 @@ def request(conn, method, path, token, body=None, headers=None):
 
 def registrar(index):
     conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
-    for attempt in range(20):  # the service refuses sign-ins beyond its bcrypt queue (503, Retry-After): come back
+    for attempt in range(200):  # the service refuses sign-ins beyond its bcrypt queue (503, Retry-After): come back
         conn.request("POST", "/api/session", body=json.dumps({"username": f"load{index}", "password": password, "bearerToken": True}),
                      headers={"Content-Type": "application/json"})
         response = conn.getresponse()
@@ -37,7 +37,7 @@ def registrar(index):
         if response.status == 200:
             token = json.loads(body)["token"]
             break
-        time.sleep(float(response.getheader("Retry-After") or "1"))
+        time.sleep(float(response.getheader("Retry-After") or "1") * random.uniform(0.2, 1.5))
     else:
         raise SystemExit(f"load{index} could not sign in")
     signed_in.wait()  # measure the working day, not the morning's sign-ins (bcrypt is slow on purpose)

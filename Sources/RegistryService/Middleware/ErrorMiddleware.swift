@@ -52,7 +52,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case let error as ByteStreamError:
             return APIError(.badRequest, "invalid_upload", String(error.message.prefix(500)))
         case let error as PasswordHashingBusy:
-            return APIError(.serviceUnavailable, "busy", error.description, headers: [.retryAfter: "5"])
+            return APIError(.serviceUnavailable, "busy", error.description, headers: [.retryAfter: "1"])
         case is NIOTooManyBytesError:
             return APIError(.contentTooLarge, "too_large", "the request body is too large")
         case let error as DecodingError:

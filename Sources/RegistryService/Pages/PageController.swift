@@ -105,6 +105,11 @@ struct SignInPageController {
             var response = form(error: message, username: String(submitted.username.prefix(64)), status: error.status)
             response.headers.append(contentsOf: error.headers)
             return response
+        } catch is PasswordHashingBusy {
+            var response = form(error: "Many people are signing in right now. Please try again in a moment.",
+                                username: String(submitted.username.prefix(64)), status: .serviceUnavailable)
+            response.headers[.retryAfter] = "1"
+            return response
         }
     }
 }
