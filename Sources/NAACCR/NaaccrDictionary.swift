@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 
 /// A set of NAACCR item definitions (a base dictionary, optionally merged with user dictionaries),
@@ -75,27 +76,72 @@ public final class NaaccrDictionary: Sendable {
                                     userDictionaryUris: userDictionaryUris + user.map(\.uri))
     }
 
-    /// The built-in NAACCR version 26 base dictionary (771 items).
+    /// The built-in NAACCR version 26 base dictionary (771 items): the current version, which imports convert to.
     public static let v26: NaaccrDictionary = {
-        let header = builtIn260Header
-        let items = builtIn260Items.split(separator: "\n").map { line -> NaaccrItem in
-            let f = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-            let level: NaaccrLevel = f[4] == "D" ? .naaccrData : f[4] == "P" ? .patient : .tumor
-            let padding: NaaccrPadding = f[6] == "L" ? .leftZero : f[6] == "R" ? .rightBlank : .none
-            return NaaccrItem(naaccrId: f[0], naaccrNum: Int(f[1])!, name: f[8], length: Int(f[2])!,
-                              dataType: NaaccrDataType(rawValue: f[3])!, level: level,
-                              recordTypes: NaaccrRecordTypes(letters: f[5]), padding: padding, allowUnlimitedText: f[7] == "1")
+        guard let source = builtInSources.first(where: { $0.uri == "http://naaccr.org/naaccrxml/naaccr-dictionary-260.xml" }) else {
+            preconditionFailure("the v26 base dictionary is not built in")
         }
-        do {
-            return try NaaccrDictionary(uri: header.uri, naaccrVersion: header.version, items: items)
-        } catch {
-            preconditionFailure("the built-in dictionary is inconsistent: \(error)")
-        }
+        return source.dictionary()
     }()
 
-    /// The built-in dictionaries by `dictionaryUri`.
+    /// The built-in dictionaries by `dictionaryUri`: the base dictionaries of v14 to v26 and the default user
+    /// dictionaries of v14 to v21 (`scripts/gen-dictionary`), each built the first time it is asked for.
     public static func builtIn(uri: String) -> NaaccrDictionary? {
-        uri == v26.uri ? v26 : nil
+        if uri == v26.uri { return v26 }
+        return BuiltInDictionaryCache.shared.dictionary(uri: uri)
+    }
+
+    /// The URIs of the built-in base dictionaries, oldest version first.
+    public static var builtInBaseURIs: [String] { builtInSources.filter { !$0.isUserDictionary }.map(\.uri) }
+
+    /// The default user dictionary NAACCR published for a base dictionary's version (v14 to v21), which a file of
+    /// that version uses when it names no user dictionary of its own; nil for v22 and later.
+    public static func defaultUserDictionary(forBase base: NaaccrDictionary) -> NaaccrDictionary? {
+        builtInSources.first { $0.isUserDictionary && $0.naaccrVersion == base.naaccrVersion }.flatMap { builtIn(uri: $0.uri) }
+    }
+}
+
+/// One built-in dictionary in the project's compact format (see `scripts/gen-dictionary`).
+struct BuiltInDictionarySource: Sendable {
+    let uri: String
+    let naaccrVersion: String
+    let specificationVersion: String
+    let isUserDictionary: Bool
+    let dateLastModified: String
+    let items: String
+
+    func dictionary() -> NaaccrDictionary {
+        let parsed = items.split(separator: "\n").map { line -> NaaccrItem in
+            let f = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            let level: NaaccrLevel = f[4] == "D" ? .naaccrData : f[4] == "P" ? .patient : .tumor
+            let padding: NaaccrPadding = ["L": .leftZero, "R": .rightBlank, "B": .leftBlank, "Z": .rightZero][f[6]] ?? .none
+            return NaaccrItem(naaccrId: f[0], naaccrNum: Int(f[1])!, name: f[9], length: Int(f[2])!,
+                              dataType: NaaccrDataType(rawValue: f[3])!, level: level,
+                              recordTypes: NaaccrRecordTypes(letters: f[5]), padding: padding, allowUnlimitedText: f[7] == "1",
+                              startColumn: Int(f[8]))
+        }
+        do {
+            return try NaaccrDictionary(uri: uri, naaccrVersion: naaccrVersion, items: parsed)
+        } catch {
+            preconditionFailure("the built-in dictionary \(uri) is inconsistent: \(error)")
+        }
+    }
+}
+
+/// Built-in dictionaries parsed so far (each is parsed once, on first use, from any thread).
+final class BuiltInDictionaryCache: Sendable {
+    static let shared = BuiltInDictionaryCache()
+    private let parsed = Mutex<[String: NaaccrDictionary]>([:])
+
+    func dictionary(uri: String) -> NaaccrDictionary? {
+        if let known = parsed.withLock({ $0[uri] }) { return known }
+        guard let source = NaaccrDictionary.builtInSources.first(where: { $0.uri == uri }) else { return nil }
+        let dictionary = source.dictionary()
+        return parsed.withLock { cache in
+            if let raced = cache[uri] { return raced }
+            cache[uri] = dictionary
+            return dictionary
+        }
     }
 }
 
@@ -113,7 +159,7 @@ public enum NaaccrDictionaryError: Error, Sendable, Equatable, CustomStringConve
         case .duplicateNumber(let number): return "item number \(number) is used twice"
         case let .malformed(line, reason): return "dictionary XML, line \(line): \(reason)"
         case let .invalidItemDef(id, reason): return "ItemDef \(id): \(reason)"
-        case .unknownBaseDictionary(let uri): return "no built-in base dictionary for \(uri); load it with --dictionary"
+        case .unknownBaseDictionary(let uri): return "no built-in base dictionary for \(uri.prefix(200)) (built in: NAACCR v14 to v26); give the dictionary file with --dictionary FILE.xml"
         }
     }
 }

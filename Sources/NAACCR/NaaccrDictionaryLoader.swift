@@ -45,6 +45,7 @@ extension NaaccrDictionary {
         guard let padding = NaaccrPadding(rawValue: a["padding"] ?? "") else { throw fail("unknown padding \(a["padding"]!)") }
         return NaaccrItem(naaccrId: id, naaccrNum: number, name: a["naaccrName"] ?? "", length: length, dataType: dataType,
                           level: level, recordTypes: NaaccrRecordTypes(letters: a["recordTypes"] ?? "A,M,C,I"),
-                          padding: padding, allowUnlimitedText: a["allowUnlimitedText"] == "true")
+                          padding: padding, allowUnlimitedText: a["allowUnlimitedText"] == "true",
+                          startColumn: a["startColumn"].flatMap { Int($0) })
     }
 }

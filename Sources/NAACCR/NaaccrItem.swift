@@ -79,6 +79,8 @@ public enum NaaccrPadding: String, Sendable {
     case none = ""
     case leftZero
     case rightBlank
+    case leftBlank
+    case rightZero
 }
 
 /// One item definition (`ItemDef`) of a NAACCR dictionary.
@@ -93,9 +95,11 @@ public struct NaaccrItem: Sendable, Hashable {
     public let recordTypes: NaaccrRecordTypes
     public let padding: NaaccrPadding
     public let allowUnlimitedText: Bool
+    /// The item's first column in a fixed-width (flat) record, where the dictionary gives one (versions up to 21).
+    public let startColumn: Int?
 
     public init(naaccrId: String, naaccrNum: Int, name: String, length: Int, dataType: NaaccrDataType, level: NaaccrLevel,
-                recordTypes: NaaccrRecordTypes, padding: NaaccrPadding = .none, allowUnlimitedText: Bool = false) {
+                recordTypes: NaaccrRecordTypes, padding: NaaccrPadding = .none, allowUnlimitedText: Bool = false, startColumn: Int? = nil) {
         self.naaccrId = naaccrId
         self.naaccrNum = naaccrNum
         self.name = name
@@ -105,6 +109,7 @@ public struct NaaccrItem: Sendable, Hashable {
         self.recordTypes = recordTypes
         self.padding = padding
         self.allowUnlimitedText = allowUnlimitedText
+        self.startColumn = startColumn
     }
 }
 

@@ -102,7 +102,16 @@ public final class NaaccrXMLReader {
         guard let baseDictionary = dictionary ?? NaaccrDictionary.builtIn(uri: base) else {
             throw NaaccrDictionaryError.unknownBaseDictionary(base)
         }
-        let merged = try baseDictionary.merging(userDictionaries)
+        // User dictionaries: those given, those the file names that are built in, else (files of v14 to v21 that
+        // name none) the default user dictionary NAACCR published for the file's version.
+        var users = userDictionaries
+        for uri in header.userDictionaryUris where !users.contains(where: { $0.uri == uri }) {
+            if let known = NaaccrDictionary.builtIn(uri: uri) { users.append(known) }
+        }
+        if header.userDictionaryUris.isEmpty, userDictionaries.isEmpty, let standard = NaaccrDictionary.defaultUserDictionary(forBase: baseDictionary) {
+            users.append(standard)
+        }
+        let merged = try baseDictionary.merging(users)
         self.dictionary = merged
         lookup = merged.byteLookup
         if scanner.selfClosing {

@@ -25,13 +25,24 @@ extension Registry {
     /// counts, the actor and their address). `mayChangeStoredAbstracts` is false for users who may import but not
     /// edit abstracts: a file that would change a stored abstract is then refused whole.
     /// `progress` is called with the patients read and the share of the file read.
-    public func importFile(path: String, name: String? = nil, userDictionaries: [NaaccrDictionary] = [], by actor: ActingUser,
+    ///
+    /// The store holds NAACCR v26 abstracts: a file of another version is read and validated against its own
+    /// dictionary but refused (`WorkflowError.invalid`) until version conversion exists, rather than stored unconverted.
+    public func importFile(path: String, name: String? = nil, dictionary: NaaccrDictionary? = nil, userDictionaries: [NaaccrDictionary] = [],
+                           by actor: ActingUser,
                            mayChangeStoredAbstracts: Bool = true,
                            progress: @escaping @Sendable (Int, Double?) -> Void = { _, _ in }) async throws -> FileImport {
         let displayName = name ?? URL(fileURLWithPath: path).lastPathComponent
         return try await pool.withConnection { db in
             let checksum = FileChecksum()
-            let reader = try NaaccrXMLReader(path: path, userDictionaries: userDictionaries, observingBytes: { checksum.update($0) })
+            let reader = try NaaccrXMLReader(path: path, dictionary: dictionary, userDictionaries: userDictionaries,
+                                             observingBytes: { checksum.update($0) })
+            guard reader.dictionary.naaccrVersion == NaaccrDictionary.v26.naaccrVersion else {
+                throw WorkflowError.invalid(
+                    "\(displayName) is a NAACCR version \(reader.dictionary.naaccrVersion) file; the registry stores version 260 and does not "
+                    + "convert older versions yet, so nothing was stored (it can be checked with 'registry import --dry-run' or 'registry edits check')",
+                    items: [])
+            }
             var detail = ["file": String(displayName.prefix(255))]
             let summary = try NaaccrImporter(connection: db).importPatients(
                 header: reader.header, dictionary: reader.dictionary, source: displayName, actor: actor,

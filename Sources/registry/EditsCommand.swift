@@ -62,14 +62,18 @@ struct CheckFile: ParsableCommand {
     @OptionGroup var editSet: EditsCommand.SetOption
     @Option(help: "text or json.") var format: EditsCommand.Format = .text
     @Option(help: "Print at most this many failures (the summary counts all).") var limit = 1000
+    @Option(help: ArgumentHelp("A base dictionary (NAACCR dictionary XML) for files whose version is not built in.", valueName: "file.xml"))
+    var dictionary: String?
 
     func run() throws {
-        let runner = BatchEditRunner(engine: EditEngine(set: editSet.set))
+        let base = try dictionary.map { try NaaccrDictionary.load(path: $0) }
         var summary: [String: (name: String, errors: Int, warnings: Int, overridden: Int)] = [:]
         var patients = 0, tumors = 0, tumorsFailing = 0, printed = 0
         var jsonFailures: [[String: Any]] = []
         for file in files {
-            let reader = try NaaccrXMLReader(path: file)
+            let reader = try NaaccrXMLReader(path: file, dictionary: base)
+            // The engine reads items by id through the file's own dictionary (any NAACCR version).
+            let runner = BatchEditRunner(engine: EditEngine(set: editSet.set, dictionary: reader.dictionary))
             var batch: [NaaccrPatient] = []
             func flush() {
                 for (patient, failures) in zip(batch, runner.check(batch)) {

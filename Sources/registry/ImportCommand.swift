@@ -21,10 +21,14 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "Only read and validate; store nothing. Exits non-zero when any problem is found.") var dryRun = false
     @Option(name: .customLong("user-dictionary"), help: "A user dictionary (NAACCR dictionary XML) with registry-specific items.")
     var userDictionaries: [String] = []
+    @Option(help: ArgumentHelp("A base dictionary (NAACCR dictionary XML) for files whose version is not built in (v14-v26 are).",
+                               valueName: "file.xml"))
+    var dictionary: String?
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
         let users = try userDictionaries.map { try NaaccrDictionary.load(path: $0) }
+        let base = try dictionary.map { try NaaccrDictionary.load(path: $0) }
         let registry = dryRun ? nil : try database.registry(connections: 1)
         defer { registry?.pool.close() }
         var actor: ActingUser?
@@ -34,12 +38,12 @@ struct ImportCommand: AsyncParsableCommand {
             let progress = ProgressReporter(label: URL(fileURLWithPath: file).lastPathComponent)
             let summary: ImportSummary, header: NaaccrHeader
             if let registry, let actor {
-                let imported = try await registry.importFile(path: file, userDictionaries: users, by: actor,
+                let imported = try await registry.importFile(path: file, dictionary: base, userDictionaries: users, by: actor,
                                                              progress: { progress.update(records: $0, fraction: $1) })
                 (summary, header) = (imported.summary, imported.header)
                 if let sha = imported.sha256 { printErr("\(file): SHA-256 \(sha)") }
             } else {
-                let reader = try NaaccrXMLReader(path: file, userDictionaries: users)
+                let reader = try NaaccrXMLReader(path: file, dictionary: base, userDictionaries: users)
                 var s = ImportSummary()
                 while let patient = try reader.next() {
                     s.record(patient)
