@@ -9,6 +9,8 @@ public struct NaaccrIssue: Sendable, Hashable, CustomStringConvertible {
         case valueTooShort = "Value too short"
         case invalidCharacters = "Value invalid for data type"
         case impossibleDate = "Impossible date"
+        /// Converting to the current version moved an item to the patient level and the patient's tumors differ.
+        case tumorsDisagree = "Tumors disagree"
     }
 
     public var kind: Kind

@@ -17,6 +17,9 @@ public struct FileImport: Sendable {
     public let header: NaaccrHeader
     /// SHA-256 of the file as received (compressed, if it was); nil for standard input.
     public let sha256: String?
+    /// The NAACCR version the file was converted from (nil for v26 files), and what the conversion did by kind and item.
+    public let convertedFrom: String?
+    public let conversion: [String: Int]
 }
 
 /// Imports and exports of NAACCR files.
@@ -26,8 +29,9 @@ extension Registry {
     /// edit abstracts: a file that would change a stored abstract is then refused whole.
     /// `progress` is called with the patients read and the share of the file read.
     ///
-    /// The store holds NAACCR v26 abstracts: a file of another version is read and validated against its own
-    /// dictionary but refused (`WorkflowError.invalid`) until version conversion exists, rather than stored unconverted.
+    /// The store holds NAACCR v26 abstracts: a file of another version (v14 to v25) is read and validated against its
+    /// own dictionary and converted record by record (`NaaccrVersionConverter`: by item number, level moves, Sex to
+    /// Sex Assigned at Birth); values of retired items are kept under their own numbers and counted.
     public func importFile(path: String, name: String? = nil, dictionary: NaaccrDictionary? = nil, userDictionaries: [NaaccrDictionary] = [],
                            by actor: ActingUser,
                            mayChangeStoredAbstracts: Bool = true,
@@ -37,24 +41,23 @@ extension Registry {
             let checksum = FileChecksum()
             let reader = try NaaccrXMLReader(path: path, dictionary: dictionary, userDictionaries: userDictionaries,
                                              observingBytes: { checksum.update($0) })
-            guard reader.dictionary.naaccrVersion == NaaccrDictionary.v26.naaccrVersion else {
-                throw WorkflowError.invalid(
-                    "\(displayName) is a NAACCR version \(reader.dictionary.naaccrVersion) file; the registry stores version 260 and does not "
-                    + "convert older versions yet, so nothing was stored (it can be checked with 'registry import --dry-run' or 'registry edits check')",
-                    items: [])
-            }
+            // Files of other versions are converted to v26 record by record (NaaccrVersionConverter says how).
+            let converter = reader.dictionary.naaccrVersion == NaaccrDictionary.v26.naaccrVersion ? nil
+                : try NaaccrVersionConverter(from: reader.dictionary)
             var detail = ["file": String(displayName.prefix(255))]
+            if let converter { detail["convertedFrom"] = converter.source.naaccrVersion }
             let summary = try NaaccrImporter(connection: db).importPatients(
-                header: reader.header, dictionary: reader.dictionary, source: displayName, actor: actor,
+                header: reader.header, dictionary: converter?.target ?? reader.dictionary, source: displayName, actor: actor,
                 mayChangeStoredAbstracts: mayChangeStoredAbstracts, fileDetail: { detail },
                 next: {
                     let patient = try reader.next()
                     // The audit row is written after the last patient: by then the whole file has been hashed.
                     if patient == nil, path != "-" { detail["sha256"] = checksum.hex() }
-                    return patient
+                    return patient.map { converter?.convert($0) ?? $0 }
                 },
                 progress: { progress($0, reader.fractionRead) })
-            return FileImport(summary: summary, header: reader.header, sha256: path == "-" ? nil : detail["sha256"])
+            return FileImport(summary: summary, header: reader.header, sha256: path == "-" ? nil : detail["sha256"],
+                              convertedFrom: converter?.source.naaccrVersion, conversion: converter?.counts ?? [:])
         }
     }
 

@@ -10,6 +10,8 @@ struct ImportCommand: AsyncParsableCommand {
         abstract: "Import NAACCR XML files (.xml or .xml.gz) into the registry.",
         discussion: """
             Each file is imported in one transaction: either all of it is stored or, on any error, none of it. \
+            Files of NAACCR versions 14 to 25 are converted to 26 (by item number; values of retired items are kept \
+            and counted; Sex becomes Sex Assigned at Birth). \
             Importing the same file again creates no duplicates (patients match on registryId + patientIdNumber, \
             tumors on tumorRecordNumber, else sequence number); when a file repeats a patient the last copy wins. \
             Value problems (bad codes, impossible dates) do not stop the import: values are kept as sent and listed \
@@ -42,6 +44,10 @@ struct ImportCommand: AsyncParsableCommand {
                                                              progress: { progress.update(records: $0, fraction: $1) })
                 (summary, header) = (imported.summary, imported.header)
                 if let sha = imported.sha256 { printErr("\(file): SHA-256 \(sha)") }
+                if let version = imported.convertedFrom {
+                    print("\(file): converted from NAACCR version \(version) to 260")
+                    for (what, count) in imported.conversion.sorted(by: { $0.key < $1.key }) { print("    \(count)\t\(what)") }
+                }
             } else {
                 let reader = try NaaccrXMLReader(path: file, dictionary: base, userDictionaries: users)
                 var s = ImportSummary()

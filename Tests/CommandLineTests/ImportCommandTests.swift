@@ -15,7 +15,7 @@ struct ImportCommandTests {
         </NaaccrData>
         """
 
-    @Test func aVersion18FileIsCheckedByTheDryRunAndRefusedByTheImportWithNothingStored() async throws {
+    @Test func aVersion18FileIsCheckedConvertedAndStoredWithItsRetiredValuesKept() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("v18-\(UUID().uuidString).xml")
         try Self.v18File.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
@@ -25,9 +25,15 @@ struct ImportCommandTests {
             #expect(dryRun.status == 0, "\(dryRun.stdout)\(dryRun.stderr)")
             #expect(dryRun.stdout.contains("1 patients, 1 tumors read"))
             let imported = try RegistryExecutable.run(["import", file.path], environment: env)
-            #expect(imported.status != 0)
-            #expect(imported.stderr.contains("NAACCR version 180") && imported.stderr.contains("nothing was stored"))
-            #expect(try PostgresConnection(url).query("SELECT count(*) FROM patient")[0].decode(Int.self, at: 0) == 0)
+            #expect(imported.status == 0, "\(imported.stderr)")
+            #expect(imported.stdout.contains("converted from NAACCR version 180 to 260"))
+            #expect(imported.stdout.contains("retired, kept: sex (220)"))
+            let db = try PostgresConnection(url)
+            let row = try db.query("SELECT sex_assigned_at_birth, items->>'220', items->>'225' FROM patient")[0]
+            #expect(row.text(at: 0) == "2" && row.text(at: 1) == "2" && row.text(at: 2) == "2")
+            #expect(try db.query("SELECT naaccr_id FROM naaccr_item WHERE naaccr_num = 220")[0].text(at: 0) == "sex")
+            let audit = try db.query("SELECT detail->>'convertedFrom' FROM audit_log WHERE action = 'import'")[0]
+            #expect(audit.text(at: 0) == "180")
             let checked = try RegistryExecutable.run(["edits", "check", file.path], environment: env)
             #expect(checked.stdout.contains("1 patients, 1 tumors"))
         }
