@@ -21,6 +21,8 @@ public final class NaaccrVersionConverter {
     public let source: NaaccrDictionary
     /// The current dictionary plus the source's retired items.
     public let target: NaaccrDictionary
+    /// The current dictionary alone.
+    public let current: NaaccrDictionary
 
     /// What the conversion did, by kind and item.
     public private(set) var counts: [String: Int] = [:]
@@ -33,6 +35,7 @@ public final class NaaccrVersionConverter {
 
     public init(from source: NaaccrDictionary, to current: NaaccrDictionary = .v26) throws {
         self.source = source
+        self.current = current
         let retired = source.allItems.filter { current.key(naaccrNum: $0.naaccrNum) == nil }.map { item in
             // A retired item's id could have been reused by a current item: keep it apart by its number.
             current.key(item.naaccrId) == nil ? item
@@ -89,6 +92,31 @@ public final class NaaccrVersionConverter {
         }
         convertSex(patient, &out)
         check(&out)
+        return out
+    }
+
+    /// A converted patient with only the current dictionary's items (for writing a current-version file, which has no
+    /// place for retired items).
+    public func currentItemsOnly(_ patient: NaaccrPatient) -> NaaccrPatient {
+        func project(_ values: NaaccrValues, _ level: NaaccrLevel) -> NaaccrValues {
+            var out = NaaccrValues()
+            for entry in values.entries {
+                if let key = current.key(naaccrNum: target.item(NaaccrItemKey(level: level, index: entry.index)).naaccrNum), key.level == level {
+                    out[key.index] = entry.value
+                }
+            }
+            return out
+        }
+        var out = NaaccrPatient(dictionary: current)
+        out.line = patient.line
+        out.issues = patient.issues
+        out.values = project(patient.values, .patient)
+        out.tumors = patient.tumors.map { tumor in
+            var converted = NaaccrTumor(dictionary: current)
+            converted.line = tumor.line
+            converted.values = project(tumor.values, .tumor)
+            return converted
+        }
         return out
     }
 

@@ -39,3 +39,24 @@ struct ImportCommandTests {
         }
     }
 }
+
+@Suite("registry convert, end to end")
+struct ConvertCommandTests {
+    @Test func aVersion18FileBecomesAVersion26FileThatReadsBack() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("convert-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("v18.xml"), output = folder.appendingPathComponent("v26.xml")
+        try ImportCommandTests.v18File.write(to: input, atomically: true, encoding: .utf8)
+        let run = try RegistryExecutable.run(["convert", input.path, output.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("converted from NAACCR version 180 to 260"))
+        #expect(run.stdout.contains("retired, left out of the v26 file: sex (220)"))
+        let text = try String(contentsOf: output, encoding: .utf8)
+        #expect(text.contains("naaccr-dictionary-260.xml"))
+        #expect(text.contains("<Item naaccrId=\"sexAssignedAtBirth\" naaccrNum=\"225\">2</Item>"))
+        #expect(!text.contains("naaccrId=\"sex\""))
+        #expect(text.contains("<Item naaccrId=\"primarySite\" naaccrNum=\"400\">C509</Item>") && !text.contains("birthplaceState"))
+        #expect(text.contains("<Item naaccrId=\"registryId\" naaccrNum=\"40\">0000001234</Item>"))
+    }
+}
