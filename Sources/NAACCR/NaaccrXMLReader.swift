@@ -47,6 +47,10 @@ public final class NaaccrXMLReader {
     private var defaultIsNaaccr = false
     private var pendingPatient = false
     private var finished = false
+    /// Whether each item (by level ordinal and index) belongs in files of this file's record type.
+    private var itemAllowed: [[Bool]] = []
+    /// The attributes NAACCR defines on <NaaccrData>.
+    static let rootAttributes: Set<String> = ["baseDictionaryUri", "userDictionaryUri", "recordType", "specificationVersion", "timeGenerated"]
 
     /// Opens `path` (`.gz` or gzip content is inflated). Without `dictionary`, the file's `baseDictionaryUri` must
     /// name a built-in one; `userDictionaries` add registry-specific items.
@@ -75,7 +79,22 @@ public final class NaaccrXMLReader {
             throw scanner.error("the root element must be <NaaccrData>")
         }
         var attributes: [String: String] = [:]
-        for attribute in scanner.attributes { attributes[scanner.attributeName(attribute)] = try scanner.attributeValue(attribute) }
+        for attribute in scanner.attributes {
+            let name = scanner.attributeName(attribute)
+            // XML 1.0 §3.1: an attribute may appear once per element (a repeated xmlns too).
+            guard attributes.updateValue(try scanner.attributeValue(attribute), forKey: name) == nil else {
+                throw scanner.error("attribute \(name.prefix(64)) is repeated on <NaaccrData> (not well-formed XML)")
+            }
+        }
+        // The standard's attributes are unprefixed; a registry's own must be in a namespace the root declares.
+        for name in attributes.keys.sorted() where !Self.rootAttributes.contains(name) && name != "xmlns" && !name.hasPrefix("xmlns:") {
+            guard let colon = name.firstIndex(of: ":") else {
+                throw scanner.error("attribute \(name.prefix(64)) of <NaaccrData> is not a NAACCR attribute: a registry's own attributes must use a namespace prefix")
+            }
+            guard attributes["xmlns:" + name[..<colon]] != nil else {
+                throw scanner.error("attribute \(name.prefix(64)) uses the prefix \(name[..<colon].prefix(32)), which no xmlns declares")
+            }
+        }
         let prefix = scanner.tagName().prefix.map(String.init)
         for (name, value) in attributes where value == naaccrNamespace {
             if name == "xmlns" { defaultIsNaaccr = true }
@@ -114,6 +133,8 @@ public final class NaaccrXMLReader {
         let merged = try baseDictionary.merging(users)
         self.dictionary = merged
         lookup = merged.byteLookup
+        let allowed = NaaccrRecordTypes(recordType: recordType) ?? .abstract
+        itemAllowed = NaaccrLevel.allCases.map { level in merged.items[level]!.map { $0.recordTypes.contains(allowed) } }
         if scanner.selfClosing {
             finished = true
         } else {
@@ -168,6 +189,7 @@ public final class NaaccrXMLReader {
         }
         pendingPatient = false
         patientCount += 1
+        try refuseAttributes("Patient")
         var patient = NaaccrPatient(dictionary: dictionary)
         patient.line = scanner.tokenLine
         if scanner.selfClosing { return patient }
@@ -182,6 +204,7 @@ public final class NaaccrXMLReader {
                 try readItem(level: .patient, into: &patient.values, issues: &patient.issues,
                              patientIndex: patientCount, tumorIndex: nil)
             case .startTag where try isNaaccr() && scanner.localNameEquals("Tumor"):
+                try refuseAttributes("Tumor")
                 var tumor = NaaccrTumor(dictionary: dictionary)
                 tumor.line = scanner.tokenLine
                 if !scanner.selfClosing {
@@ -280,6 +303,11 @@ public final class NaaccrXMLReader {
             report(.wrongLevel, "belongs to \(key.level.rawValue), found in \(level.rawValue); value dropped")
             return
         }
+        // An item outside the file's record type (names in an incidence file) is not part of it (imsweb: unknown ID).
+        guard itemAllowed[level.ordinal][key.index] else {
+            report(.unknownItem, "not part of record type \(header.recordType) files; value dropped")
+            return
+        }
         let rule = found!.rule
         if numberAttribute != nil, number != rule.naaccrNum {
             report(.wrongNumber, "naaccrNum \(numberText ?? number.map(String.init) ?? ""), the dictionary says \(rule.naaccrNum)")
@@ -291,6 +319,17 @@ public final class NaaccrXMLReader {
             return
         }
         if let problem = NaaccrValueValidator.check(value, for: rule) { report(problem.kind, problem.detail) }
+    }
+
+    /// <Patient> and <Tumor> carry no attributes (a registry's own attributes belong on <NaaccrData>); namespace
+    /// declarations aside.
+    private func refuseAttributes(_ element: String) throws {
+        for a in 0..<scanner.attributeCount {
+            let name = scanner.attributeName(scanner.attribute(at: a))
+            if name != "xmlns" && !name.hasPrefix("xmlns:") {
+                throw scanner.error("unexpected attribute \(name.prefix(64)) on <\(element)>: user-defined attributes are allowed on <NaaccrData> only")
+            }
+        }
     }
 
     private func isNaaccr() throws -> Bool {
