@@ -47,6 +47,8 @@ public final class NaaccrXMLReader {
     private var defaultIsNaaccr = false
     private var pendingPatient = false
     private var finished = false
+    /// Namespace prefixes the root declares (extension elements must use one of these or declare their own).
+    private var declaredPrefixes: Set<String> = []
     /// Whether each item (by level ordinal and index) belongs in files of this file's record type.
     private var itemAllowed: [[Bool]] = []
     /// The attributes NAACCR defines on <NaaccrData>.
@@ -96,6 +98,7 @@ public final class NaaccrXMLReader {
             }
         }
         let prefix = scanner.tagName().prefix.map(String.init)
+        declaredPrefixes = Set(attributes.keys.filter { $0.hasPrefix("xmlns:") }.map { String($0.dropFirst(6)) })
         for (name, value) in attributes where value == naaccrNamespace {
             if name == "xmlns" { defaultIsNaaccr = true }
             if name.hasPrefix("xmlns:") { naaccrPrefixes.insert(String(name.dropFirst(6))) }
@@ -262,7 +265,9 @@ public final class NaaccrXMLReader {
             }
         }
         guard let idAttribute else { throw scanner.error("<Item> lacks the required attribute naaccrId") }
-        let found = idAttribute.hasEntity ? nil
+        // An id written with entities (naaccrId="primary&#83;ite") is looked up decoded.
+        let found = idAttribute.hasEntity
+            ? try scanner.attributeValue(idAttribute).utf8.withContiguousStorageIfAvailable { lookup.lookup($0.baseAddress!, $0.count) } ?? nil
             : lookup.lookup(scanner.buffer + idAttribute.valueStart, idAttribute.valueEnd - idAttribute.valueStart)
         let key = found?.key
         // Built only when a message needs it.
@@ -335,7 +340,13 @@ public final class NaaccrXMLReader {
     private func isNaaccr() throws -> Bool {
         guard scanner.tagPrefixEnd() != nil else { return defaultIsNaaccr }
         guard let prefix = scanner.tagName().prefix else { return defaultIsNaaccr }
-        return naaccrPrefixes.contains(String(prefix))
+        let name = String(prefix)
+        if naaccrPrefixes.contains(name) { return true }
+        // An element whose prefix no xmlns declares is not namespace-well-formed: an error, never silently skipped.
+        if !declaredPrefixes.contains(name) && !scanner.attributes.contains(where: { scanner.attributeName($0) == "xmlns:" + name }) {
+            throw scanner.error("element <\(name.prefix(32)):\(scanner.tagName().local.prefix(64))> uses the prefix \(name.prefix(32)), which no xmlns declares")
+        }
+        return false
     }
 
     /// Skips an extension element (another namespace) and everything inside it.

@@ -71,8 +71,17 @@ final class XMLScanner {
         NaaccrReadError(line: line ?? tokenLine, message: message, file: sourceName)
     }
 
+    /// Whether the byte-order mark check at the start of the input is still to do.
+    private var atStart = true
+
     /// The next token.
     func next() throws -> Token {
+        if atStart {
+            // A UTF-8 byte-order mark (EF BB BF) may open the file (XML 1.0 §4.3.3): it is not content.
+            while end - pos < 3 && !eof { try refill() }
+            if end - pos >= 3, buffer[pos] == 0xEF, buffer[pos + 1] == 0xBB, buffer[pos + 2] == 0xBF { pos += 3 }
+            atStart = false
+        }
         while true {
             if pos == end {
                 if eof { tokenLine = line; return .endOfInput }
@@ -250,8 +259,11 @@ final class XMLScanner {
         a.hasEntity ? try decode(a.valueStart, a.valueEnd) : string(a.valueStart, a.valueEnd)
     }
 
+    /// The current text, with line ends normalised to LF (XML 1.0 §2.11: CR LF and a lone CR become LF).
     func text() throws -> String {
-        textHasEntity ? try decode(textStart, textEnd) : string(textStart, textEnd)
+        let value = textHasEntity ? try decode(textStart, textEnd) : string(textStart, textEnd)
+        guard textEnd > textStart, memchr(buffer + textStart, 13, textEnd - textStart) != nil else { return value }
+        return value.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
     }
 
 

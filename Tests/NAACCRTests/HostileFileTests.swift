@@ -1,0 +1,50 @@
+import Foundation
+import NAACCR
+import Testing
+
+/// Odd and hostile files: the data kept exactly, or a clear error with the line; never a silent change.
+@Suite("Odd and hostile NAACCR files")
+struct HostileFileTests {
+    static func file(_ tumorItems: String, prefix: [UInt8] = []) -> [UInt8] {
+        prefix + Array("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <NaaccrData baseDictionaryUri="http://naaccr.org/naaccrxml/naaccr-dictionary-260.xml" recordType="A" specificationVersion="1.8" xmlns="http://naaccr.org/naaccrxml">
+              <Patient><Item naaccrId="patientIdNumber">00000001</Item>
+                <Tumor>\(tumorItems)</Tumor>
+              </Patient>
+            </NaaccrData>
+            """.utf8)
+    }
+
+    static func firstTumor(_ bytes: [UInt8]) throws -> (NaaccrTumor, [NaaccrIssue]) {
+        let reader = try NaaccrXMLReader(source: MemoryByteSource(bytes), name: "odd.xml")
+        let patient = try #require(try reader.next())
+        return (patient.tumors[0], patient.issues)
+    }
+
+    @Test func aUTF8ByteOrderMarkIsLegal() throws {
+        let (tumor, issues) = try Self.firstTumor(Self.file("<Item naaccrId=\"primarySite\">C509</Item>", prefix: [0xEF, 0xBB, 0xBF]))
+        #expect(tumor["primarySite"] == "C509" && issues.isEmpty)
+    }
+
+    @Test func entitiesInAnAttributeAreDecodedBeforeTheItemIsLookedUp() throws {
+        let (tumor, issues) = try Self.firstTumor(Self.file("<Item naaccrId=\"primary&#83;ite\">C509</Item>"))
+        #expect(tumor["primarySite"] == "C509" && issues.isEmpty)
+    }
+
+    @Test func lineEndsInsideValuesBecomeLineFeedsAsXMLRequires() throws {
+        let (tumor, _) = try Self.firstTumor(Self.file("<Item naaccrId=\"textRemarks\">first\r\nsecond\rthird</Item>"))
+        #expect(tumor["textRemarks"] == "first\nsecond\nthird")
+    }
+
+    @Test func anElementWithAnUndeclaredPrefixIsAnErrorNotSkipped() {
+        do {
+            _ = try Self.firstTumor(Self.file("<x:Item naaccrId=\"primarySite\">C509</x:Item>"))
+            Issue.record("an element with an undeclared prefix was skipped silently")
+        } catch let error as NaaccrReadError {
+            #expect(error.message.contains("uses the prefix x, which no xmlns declares") && error.line == 4)
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}
