@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -121,6 +122,10 @@ public final class NaaccrXMLReader {
                                   specificationVersion: attributes["specificationVersion"] ?? "1.0")
         header.userDictionaryUris = (attributes["userDictionaryUri"] ?? "").split(separator: " ").map(String.init)
         header.timeGenerated = attributes["timeGenerated"]
+        if let time = header.timeGenerated, time.range(of: #"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$"#,
+                                                        options: .regularExpression) == nil {
+            throw scanner.error("timeGenerated \"\(Self.shortened(time))\" is not an xsd:dateTime such as 2026-01-31T12:00:00Z")
+        }
         guard let baseDictionary = dictionary ?? NaaccrDictionary.builtIn(uri: base) else {
             throw NaaccrDictionaryError.unknownBaseDictionary(base)
         }
@@ -271,7 +276,8 @@ public final class NaaccrXMLReader {
             : lookup.lookup(scanner.buffer + idAttribute.valueStart, idAttribute.valueEnd - idAttribute.valueStart)
         let key = found?.key
         // Built only when a message needs it.
-        let unknownId = key == nil ? try scanner.attributeValue(idAttribute) : nil
+        // Messages never repeat a huge value: an unknown id is cut to 64 characters.
+        let unknownId = key == nil ? Self.shortened(try scanner.attributeValue(idAttribute)) : nil
         var naaccrId: String { key.map { dictionary.item($0).naaccrId } ?? unknownId! }
         let numberText: String? = try numberAttribute.flatMap { scanner.attributeInteger($0) == nil ? try scanner.attributeValue($0) : nil }
         let number = numberAttribute.flatMap { scanner.attributeInteger($0) }
@@ -283,7 +289,12 @@ public final class NaaccrXMLReader {
             loop: while true {
                 switch try scanner.next() {
                 case .text:
-                    value = pieces == 0 ? try scanner.text() : value + (try scanner.text())
+                    let piece: String
+                    do { piece = try scanner.text() } catch let error as NaaccrReadError {
+                        throw NaaccrReadError(line: error.line, message: "item \(naaccrId) (patient \(patientIndex)\(tumorIndex.map { ", tumor \($0)" } ?? "")): \(error.message)",
+                                              file: error.file)
+                    }
+                    value = pieces == 0 ? piece : value + piece
                     pieces += 1
                 case .endTag:
                     guard scanner.localNameEquals("Item") else { throw scanner.error("mismatched end tag in <Item>") }
@@ -325,6 +336,8 @@ public final class NaaccrXMLReader {
         }
         if let problem = NaaccrValueValidator.check(value, for: rule) { report(problem.kind, problem.detail) }
     }
+
+    static func shortened(_ text: String) -> String { text.count <= 64 ? text : String(text.prefix(64)) + "…" }
 
     /// <Patient> and <Tumor> carry no attributes (a registry's own attributes belong on <NaaccrData>); namespace
     /// declarations aside.

@@ -260,10 +260,31 @@ final class XMLScanner {
     }
 
     /// The current text, with line ends normalised to LF (XML 1.0 §2.11: CR LF and a lone CR become LF).
+    ///
+    /// Throws (with the line) for bytes that are not UTF-8 and for control characters other than tab and line ends,
+    /// which XML 1.0 §2.2 does not allow (also when written as character references): never a silent substitution.
     func text() throws -> String {
-        let value = textHasEntity ? try decode(textStart, textEnd) : string(textStart, textEnd)
-        guard textEnd > textStart, memchr(buffer + textStart, 13, textEnd - textStart) != nil else { return value }
-        return value.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        var control = false, nonASCII = false, carriageReturn = false
+        for i in textStart..<textEnd {
+            let b = buffer[i]
+            if b < 32 {
+                if b == 13 { carriageReturn = true } else if b != 9 && b != 10 { control = true }
+            } else if b >= 128 {
+                nonASCII = true
+            } else if b == 127 {
+                control = true
+            }
+        }
+        if control { throw error("a control character (not allowed in XML) in the value") }
+        if nonASCII, String(validating: UnsafeBufferPointer(start: buffer + textStart, count: textEnd - textStart), as: UTF8.self) == nil {
+            throw error("bytes that are not UTF-8 in the value (declare the file's encoding, or save it as UTF-8)")
+        }
+        var value = textHasEntity ? try decode(textStart, textEnd) : string(textStart, textEnd)
+        if textHasEntity, value.unicodeScalars.contains(where: { ($0.value < 32 && $0 != "\t" && $0 != "\n" && $0 != "\r") || $0.value == 127 }) {
+            throw error("a character reference to a control character (not allowed in XML) in the value")
+        }
+        if carriageReturn { value = value.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") }
+        return value
     }
 
 

@@ -47,4 +47,44 @@ struct HostileFileTests {
             Issue.record("unexpected \(error)")
         }
     }
+
+    static func readError(_ bytes: [UInt8]) -> NaaccrReadError? {
+        do {
+            let reader = try NaaccrXMLReader(source: MemoryByteSource(bytes), name: "odd.xml")
+            while try reader.next() != nil {}
+            return nil
+        } catch let error as NaaccrReadError {
+            return error
+        } catch {
+            return nil
+        }
+    }
+
+    @Test func controlCharactersAreAnErrorNamingTheLineAndItem() throws {
+        for value in ["Ab\u{0}c", "tab\tok but bell \u{7}", "&#0;"] {
+            let error = try #require(Self.readError(Self.file("<Item naaccrId=\"textRemarks\">\(value)</Item>")), "\(value.debugDescription)")
+            #expect(error.line == 4 && error.message.contains("item textRemarks (patient 1, tumor 1)") && error.message.contains("control character"))
+        }
+    }
+
+    @Test func bytesThatAreNotUTF8AreAnErrorNotAReplacementCharacter() throws {
+        var bytes = Self.file("<Item naaccrId=\"textRemarks\">JosQ</Item>")
+        let mark = try #require(bytes.firstIndex(of: UInt8(ascii: "Q")))
+        bytes[mark] = 0xE9  // é in windows-1252, invalid alone in UTF-8
+        let error = try #require(Self.readError(bytes))
+        #expect(error.message.contains("not UTF-8") && error.message.contains("textRemarks"))
+    }
+
+    @Test func aMalformedTimeGeneratedIsRefused() throws {
+        let text = String(decoding: Self.file(""), as: UTF8.self).replacingOccurrences(of: "recordType=\"A\"", with: "recordType=\"A\" timeGenerated=\"yesterday\"")
+        let error = try #require(Self.readError(Array(text.utf8)))
+        #expect(error.message.contains("timeGenerated") && error.message.contains("xsd:dateTime"))
+    }
+
+    @Test func messagesNeverRepeatAHugeValue() throws {
+        let huge = String(repeating: "x", count: 100_000)
+        let (_, issues) = try Self.firstTumor(Self.file("<Item naaccrId=\"\(huge)\">1</Item>"))
+        let issue = try #require(issues.first)
+        #expect(issue.kind == .unknownItem && issue.description.count < 400)
+    }
 }
