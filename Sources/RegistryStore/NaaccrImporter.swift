@@ -32,6 +32,25 @@ public struct ImportSummary: Sendable {
     }
 }
 
+/// What an import would refuse to store, checked the same way by `registry import --dry-run` and by the import itself.
+public struct ImportPreCheck {
+    let encoder: ImportRowEncoder
+
+    public init(dictionary: NaaccrDictionary) { encoder = ImportRowEncoder(dictionary: dictionary) }
+
+    /// Why the import would not store this patient (nil when it would).
+    public func refusal(of patient: NaaccrPatient) -> String? { Self.refusal(of: patient, encoder: encoder) }
+
+    static func refusal(of patient: NaaccrPatient, encoder: ImportRowEncoder) -> String? {
+        guard let patientId = patient[encoder.patientIdNumber], !patientId.isEmpty else { return "no patientIdNumber (item 20)" }
+        let keys = patient.tumors.enumerated().map { encoder.tumorKey($0.element, position: $0.offset) }
+        if let repeated = NaaccrImporter.firstRepeat(in: keys) {
+            return "two tumors have the same tumor key \"\(repeated.prefix(20))\" (tumorRecordNumber, else sequence number)"
+        }
+        return nil
+    }
+}
+
 /// Why an import was refused as a whole (nothing was stored).
 public enum ImportRefusal: Error, Sendable, CustomStringConvertible, Equatable {
     /// The file would change stored abstracts, and the importing user may not edit abstracts.
@@ -118,16 +137,12 @@ public struct NaaccrImporter {
                 reading: while let patient = try next() {
                     summary.record(patient)
                     if summary.patientsRead % 1000 == 0 { progress(summary.patientsRead) }
-                    guard let patientId = patient[encoder.patientIdNumber], !patientId.isEmpty else {
-                        summary.rejectedPatients.append((patient.line, "no patientIdNumber (item 20)"))
+                    if let refusal = ImportPreCheck.refusal(of: patient, encoder: encoder) {
+                        summary.rejectedPatients.append((patient.line, refusal))
                         continue
                     }
+                    let patientId = patient[encoder.patientIdNumber]!
                     let tumorKeys = patient.tumors.enumerated().map { encoder.tumorKey($0.element, position: $0.offset) }
-                    if let repeated = Self.firstRepeat(in: tumorKeys) {
-                        summary.rejectedPatients.append((patient.line, "two tumors have the same tumor key \"\(repeated)\" "
-                                                         + "(tumorRecordNumber, else sequence number)"))
-                        continue
-                    }
                     let seenBefore = !seenPatients.insert(patientId).inserted
                     batch.append(ImportBatch.Entry(patient: patient, patientId: patientId, tumorKeys: tumorKeys,
                                                    sequence: summary.patientsRead, repeatsEarlierRecord: seenBefore))

@@ -51,8 +51,14 @@ struct ImportCommand: AsyncParsableCommand {
             } else {
                 let reader = try NaaccrXMLReader(path: file, dictionary: base, userDictionaries: users)
                 var s = ImportSummary()
-                while let patient = try reader.next() {
+                // What the import itself would refuse is reported by the dry run too.
+                let converter = reader.dictionary.naaccrVersion == NaaccrDictionary.v26.naaccrVersion ? nil
+                    : try NaaccrVersionConverter(from: reader.dictionary)
+                let check = ImportPreCheck(dictionary: converter?.target ?? reader.dictionary)
+                while let read = try reader.next() {
+                    let patient = converter?.convert(read) ?? read
                     s.record(patient)
+                    if let refusal = check.refusal(of: patient) { s.rejectedPatients.append((patient.line, refusal)) }
                     if s.patientsRead % 1000 == 0 { progress.update(records: s.patientsRead, fraction: reader.fractionRead) }
                 }
                 (summary, header) = (s, reader.header)

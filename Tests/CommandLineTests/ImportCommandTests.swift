@@ -60,3 +60,16 @@ struct ConvertCommandTests {
         #expect(text.contains("<Item naaccrId=\"registryId\" naaccrNum=\"40\">0000001234</Item>"))
     }
 }
+
+@Suite("registry import --dry-run, end to end")
+struct DryRunTests {
+    @Test func theDryRunReportsWhatTheImportWouldRefuse() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("noid-\(UUID().uuidString).xml")
+        try ImportCommandTests.v18File.replacingOccurrences(of: "<Item naaccrId=\"patientIdNumber\">00000042</Item>", with: "")
+            .write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let run = try RegistryExecutable.run(["import", "--dry-run", file.path])
+        #expect(run.status != 0)
+        #expect(run.stdout.contains("not stored: patient at line 5: no patientIdNumber (item 20)"), "\(run.stdout)")
+    }
+}
