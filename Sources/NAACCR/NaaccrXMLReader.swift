@@ -73,7 +73,8 @@ public final class NaaccrXMLReader {
     }
 
     public init(source: ByteSource, name: String, dictionary: NaaccrDictionary? = nil, userDictionaries: [NaaccrDictionary] = []) throws {
-        let scanner = XMLScanner(source: source, name: name)
+        // The declared encoding decides how bytes become text (UTF-8 passes through; ISO-8859-1/windows-1252 are transcoded).
+        let scanner = XMLScanner(source: try DeclaredEncoding.utf8Source(for: source, name: name), name: name)
         self.scanner = scanner
         // The root element.
         var token = try scanner.next()

@@ -87,4 +87,27 @@ struct HostileFileTests {
         let issue = try #require(issues.first)
         #expect(issue.kind == .unknownItem && issue.description.count < 400)
     }
+
+    static func declaring(_ encoding: String, value: [UInt8]) -> [UInt8] {
+        var bytes = Array(String(decoding: Self.file("<Item naaccrId=\"textRemarks\">VALUE</Item>"), as: UTF8.self)
+            .replacingOccurrences(of: "encoding=\"UTF-8\"", with: "encoding=\"\(encoding)\"").utf8)
+        let mark = bytes.indices.first { Array(bytes[$0..<min($0 + 5, bytes.count)]) == Array("VALUE".utf8) }!
+        bytes.replaceSubrange(mark..<mark + 5, with: value)
+        return bytes
+    }
+
+    @Test func declaredSingleByteEncodingsAreTranscodedNotReplaced() throws {
+        // José “quoted” in windows-1252: é = E9, “ = 93, ” = 94.
+        let (tumor, _) = try Self.firstTumor(Self.declaring("windows-1252", value: [0x4A, 0x6F, 0x73, 0xE9, 0x20, 0x93, 0x71, 0x94]))
+        #expect(tumor["textRemarks"] == "José “q”")
+        let (latin1, _) = try Self.firstTumor(Self.declaring("ISO-8859-1", value: [0x4E, 0x75, 0xF1, 0x65, 0x7A]))
+        #expect(latin1["textRemarks"] == "Nuñez")
+    }
+
+    @Test func encodingsThisReaderCannotReadAreRefusedClearly() throws {
+        let ebcdic = try #require(Self.readError(Self.declaring("EBCDIC-US", value: Array("x".utf8))))
+        #expect(ebcdic.message.contains("declares the encoding ebcdic-us") && ebcdic.message.contains("save it as UTF-8"))
+        let utf16 = try #require(Self.readError([0xFF, 0xFE] + Array("<".utf8)))
+        #expect(utf16.message.contains("UTF-16"))
+    }
 }
