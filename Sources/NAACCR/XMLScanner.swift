@@ -71,6 +71,10 @@ final class XMLScanner {
         NaaccrReadError(line: line ?? tokenLine, message: message, file: sourceName)
     }
 
+    /// The largest token the scanner holds in memory (text fields are at most 4,000 characters in v26; items that
+    /// allow unlimited text stay far below this).
+    static let maximumToken = 64 << 20
+
     /// Whether the byte-order mark check at the start of the input is still to do.
     private var atStart = true
 
@@ -342,7 +346,15 @@ final class XMLScanner {
             end -= pos
             pos = 0
         }
-        if end == capacity { buffer = Self.grow(buffer, count: end, capacity: &capacity) }
+        if end == capacity {
+            // One token (a value, a run of spaces, a tag) larger than this is no NAACCR data: refuse it rather than
+            // let a small compressed file inflate into gigabytes of memory.
+            guard capacity < Self.maximumToken else {
+                throw error("a single value, tag or run of text longer than \(Self.maximumToken >> 20) MB (from line \(line)): "
+                            + "the file is damaged or not a NAACCR file", line: line)
+            }
+            buffer = Self.grow(buffer, count: end, capacity: &capacity)
+        }
         let n = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + end, count: capacity - end))
         if n == 0 { eof = true }
         end += n

@@ -110,4 +110,25 @@ struct HostileFileTests {
         let utf16 = try #require(Self.readError([0xFF, 0xFE] + Array("<".utf8)))
         #expect(utf16.message.contains("UTF-16"))
     }
+
+    @Test func aSmallCompressedFileThatInflatesToAHugeTokenIsRefusedInBoundedMemory() throws {
+        // 80 MB of spaces in one run compress to well under a megabyte.
+        let sink = MemoryByteSink()
+        let gzip = try GzipByteSink(sink)
+        let head = Array(String(decoding: Self.file(""), as: UTF8.self).replacingOccurrences(of: "<Tumor></Tumor>", with: "").utf8)
+        let split = head.indices.first { Array(head[$0..<min($0 + 10, head.count)]) == Array("</Patient>".utf8) }!
+        try head[..<split].withUnsafeBytes { try gzip.write($0) }
+        let spaces = [UInt8](repeating: 32, count: 1 << 20)
+        for _ in 0..<80 { try spaces.withUnsafeBytes { try gzip.write($0) } }
+        try head[split...].withUnsafeBytes { try gzip.write($0) }
+        try gzip.finish()
+        #expect(sink.bytes.count < 1 << 20)
+        let reader = try NaaccrXMLReader(source: try GzipByteSource(MemoryByteSource(sink.bytes), name: "bomb.xml.gz"), name: "bomb.xml.gz")
+        do {
+            while try reader.next() != nil {}
+            Issue.record("an 80 MB run of text was read whole")
+        } catch let error as NaaccrReadError {
+            #expect(error.message.contains("longer than 64 MB"))
+        }
+    }
 }
