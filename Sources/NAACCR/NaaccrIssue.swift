@@ -11,6 +11,11 @@ public struct NaaccrIssue: Sendable, Hashable, CustomStringConvertible {
         case impossibleDate = "Impossible date"
         /// Converting to the current version moved an item to the patient level and the patient's tumors differ.
         case tumorsDisagree = "Tumors disagree"
+        /// A value starts or ends with a space (kept as read; the reference reader warns too).
+        case surroundingSpaces = "Leading or trailing spaces"
+
+        /// A warning: the value is kept and is usable; the file is not refused for it.
+        public var isWarning: Bool { self == .surroundingSpaces }
     }
 
     public var kind: Kind

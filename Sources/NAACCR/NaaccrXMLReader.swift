@@ -330,6 +330,7 @@ public final class NaaccrXMLReader {
             report(.wrongNumber, "naaccrNum \(numberText ?? number.map(String.init) ?? ""), the dictionary says \(rule.naaccrNum)")
         }
         guard !value.isEmpty else { return }
+        if value.utf8.first == 32 || value.utf8.last == 32 { report(.surroundingSpaces, "kept as read") }
         // Kept even when invalid: nothing the registry sent is lost; edits flag it.
         guard values.insertIfAbsent(key.index, value) else {
             report(.duplicateItem, "the first value is kept")

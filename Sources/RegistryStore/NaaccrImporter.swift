@@ -20,6 +20,8 @@ public struct ImportSummary: Sendable {
     public init() {}
 
     public var issueCount: Int { issueCounts.values.reduce(0, +) }
+    /// Of those, warnings (values kept and usable, e.g. surrounding spaces): a dry run does not fail for them.
+    public var warningCount = 0
 
     /// Counts a patient read and its value problems.
     public mutating func record(_ patient: NaaccrPatient) {
@@ -27,6 +29,7 @@ public struct ImportSummary: Sendable {
         tumorsRead += patient.tumors.count
         for issue in patient.issues {
             issueCounts["\(issue.kind.rawValue): \(issue.naaccrId)", default: 0] += 1
+            if issue.kind.isWarning { warningCount += 1 }
             if issues.count < Self.keptIssueLimit { issues.append(issue) }
         }
     }

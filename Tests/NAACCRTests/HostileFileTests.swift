@@ -131,4 +131,10 @@ struct HostileFileTests {
             #expect(error.message.contains("longer than 64 MB"))
         }
     }
+
+    @Test func surroundingSpacesAreAWarningAndTheValueIsKeptAsRead() throws {
+        let (tumor, issues) = try Self.firstTumor(Self.file("<Item naaccrId=\"textRemarks\"> padded </Item>"))
+        #expect(tumor["textRemarks"] == " padded ")
+        #expect(issues.map(\.kind) == [.surroundingSpaces] && issues[0].kind.isWarning)
+    }
 }
