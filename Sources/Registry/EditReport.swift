@@ -43,10 +43,8 @@ extension Registry {
             patient.tumors.append(tumor)
         }
         let failures = engine.check(patient).filter { $0.tumorIndex == index }
-        return EditReport(set: engine.set.name, failures: Self.records(failures))
+        return EditReport(set: engine.set.name, failures: EditReport.records(failures))
     }
-
-    static func records(_ failures: [EditFailure]) -> [EditFailureRecord] { EditReport.records(failures) }
 }
 
 /// Checks item values against the v26 dictionary before anything is stored.
