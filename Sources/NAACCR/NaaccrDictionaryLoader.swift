@@ -42,7 +42,9 @@ extension NaaccrDictionary {
             throw fail("parentXmlElement must be NaaccrData, Patient or Tumor")
         }
         guard let dataType = NaaccrDataType(rawValue: a["dataType"] ?? "text") else { throw fail("unknown dataType \(a["dataType"]!)") }
-        guard let padding = NaaccrPadding(rawValue: a["padding"] ?? "") else { throw fail("unknown padding \(a["padding"]!)") }
+        // The specification (1.4 and later) also allows padding="none", the same as no padding attribute.
+        let paddingText = a["padding"] == "none" ? "" : a["padding"] ?? ""
+        guard let padding = NaaccrPadding(rawValue: paddingText) else { throw fail("unknown padding \(a["padding"]!.prefix(40))") }
         return NaaccrItem(naaccrId: id, naaccrNum: number, name: a["naaccrName"] ?? "", length: length, dataType: dataType,
                           level: level, recordTypes: NaaccrRecordTypes(letters: a["recordTypes"] ?? "A,M,C,I"),
                           padding: padding, allowUnlimitedText: a["allowUnlimitedText"] == "true",

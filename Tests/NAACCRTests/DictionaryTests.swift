@@ -69,4 +69,16 @@ struct DictionaryTests {
             try NaaccrDictionary.load(source: MemoryByteSource(Array(xml.utf8)), name: "bad.xml")
         }
     }
+
+    @Test func paddingNoneIsTheSameAsNoPadding() throws {
+        let xml = """
+            <?xml version="1.0"?>
+            <NaaccrDictionary dictionaryUri="http://example.org/user-dictionary-pad.xml" naaccrVersion="260" specificationVersion="1.8"
+                xmlns="http://naaccr.org/naaccrxml">
+              <ItemDefs><ItemDef naaccrId="stateNote" naaccrNum="9601" length="10" parentXmlElement="Tumor" padding="none"/></ItemDefs>
+            </NaaccrDictionary>
+            """
+        let user = try NaaccrDictionary.load(source: MemoryByteSource(Array(xml.utf8)), name: "pad.xml")
+        #expect(user.item("stateNote")?.padding == NaaccrPadding.none)
+    }
 }
