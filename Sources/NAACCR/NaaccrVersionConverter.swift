@@ -65,6 +65,11 @@ public final class NaaccrVersionConverter {
         siteKey = merged.key(naaccrNum: 400)
     }
 
+    /// A converter for a file read with `dictionary`, or nil when the file is already of the current version.
+    public static func ifNeeded(for dictionary: NaaccrDictionary, to current: NaaccrDictionary = .v26) throws -> NaaccrVersionConverter? {
+        dictionary.naaccrVersion == current.naaccrVersion ? nil : try NaaccrVersionConverter(from: dictionary, to: current)
+    }
+
     /// The patient in the target dictionary, with conversion findings added to its issues.
     public func convert(_ patient: NaaccrPatient) -> NaaccrPatient {
         patientCount += 1

@@ -42,8 +42,7 @@ extension Registry {
             let reader = try NaaccrXMLReader(path: path, dictionary: dictionary, userDictionaries: userDictionaries,
                                              observingBytes: { checksum.update($0) })
             // Files of other versions are converted to v26 record by record (NaaccrVersionConverter says how).
-            let converter = reader.dictionary.naaccrVersion == NaaccrDictionary.v26.naaccrVersion ? nil
-                : try NaaccrVersionConverter(from: reader.dictionary)
+            let converter = try NaaccrVersionConverter.ifNeeded(for: reader.dictionary)
             var detail = ["file": String(displayName.prefix(255))]
             if let converter { detail["convertedFrom"] = converter.source.naaccrVersion }
             let summary = try NaaccrImporter(connection: db).importPatients(

@@ -52,8 +52,7 @@ struct ImportCommand: AsyncParsableCommand {
                 let reader = try NaaccrXMLReader(path: file, dictionary: base, userDictionaries: users)
                 var s = ImportSummary()
                 // What the import itself would refuse is reported by the dry run too.
-                let converter = reader.dictionary.naaccrVersion == NaaccrDictionary.v26.naaccrVersion ? nil
-                    : try NaaccrVersionConverter(from: reader.dictionary)
+                let converter = try NaaccrVersionConverter.ifNeeded(for: reader.dictionary)
                 let check = ImportPreCheck(dictionary: converter?.target ?? reader.dictionary)
                 while let read = try reader.next() {
                     let patient = converter?.convert(read) ?? read
