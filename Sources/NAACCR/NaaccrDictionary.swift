@@ -92,7 +92,18 @@ public final class NaaccrDictionary: Sendable {
     }
 
     /// The URIs of the built-in base dictionaries, oldest version first.
-    public static var builtInBaseURIs: [String] { builtInSources.filter { !$0.isUserDictionary }.map(\.uri) }
+    public static var builtInBaseURIs: [String] { builtInSources.filter { !$0.isUserDictionary && !$0.flatLayoutOnly }.map(\.uri) }
+
+    /// The dictionaries of the flat (fixed-width) versions 12 to 18, oldest first: for v14 to v18 the base dictionary
+    /// with its default user dictionary (their items carry `startColumn`), for v12 and v13 the items of the published
+    /// record layouts (`scripts/gen-dictionary`).
+    public static let flatVersions: [NaaccrDictionary] = {
+        builtInSources.filter { !$0.isUserDictionary && ($0.flatLayoutOnly || $0.naaccrVersion <= "180") }.compactMap { source in
+            guard let base = builtIn(uri: source.uri) else { return nil }
+            guard let user = defaultUserDictionary(forBase: base) else { return base }
+            return try? base.merging([user])
+        }.sorted { $0.naaccrVersion < $1.naaccrVersion }
+    }()
 
     /// The default user dictionary NAACCR published for a base dictionary's version (v14 to v21), which a file of
     /// that version uses when it names no user dictionary of its own; nil for v22 and later.
@@ -107,6 +118,8 @@ struct BuiltInDictionarySource: Sendable {
     let naaccrVersion: String
     let specificationVersion: String
     let isUserDictionary: Bool
+    /// A flat record layout of a version that has no XML dictionary (v12, v13): readable in flat files only.
+    let flatLayoutOnly: Bool
     let dateLastModified: String
     let items: String
 

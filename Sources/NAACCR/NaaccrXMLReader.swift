@@ -59,12 +59,15 @@ public final class NaaccrXMLReader {
     /// name a built-in one; `userDictionaries` add registry-specific items.
     /// `observingBytes` sees the file's bytes as they are read (before gzip inflation), e.g. to compute its checksum.
     public convenience init(path: String, dictionary: NaaccrDictionary? = nil, userDictionaries: [NaaccrDictionary] = [],
-                            observingBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
+                            relaxedNamespace: Bool = false, observingBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
         let (source, file) = try openByteSourceWithFile(path: path)
         file.onRead = observingBytes
-        try self.init(source: source, name: path, dictionary: dictionary, userDictionaries: userDictionaries)
+        try self.init(source: source, name: path, dictionary: dictionary, userDictionaries: userDictionaries, relaxedNamespace: relaxedNamespace)
         self.file = file
     }
+
+    /// The file underneath a source opened elsewhere (for `fractionRead`).
+    func attach(_ file: FileByteSource?) { if let file { self.file = file } }
 
     /// How much of the file has been read (0...1), when reading a regular file; for a progress display with an ETA.
     public var fractionRead: Double? {
@@ -72,7 +75,11 @@ public final class NaaccrXMLReader {
         return Swift.min(1, Double(file.bytesRead) / Double(size))
     }
 
-    public init(source: ByteSource, name: String, dictionary: NaaccrDictionary? = nil, userDictionaries: [NaaccrDictionary] = []) throws {
+    /// `relaxedNamespace` reads files the way the reference reader's relaxed mode does (NAACCR XML specification 1.x
+    /// lets readers choose): a root that declares no default namespace is taken to be in the NAACCR namespace, and
+    /// non-standard root attributes without a declared namespace prefix are ignored instead of refused.
+    public init(source: ByteSource, name: String, dictionary: NaaccrDictionary? = nil, userDictionaries: [NaaccrDictionary] = [],
+                relaxedNamespace: Bool = false) throws {
         // The declared encoding decides how bytes become text (UTF-8 passes through; ISO-8859-1/windows-1252 are transcoded).
         let scanner = XMLScanner(source: try DeclaredEncoding.utf8Source(for: source, name: name), name: name)
         self.scanner = scanner
@@ -91,7 +98,7 @@ public final class NaaccrXMLReader {
             }
         }
         // The standard's attributes are unprefixed; a registry's own must be in a namespace the root declares.
-        for name in attributes.keys.sorted() where !Self.rootAttributes.contains(name) && name != "xmlns" && !name.hasPrefix("xmlns:") {
+        for name in attributes.keys.sorted() where !relaxedNamespace && !Self.rootAttributes.contains(name) && name != "xmlns" && !name.hasPrefix("xmlns:") {
             guard let colon = name.firstIndex(of: ":") else {
                 throw scanner.error("attribute \(name.prefix(64)) of <NaaccrData> is not a NAACCR attribute: a registry's own attributes must use a namespace prefix")
             }
@@ -105,10 +112,11 @@ public final class NaaccrXMLReader {
             if name == "xmlns" { defaultIsNaaccr = true }
             if name.hasPrefix("xmlns:") { naaccrPrefixes.insert(String(name.dropFirst(6))) }
         }
+        if relaxedNamespace, attributes["xmlns"] == nil { defaultIsNaaccr = true }
         let rootIsNaaccr: Bool
         if let prefix { rootIsNaaccr = naaccrPrefixes.contains(prefix) } else { rootIsNaaccr = defaultIsNaaccr }
         guard rootIsNaaccr else {
-            throw scanner.error("<NaaccrData> must be in the namespace \(naaccrNamespace)")
+            throw scanner.error("<NaaccrData> must be in the namespace \(naaccrNamespace) (xmlns=\"\(naaccrNamespace)\"); to read a file without it, use --relaxed-namespace")
         }
         guard let base = attributes["baseDictionaryUri"], !base.isEmpty else {
             throw scanner.error("<NaaccrData> lacks the required attribute baseDictionaryUri")

@@ -24,23 +24,22 @@ public struct FileImport: Sendable {
 
 /// Imports and exports of NAACCR files.
 extension Registry {
-    /// Imports one NAACCR XML file (`.xml` or `.xml.gz`) in one transaction with its audit row (file name, SHA-256,
+    /// Imports one NAACCR file (XML of v14 to v26 or flat of v12 to v18, plain or gzip) in one transaction with its audit row (file name, SHA-256,
     /// counts, the actor and their address). `mayChangeStoredAbstracts` is false for users who may import but not
     /// edit abstracts: a file that would change a stored abstract is then refused whole.
     /// `progress` is called with the patients read and the share of the file read.
     ///
-    /// The store holds NAACCR v26 abstracts: a file of another version (v14 to v25) is read and validated against its
+    /// The store holds NAACCR v26 abstracts: a file of another version (v12 to v25) is read and validated against its
     /// own dictionary and converted record by record (`NaaccrVersionConverter`: by item number, level moves, Sex to
     /// Sex Assigned at Birth); values of retired items are kept under their own numbers and counted.
-    public func importFile(path: String, name: String? = nil, dictionary: NaaccrDictionary? = nil, userDictionaries: [NaaccrDictionary] = [],
+    public func importFile(path: String, name: String? = nil, options: NaaccrReadOptions = NaaccrReadOptions(),
                            by actor: ActingUser,
                            mayChangeStoredAbstracts: Bool = true,
                            progress: @escaping @Sendable (Int, Double?) -> Void = { _, _ in }) async throws -> FileImport {
         let displayName = name ?? URL(fileURLWithPath: path).lastPathComponent
         return try await pool.withConnection { db in
             let checksum = FileChecksum()
-            let reader = try NaaccrXMLReader(path: path, dictionary: dictionary, userDictionaries: userDictionaries,
-                                             observingBytes: { checksum.update($0) })
+            let reader = try NaaccrFile.open(path: path, options: options, observingBytes: { checksum.update($0) })
             // Files of other versions are converted to v26 record by record (NaaccrVersionConverter says how).
             let converter = try NaaccrVersionConverter.ifNeeded(for: reader.dictionary)
             var detail = ["file": String(displayName.prefix(255))]

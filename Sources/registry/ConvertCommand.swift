@@ -5,7 +5,7 @@ import NAACCR
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert a NAACCR XML file of version 14 to 25 into a version 26 file.",
+        abstract: "Convert a NAACCR file (XML of version 14 to 25, or a flat file of version 12 to 18) into a version 26 XML file.",
         discussion: """
             Values go to the v26 item of the same NAACCR number; Sex (220) becomes Sex Assigned at Birth (225); items that \
             moved to the patient level take the first tumor's value. A v26 file has no place for items NAACCR retired: \
@@ -13,11 +13,10 @@ struct ConvertCommand: ParsableCommand {
             v26 no longer allows are kept as sent and listed.
             """)
 
-    @Argument(help: "The NAACCR XML file to convert (.xml or .xml.gz).") var input: String
+    @Argument(help: "The NAACCR file to convert (XML or flat, plain or .gz).") var input: String
     @Argument(help: "The v26 file to write (.gz to compress).") var output: String
     @Option(help: "The version to convert to (only 260, the current one).") var to = "260"
-    @Option(help: ArgumentHelp("A base dictionary (NAACCR dictionary XML) for a file whose version is not built in.", valueName: "file.xml"))
-    var dictionary: String?
+    @OptionGroup var read: ReadOptions
 
     func validate() throws {
         guard to == NaaccrDictionary.v26.naaccrVersion else { throw ValidationError("--to: conversion is to the current version, 260") }
@@ -25,7 +24,7 @@ struct ConvertCommand: ParsableCommand {
     }
 
     func run() throws {
-        let reader = try NaaccrXMLReader(path: input, dictionary: try dictionary.map { try NaaccrDictionary.load(path: $0) })
+        let reader = try NaaccrFile.open(path: input, options: try read.options())
         let converter = try NaaccrVersionConverter(from: reader.dictionary)
         let target = NaaccrDictionary.v26
         var header = NaaccrHeader(baseDictionaryUri: target.uri, recordType: reader.header.recordType)

@@ -56,22 +56,21 @@ struct ListEdits: ParsableCommand {
 
 struct CheckFile: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "check", abstract: "Run an edit set over NAACCR XML files, like the standard batch tool.",
+        commandName: "check", abstract: "Run an edit set over NAACCR files (XML v14-v26 or flat v12-v18), like the standard batch tool.",
         discussion: "Prints the failures by record and a summary by edit; exits 1 when any error (not overridden) is found.")
-    @Argument(help: "NAACCR XML files (.xml or .xml.gz).") var files: [String]
+    @Argument(help: "NAACCR files (XML or flat, plain or .gz).") var files: [String]
     @OptionGroup var editSet: EditsCommand.SetOption
     @Option(help: "text or json.") var format: EditsCommand.Format = .text
     @Option(help: "Print at most this many failures (the summary counts all).") var limit = 1000
-    @Option(help: ArgumentHelp("A base dictionary (NAACCR dictionary XML) for files whose version is not built in.", valueName: "file.xml"))
-    var dictionary: String?
+    @OptionGroup var read: ReadOptions
 
     func run() throws {
-        let base = try dictionary.map { try NaaccrDictionary.load(path: $0) }
+        let options = try read.options()
         var summary: [String: (name: String, errors: Int, warnings: Int, overridden: Int)] = [:]
         var patients = 0, tumors = 0, tumorsFailing = 0, printed = 0
         var jsonFailures: [[String: Any]] = []
         for file in files {
-            let reader = try NaaccrXMLReader(path: file, dictionary: base)
+            let reader = try NaaccrFile.open(path: file, options: options)
             // The engine reads items by id through the file's own dictionary (any NAACCR version).
             let runner = BatchEditRunner(engine: EditEngine(set: editSet.set, dictionary: reader.dictionary))
             var batch: [NaaccrPatient] = []

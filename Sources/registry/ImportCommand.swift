@@ -7,11 +7,11 @@ import RegistryStore
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import NAACCR XML files (.xml or .xml.gz) into the registry.",
+        abstract: "Import NAACCR files (XML of versions 14-26, or flat files of versions 12-18; plain or gzip) into the registry.",
         discussion: """
             Each file is imported in one transaction: either all of it is stored or, on any error, none of it. \
-            Files of NAACCR versions 14 to 25 are converted to 26 (by item number; values of retired items are kept \
-            and counted; Sex becomes Sex Assigned at Birth). \
+            Files of NAACCR versions 12 to 25 (XML, or fixed-width flat records up to v18) are converted to 26 (by \
+            item number; values of retired items are kept and counted; Sex becomes Sex Assigned at Birth). \
             Importing the same file again creates no duplicates (patients match on registryId + patientIdNumber, \
             tumors on tumorRecordNumber, else sequence number); when a file repeats a patient the last copy wins. \
             Value problems (bad codes, impossible dates) do not stop the import: values are kept as sent and listed \
@@ -19,18 +19,13 @@ struct ImportCommand: AsyncParsableCommand {
             listed with its line and the command exits 1.
             """)
 
-    @Argument(help: "NAACCR XML files.") var files: [String]
+    @Argument(help: "NAACCR files (XML or flat, plain or .gz).") var files: [String]
     @Flag(help: "Only read and validate; store nothing. Exits non-zero when any problem (not a mere warning) is found.") var dryRun = false
-    @Option(name: .customLong("user-dictionary"), help: "A user dictionary (NAACCR dictionary XML) with registry-specific items.")
-    var userDictionaries: [String] = []
-    @Option(help: ArgumentHelp("A base dictionary (NAACCR dictionary XML) for files whose version is not built in (v14-v26 are).",
-                               valueName: "file.xml"))
-    var dictionary: String?
+    @OptionGroup var read: ReadOptions
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let users = try userDictionaries.map { try NaaccrDictionary.load(path: $0) }
-        let base = try dictionary.map { try NaaccrDictionary.load(path: $0) }
+        let options = try read.options()
         let registry = dryRun ? nil : try database.registry(connections: 1)
         defer { registry?.pool.close() }
         var actor: ActingUser?
@@ -40,7 +35,7 @@ struct ImportCommand: AsyncParsableCommand {
             let progress = ProgressReporter(label: URL(fileURLWithPath: file).lastPathComponent)
             let summary: ImportSummary, header: NaaccrHeader
             if let registry, let actor {
-                let imported = try await registry.importFile(path: file, dictionary: base, userDictionaries: users, by: actor,
+                let imported = try await registry.importFile(path: file, options: options, by: actor,
                                                              progress: { progress.update(records: $0, fraction: $1) })
                 (summary, header) = (imported.summary, imported.header)
                 if let sha = imported.sha256 { printErr("\(file): SHA-256 \(sha)") }
@@ -49,7 +44,7 @@ struct ImportCommand: AsyncParsableCommand {
                     for (what, count) in imported.conversion.sorted(by: { $0.key < $1.key }) { print("    \(count)\t\(what)") }
                 }
             } else {
-                let reader = try NaaccrXMLReader(path: file, dictionary: base, userDictionaries: users)
+                let reader = try NaaccrFile.open(path: file, options: options)
                 var s = ImportSummary()
                 // What the import itself would refuse is reported by the dry run too.
                 let converter = try NaaccrVersionConverter.ifNeeded(for: reader.dictionary)

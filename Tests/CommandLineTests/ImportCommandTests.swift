@@ -73,3 +73,62 @@ struct DryRunTests {
         #expect(run.stdout.contains("not stored: patient at line 5: no patientIdNumber (item 20)"), "\(run.stdout)")
     }
 }
+
+@Suite("Flat (fixed-width) files at the command line, end to end")
+struct FlatFileCommandTests {
+    /// A v18 flat A record with `values` at the columns of the published layout (`../shared/reference/naaccr/flat-layouts`).
+    static func v18Record(_ values: [String: String]) throws -> String {
+        let layout = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../shared/reference/naaccr/flat-layouts/naaccr-18-layout.xml").standardized
+        let text = try String(contentsOf: layout, encoding: .utf8)
+        var characters = [Character](repeating: " ", count: 24194)
+        for (id, value) in values {
+            let match = try #require(text.firstMatch(of: try Regex("name=\"\(id)\" start=\"(\\d+)\"")), "\(id)")
+            let start = Int(match.output[1].substring!)!
+            for (offset, character) in value.enumerated() { characters[start - 1 + offset] = character }
+        }
+        return String(characters)
+    }
+
+    static var available: Bool {
+        FileManager.default.fileExists(atPath: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../shared/reference/naaccr/flat-layouts/naaccr-18-layout.xml").standardized.path)
+    }
+
+    @Test(.enabled(if: available)) func aFlatVersion18FileIsDryRunImportedAndConverted() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("flat-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let base = ["recordType": "A", "naaccrRecordVersion": "180", "registryId": "0000001234", "patientIdNumber": "00000042",
+                    "sex": "2", "primarySite": "C509", "sequenceNumberCentral": "01", "tumorRecordNumber": "01", "dateOfDiagnosis": "20150312"]
+        var second = base
+        second["primarySite"] = "C189"; second["sequenceNumberCentral"] = "02"; second["tumorRecordNumber"] = "02"
+        let file = folder.appendingPathComponent("hospital.txt")
+        try ([try Self.v18Record(base), try Self.v18Record(second)].joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+
+        let converted = folder.appendingPathComponent("v26.xml")
+        let convert = try RegistryExecutable.run(["convert", file.path, converted.path])
+        #expect(convert.status == 0, "\(convert.stderr)")
+        #expect(convert.stdout.contains("1 patients, 2 tumors converted from NAACCR version 180 to 260"), "\(convert.stdout)")
+        let xml = try String(contentsOf: converted, encoding: .utf8)
+        #expect(xml.contains("<Item naaccrId=\"sexAssignedAtBirth\" naaccrNum=\"225\">2</Item>") && xml.contains(">C189</Item>"))
+
+        try await TestDatabase.withFreshDatabase { url in
+            let env = ["DATABASE_URL": url]
+            let dryRun = try RegistryExecutable.run(["import", "--dry-run", file.path], environment: env)
+            #expect(dryRun.status == 0 && dryRun.stdout.contains("1 patients, 2 tumors read"), "\(dryRun.stdout)\(dryRun.stderr)")
+            let imported = try RegistryExecutable.run(["import", file.path], environment: env)
+            #expect(imported.status == 0, "\(imported.stderr)")
+            #expect(imported.stdout.contains("converted from NAACCR version 180 to 260"))
+            let db = try PostgresConnection(url)
+            #expect(try db.query("SELECT count(*)::text FROM tumor")[0].text(at: 0) == "2")
+        }
+
+        // A truncated line: the dry run and the import both name the line; nothing is stored.
+        let broken = folder.appendingPathComponent("broken.txt")
+        try (try Self.v18Record(base) + "\n" + String(try Self.v18Record(second).prefix(6000)) + "\n").write(to: broken, atomically: true, encoding: .utf8)
+        let refused = try RegistryExecutable.run(["import", "--dry-run", broken.path])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("line 2: the line is 6000 characters; a NAACCR v180 record of type A is 24194"), "\(refused.stderr)")
+    }
+}

@@ -3,8 +3,8 @@ import NAACCR
 import Testing
 
 /// The reference reader's validity files and the verdict each should get (`../shared/reference/naaccr/conformance/
-/// MANIFEST.tsv`, from imsweb naaccr-xml). Strict reading only: the relaxed-namespace option is not built yet, so
-/// files "invalid in strict, valid in relaxed" are checked for their strict verdict.
+/// MANIFEST.tsv`, from imsweb naaccr-xml), read strictly (the default) and with `relaxedNamespace`
+/// (`--relaxed-namespace`).
 @Suite("The reference reader's conformance files")
 struct ConformanceTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -25,23 +25,34 @@ struct ConformanceTests {
         }
     }
 
-    @Test(.enabled(if: !cases.isEmpty), arguments: cases)
-    func eachFileGetsTheReferenceVerdict(_ c: Case) throws {
+    static func read(_ file: String, relaxed: Bool) -> (issues: [NaaccrIssue], failure: (any Error)?) {
         var issues: [NaaccrIssue] = []
-        var failure: (any Error)?
         do {
-            let reader = try NaaccrXMLReader(path: Self.folder.appendingPathComponent(c.file).path)
+            let reader = try NaaccrFile.open(path: folder.appendingPathComponent(file).path, options: NaaccrReadOptions(relaxedNamespace: relaxed))
             issues += reader.header.issues
             while let patient = try reader.next() { issues += patient.issues }
+            return (issues, nil)
         } catch {
-            failure = error
+            return (issues, error)
         }
+    }
+
+    @Test(.enabled(if: !cases.isEmpty), arguments: cases)
+    func eachFileGetsTheReferenceVerdict(_ c: Case) throws {
+        let (issues, failure) = Self.read(c.file, relaxed: false)
+        let relaxed = Self.read(c.file, relaxed: true)
         switch c.expected {
         case "valid (strict and relaxed)":
             #expect(failure == nil, "\(c.file): \(String(describing: failure))")
             #expect(issues.filter { !$0.kind.isWarning }.isEmpty, "\(c.file): \(issues)")
-        case "invalid (strict and relaxed)", "invalid in strict (default), valid in relaxed":
+            #expect(relaxed.failure == nil && relaxed.issues.filter { !$0.kind.isWarning }.isEmpty, "\(c.file) relaxed")
+        case "invalid (strict and relaxed)":
             #expect(failure != nil, "\(c.file) was read; the reference says \(c.referenceMessage)")
+            #expect(relaxed.failure != nil, "\(c.file) was read in relaxed mode; the reference says \(c.referenceMessage)")
+        case "invalid in strict (default), valid in relaxed":
+            #expect(failure != nil, "\(c.file) was read; the reference says \(c.referenceMessage)")
+            #expect(relaxed.failure == nil && relaxed.issues.filter { !$0.kind.isWarning }.isEmpty,
+                    "\(c.file) relaxed: \(String(describing: relaxed.failure)) \(relaxed.issues)")
         case "invalid (library validation error)":
             #expect(failure == nil, "\(c.file): \(String(describing: failure))")
             // "INVALID(validation): Unknown NAACCR ID line 8: ..." names the kind of problem.

@@ -9,7 +9,7 @@ import RegistryStore
 struct ImportController {
     let registry: Registry
     var limit = RequestLimits.importBody
-    static let contentTypes: Set<String> = ["application/xml", "text/xml", "application/gzip", "application/x-gzip", "application/octet-stream"]
+    static let contentTypes: Set<String> = ["application/xml", "text/xml", "text/plain", "application/gzip", "application/x-gzip", "application/octet-stream"]
 
     func addRoutes(to group: RouterGroup<RegistryRequestContext>) {
         group.post { request, context in try await importFile(request, context) }
@@ -20,7 +20,7 @@ struct ImportController {
         let contentType = request.headers[.contentType]?.lowercased().split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) }
         guard let contentType, Self.contentTypes.contains(contentType) else {
             throw APIError(.unsupportedMediaType, "unsupported_media_type",
-                           "send the NAACCR file as application/xml (or application/gzip for .xml.gz)")
+                           "send the NAACCR file as application/xml, text/plain (a flat v12-v18 file) or application/gzip")
         }
         let name = try request.queryText("filename", maxLength: 255) ?? "api upload"
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("registry-upload-\(UUID().uuidString)").path
@@ -43,7 +43,7 @@ struct ImportController {
             try? handle.close()
             throw error
         }
-        guard size > 0 else { throw APIError.badRequest("the body is empty: send a NAACCR XML file") }
+        guard size > 0 else { throw APIError.badRequest("the body is empty: send a NAACCR file") }
         let imported = try await registry.importFile(path: path, name: name, by: user.acting(from: address),
                                                      mayChangeStoredAbstracts: Permission.editAbstracts.allows(user.role))
         let s = imported.summary
