@@ -19,8 +19,14 @@ public final class NaaccrDictionary: Sendable {
     private let itemsByOrdinal: [[NaaccrItem]]
     private let rulesByOrdinal: [[NaaccrValueRule]]
 
+    /// The NAACCR XML specification version the dictionary was written to (a file's `specificationVersion`, "1.0" when
+    /// the file has none; the current version for dictionaries built in code).
+    public let specificationVersion: String
+
     /// Builds a dictionary; items are numbered per level in `naaccrNum` order.
-    public init(uri: String, naaccrVersion: String, items: [NaaccrItem], userDictionaryUris: [String] = []) throws {
+    public init(uri: String, naaccrVersion: String, items: [NaaccrItem], userDictionaryUris: [String] = [],
+                specificationVersion: String = NaaccrSpecification.versions.last!) throws {
+        self.specificationVersion = specificationVersion
         var perLevel: [NaaccrLevel: [NaaccrItem]] = [:]
         for level in NaaccrLevel.allCases {
             perLevel[level] = items.filter { $0.level == level }.sorted { $0.naaccrNum < $1.naaccrNum }
@@ -73,7 +79,7 @@ public final class NaaccrDictionary: Sendable {
     public func merging(_ user: [NaaccrDictionary]) throws -> NaaccrDictionary {
         guard !user.isEmpty else { return self }
         return try NaaccrDictionary(uri: uri, naaccrVersion: naaccrVersion, items: allItems + user.flatMap(\.allItems),
-                                    userDictionaryUris: userDictionaryUris + user.map(\.uri))
+                                    userDictionaryUris: userDictionaryUris + user.map(\.uri), specificationVersion: specificationVersion)
     }
 
     /// The built-in NAACCR version 26 base dictionary (771 items): the current version, which imports convert to.
@@ -134,7 +140,7 @@ struct BuiltInDictionarySource: Sendable {
                               startColumn: Int(f[8]))
         }
         do {
-            return try NaaccrDictionary(uri: uri, naaccrVersion: naaccrVersion, items: parsed)
+            return try NaaccrDictionary(uri: uri, naaccrVersion: naaccrVersion, items: parsed, specificationVersion: specificationVersion)
         } catch {
             preconditionFailure("the built-in dictionary \(uri) is inconsistent: \(error)")
         }

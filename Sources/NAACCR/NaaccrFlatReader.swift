@@ -91,6 +91,7 @@ public final class NaaccrFlatReader {
         guard let types = NaaccrRecordTypes(recordType: recordType) else {
             throw NaaccrReadError(line: first.number, message: "column 1 (Record Type, item 10) must be A, M, C or I", file: name)
         }
+        for user in userDictionaries { try user.checkUserDictionary(against: base) }
         let merged = try base.merging(userDictionaries)
         self.dictionary = merged
         versionText = version

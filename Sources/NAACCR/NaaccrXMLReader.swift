@@ -138,8 +138,9 @@ public final class NaaccrXMLReader {
         guard let baseDictionary = dictionary ?? NaaccrDictionary.builtIn(uri: base) else {
             throw NaaccrDictionaryError.unknownBaseDictionary(base)
         }
-        // User dictionaries: those given, those the file names that are built in, else (files of v14 to v21 that
-        // name none) the default user dictionary NAACCR published for the file's version.
+        // User dictionaries: those given (checked against the file's base dictionary), those the file names that are
+        // built in, else (files of v14 to v21 that name none) the default user dictionary NAACCR published for the file's version.
+        for user in userDictionaries { try user.checkUserDictionary(against: baseDictionary) }
         var users = userDictionaries
         for uri in header.userDictionaryUris where !users.contains(where: { $0.uri == uri }) {
             if let known = NaaccrDictionary.builtIn(uri: uri) { users.append(known) }
