@@ -194,13 +194,9 @@ public final class NaaccrFlatReader {
         parsed.patient.reserveCapacity(lastPatientValueCount)
         parsed.tumor.reserveCapacity(lastTumorValueCount)
         let bytes = line.bytes
-        // One pass: plain ASCII (the usual case: a column is a byte) and no control characters.
-        var ascii = true
-        var control = -1
-        for (i, byte) in bytes.enumerated() {
-            if byte >= 0x80 { ascii = false } else if byte < 0x20 || byte == 0x7F { control = i; break }
-        }
-        if ascii && control < 0 {
+        // One pass, eight bytes at a time: plain ASCII (the usual case: a column is a byte) and no control characters.
+        let ascii = Self.isPlainASCII(bytes)
+        if ascii {
             guard bytes.count == recordLength else { throw lengthError(line.number, bytes.count) }
             try read(bytes, starts: nil, into: &parsed)
         } else {
@@ -243,6 +239,28 @@ public final class NaaccrFlatReader {
                         + "\(header.recordType.isEmpty ? "?" : header.recordType) is \(recordLength) (Invalid line length)", file: name)
     }
 
+    /// Whether every byte is printable ASCII (0x20-0x7E), tested a word at a time (SWAR: a byte is below 0x20 when
+    /// subtracting 0x20 borrows into its high bit; 0x7F is found as a zero byte of `word ^ 0x7F…`).
+    static func isPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let high: UInt64 = 0x8080_8080_8080_8080, ones: UInt64 = 0x0101_0101_0101_0101
+        var i = 0
+        while i + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let below20 = (word &- 0x2020_2020_2020_2020) & ~word & high
+            let del = word ^ 0x7F7F_7F7F_7F7F_7F7F
+            let isDel = (del &- ones) & ~del & high
+            if (word & high) | below20 | isDel != 0 { return false }
+            i += 8
+        }
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte < 0x20 || byte >= 0x7F { return false }
+            i += 1
+        }
+        return true
+    }
+
     /// Reads every field of a line (bytes, with character start offsets when not ASCII).
     private func read(_ bytes: UnsafeBufferPointer<UInt8>, starts: [Int]?, into parsed: inout ParsedLine) throws {
         for field in fields {
@@ -253,6 +271,10 @@ public final class NaaccrFlatReader {
             } else {
                 low = field.start
                 high = field.start + field.width
+            }
+            // Blank fields (most of a record) are skipped eight columns at a time.
+            if let base = bytes.baseAddress {
+                while low + 8 <= high, UnsafeRawPointer(base + low).loadUnaligned(as: UInt64.self) == 0x2020_2020_2020_2020 { low += 8 }
             }
             while low < high, bytes[low] == 0x20 { low += 1 }
             if low == high { continue }

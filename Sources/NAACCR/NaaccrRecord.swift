@@ -9,6 +9,9 @@ public struct NaaccrValues: Sendable, Equatable {
 
     public init() {}
 
+    /// Values already sorted by index, each index once.
+    init(sortedEntries: [Entry]) { entries = sortedEntries }
+
     /// The value at a dense index, nil when blank.
     public subscript(index: Int) -> String? {
         get {

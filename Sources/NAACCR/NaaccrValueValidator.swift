@@ -9,14 +9,14 @@ public enum NaaccrValueValidator {
     /// The problem with `value`, or nil if it is valid for the item whose rule this is.
     public static func check(_ value: String, for item: NaaccrValueRule) -> (kind: NaaccrIssue.Kind, detail: String)? {
         var contiguous = value
-        return contiguous.withUTF8 { check(value, utf8: $0, for: item) }
+        return contiguous.withUTF8 { check(utf8: $0, for: item) }
     }
 
-    private static func check(_ value: String, utf8: UnsafeBufferPointer<UInt8>,
-                              for item: NaaccrValueRule) -> (kind: NaaccrIssue.Kind, detail: String)? {
+    /// The same check on the value's UTF-8 bytes (the reader checks values in its buffer, before building them).
+    static func check(utf8: UnsafeBufferPointer<UInt8>, for item: NaaccrValueRule) -> (kind: NaaccrIssue.Kind, detail: String)? {
         var isASCII = true
         for byte in utf8 where byte >= 0x80 { isASCII = false; break }
-        let length = isASCII ? utf8.count : value.count
+        let length = isASCII ? utf8.count : String(decoding: utf8, as: UTF8.self).count
         if length > item.length && !item.allowUnlimitedText {
             return (.valueTooLong, "\(length) characters, at most \(item.length)")
         }
@@ -50,7 +50,7 @@ public enum NaaccrValueValidator {
         case .date:
             return checkDate(utf8)
         case .dateTime:
-            return checkDateTime(value)
+            return checkDateTime(String(decoding: utf8, as: UTF8.self))
         }
     }
 

@@ -28,7 +28,12 @@ public final class NaaccrVersionConverter {
     public private(set) var counts: [String: Int] = [:]
 
     private struct Move { let from: NaaccrItemKey; let to: NaaccrItemKey }
-    private let samePatient: [Move], sameTumor: [Move], tumorToPatient: [Move], patientToTumor: [Move]
+    private let tumorToPatient: [Move], patientToTumor: [Move]
+    /// For items that stay at their level, the target index of each source index (-1: none or moved), per level.
+    private let samePatientIndex: [Int], sameTumorIndex: [Int]
+    /// Per target index: whether the value must be re-checked (its rule differs from the source's) and whether the
+    /// item is retired (not in the current dictionary).
+    private let recheckPatient: [Bool], recheckTumor: [Bool], retiredPatient: [Bool], retiredTumor: [Bool]
     private let rules: [NaaccrLevel: [NaaccrValueRule]]
     private let sexSource: NaaccrItemKey?, sexTarget: NaaccrItemKey?, siteKey: NaaccrItemKey?
     private var patientCount = 0
@@ -53,8 +58,25 @@ public final class NaaccrVersionConverter {
             let kind = from.level == to.level ? "same-\(from.level.rawValue)" : "\(from.level.rawValue)-\(to.level.rawValue)"
             moves[kind, default: []].append(Move(from: from, to: to))
         }
-        samePatient = moves["same-\(NaaccrLevel.patient.rawValue)"] ?? []
-        sameTumor = moves["same-\(NaaccrLevel.tumor.rawValue)"] ?? []
+        func indexMap(_ level: NaaccrLevel) -> [Int] {
+            var map = [Int](repeating: -1, count: source.count(level))
+            for move in moves["same-\(level.rawValue)"] ?? [] { map[move.from.index] = move.to.index }
+            return map
+        }
+        samePatientIndex = indexMap(.patient)
+        sameTumorIndex = indexMap(.tumor)
+        func recheck(_ level: NaaccrLevel) -> [Bool] {
+            var flags = [Bool](repeating: true, count: merged.count(level))
+            for move in moves["same-\(level.rawValue)"] ?? [] where source.rule(move.from) == merged.rule(move.to) { flags[move.to.index] = false }
+            return flags
+        }
+        recheckPatient = recheck(.patient)
+        recheckTumor = recheck(.tumor)
+        func retiredFlags(_ level: NaaccrLevel) -> [Bool] {
+            merged.items[level]!.map { current.key(naaccrNum: $0.naaccrNum) == nil }
+        }
+        retiredPatient = retiredFlags(.patient)
+        retiredTumor = retiredFlags(.tumor)
         tumorToPatient = moves["\(NaaccrLevel.tumor.rawValue)-\(NaaccrLevel.patient.rawValue)"] ?? []
         patientToTumor = moves["\(NaaccrLevel.patient.rawValue)-\(NaaccrLevel.tumor.rawValue)"] ?? []
         rules = Dictionary(uniqueKeysWithValues: [NaaccrLevel.patient, .tumor].map { level in
@@ -76,11 +98,11 @@ public final class NaaccrVersionConverter {
         var out = NaaccrPatient(dictionary: target)
         out.line = patient.line
         out.issues = patient.issues
-        for move in samePatient { if let value = patient[move.from] { out[move.to] = value } }
+        out.values = Self.carry(patient.values, through: samePatientIndex)
         out.tumors = patient.tumors.map { tumor in
             var converted = NaaccrTumor(dictionary: target)
             converted.line = tumor.line
-            for move in sameTumor { if let value = tumor[move.from] { converted[move.to] = value } }
+            converted.values = Self.carry(tumor.values, through: sameTumorIndex)
             for move in patientToTumor { if let value = patient[move.from] { converted[move.to] = value } }
             return converted
         }
@@ -125,6 +147,21 @@ public final class NaaccrVersionConverter {
         return out
     }
 
+    /// The values of items that keep their level, at their target indices (in target order).
+    private static func carry(_ values: NaaccrValues, through map: [Int]) -> NaaccrValues {
+        var moved: [NaaccrValues.Entry] = []
+        moved.reserveCapacity(values.entries.count)
+        var ordered = true
+        for entry in values.entries {
+            let to = map[entry.index]
+            guard to >= 0 else { continue }
+            if let last = moved.last, last.index > to { ordered = false }
+            moved.append(NaaccrValues.Entry(index: to, value: entry.value))
+        }
+        if !ordered { moved.sort { $0.index < $1.index } }
+        return NaaccrValues(sortedEntries: moved)
+    }
+
     private func count(_ what: String, _ key: NaaccrItemKey) {
         counts["\(what): \(target.item(key).naaccrId)", default: 0] += 1
     }
@@ -151,10 +188,11 @@ public final class NaaccrVersionConverter {
     private func check(_ patient: inout NaaccrPatient) {
         var issues: [NaaccrIssue] = []
         func visit(_ values: NaaccrValues, _ level: NaaccrLevel, line: Int, tumor: Int?) {
-            for entry in values.entries {
-                let key = NaaccrItemKey(level: level, index: entry.index)
-                let item = target.item(key)
-                if NaaccrDictionary.v26.key(naaccrNum: item.naaccrNum) == nil {
+            let retired = level == .patient ? retiredPatient : retiredTumor
+            let recheck = level == .patient ? recheckPatient : recheckTumor
+            for entry in values.entries where retired[entry.index] || recheck[entry.index] {
+                let item = target.item(NaaccrItemKey(level: level, index: entry.index))
+                if retired[entry.index] {
                     counts["retired, kept: \(item.naaccrId) (\(item.naaccrNum))", default: 0] += 1
                     continue
                 }

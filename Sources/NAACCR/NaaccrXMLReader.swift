@@ -294,6 +294,10 @@ public final class NaaccrXMLReader {
 
         // The value: character data up to </Item>.
         var value = ""
+        var edgeSpace = false
+        // The value's problem, found in the scanner's buffer when the value is one plain run of text (the usual case).
+        var problem: (kind: NaaccrIssue.Kind, detail: String)?
+        var checked = false
         if !scanner.selfClosing {
             var pieces = 0
             loop: while true {
@@ -305,6 +309,14 @@ public final class NaaccrXMLReader {
                                               file: error.file)
                     }
                     value = pieces == 0 ? piece : value + piece
+                    if pieces == 0 && !scanner.textHasEntity && !scanner.textNeedsCheck, let rule = found?.rule {
+                        edgeSpace = scanner.textEdgesAreSpace
+                        problem = NaaccrValueValidator.check(utf8: scanner.textBytes, for: rule)
+                        checked = true
+                    } else {
+                        edgeSpace = value.utf8.first == 32 || value.utf8.last == 32
+                        checked = false
+                    }
                     pieces += 1
                 case .endTag:
                     guard scanner.localNameEquals("Item") else { throw scanner.error("mismatched end tag in <Item>") }
@@ -339,13 +351,14 @@ public final class NaaccrXMLReader {
             report(.wrongNumber, "naaccrNum \(numberText ?? number.map(String.init) ?? ""), the dictionary says \(rule.naaccrNum)")
         }
         guard !value.isEmpty else { return }
-        if value.utf8.first == 32 || value.utf8.last == 32 { report(.surroundingSpaces, "kept as read") }
+        if edgeSpace { report(.surroundingSpaces, "kept as read") }
         // Kept even when invalid: nothing the registry sent is lost; edits flag it.
         guard values.insertIfAbsent(key.index, value) else {
             report(.duplicateItem, "the first value is kept")
             return
         }
-        if let problem = NaaccrValueValidator.check(value, for: rule) { report(problem.kind, problem.detail) }
+        if !checked { problem = NaaccrValueValidator.check(value, for: rule) }
+        if let problem { report(problem.kind, problem.detail) }
     }
 
     static func shortened(_ text: String) -> String { text.count <= 64 ? text : String(text.prefix(64)) + "…" }

@@ -31,6 +31,8 @@ final class XMLScanner {
 
     // The current token.
     private(set) var nameStart = 0, nameEnd = 0
+    /// Position of the `:` in the current tag's name, -1 when it has no prefix.
+    private var nameColon = -1
     private(set) var selfClosing = false
     /// The current start tag's attributes (fixed storage, grown when a tag has more).
     private var attributeStorage = UnsafeMutablePointer<Attribute>.allocate(capacity: 16)
@@ -42,16 +44,37 @@ final class XMLScanner {
     /// Whether the current character data is only spaces, tabs and line ends (CDATA never counts as whitespace).
     private(set) var textIsWhitespace = false
 
+    /// What each byte value is to the scanner (bit flags below), looked up once per byte in the hot loops.
+    private let byteClass: UnsafeMutablePointer<UInt8>
+    private static let lessThan: UInt8 = 1, ampersand: UInt8 = 2, whitespace: UInt8 = 4
+    /// A byte `text()` must look at: a control character (CR included, tab and LF not), DEL, or a non-ASCII byte.
+    private static let needsCheck: UInt8 = 8
+    /// Ends a tag or attribute name: whitespace, `>`, `/`.
+    private static let nameEnd: UInt8 = 16
+    /// Whether the current character data holds a byte `text()` must look at.
+    private(set) var textNeedsCheck = false
+
     init(source: ByteSource, name: String, bufferSize: Int = 256 * 1024) {
         self.source = source
         self.sourceName = name
         capacity = bufferSize
         buffer = .allocate(capacity: bufferSize)
+        byteClass = .allocate(capacity: 256)
+        for b in 0..<256 {
+            var c: UInt8 = 0
+            if b == 0x3C { c |= Self.lessThan }
+            if b == 0x26 { c |= Self.ampersand }
+            if b == 32 || b == 9 || b == 10 || b == 13 { c |= Self.whitespace | Self.nameEnd }
+            if (b < 32 && b != 9 && b != 10) || b >= 127 { c |= Self.needsCheck }
+            if b == 0x3E || b == 0x2F { c |= Self.nameEnd }
+            byteClass[b] = c
+        }
     }
 
     deinit {
         buffer.deallocate()
         attributeStorage.deallocate()
+        byteClass.deallocate()
     }
 
     /// The current start tag's attributes, as an array (for cold paths; hot paths use `attribute(at:)`).
@@ -93,15 +116,18 @@ final class XMLScanner {
                 continue
             }
             if buffer[pos] != UInt8(ascii: "<") {
-                // Character data: short runs (item values, indentation) are scanned inline, noting '&' on the way.
-                var i = pos, entity = false, space = true
+                // Character data: short runs (item values, indentation) are scanned inline, one table lookup per
+                // byte, noting '&', all-whitespace and bytes that need a closer look on the way.
+                var i = pos, any: UInt8 = 0, all: UInt8 = 0xFF
                 while i < end {
-                    let b = buffer[i]
-                    if b == UInt8(ascii: "<") { break }
-                    if b == UInt8(ascii: "&") { entity = true }
-                    if space && !isSpace(b) { space = false }
+                    let c = byteClass[Int(buffer[i])]
+                    if c & Self.lessThan != 0 { break }
+                    any |= c
+                    all &= c
                     i += 1
                 }
+                let entity = any & Self.ampersand != 0, space = all & Self.whitespace != 0
+                textNeedsCheck = any & Self.needsCheck != 0
                 guard i < end else {
                     if !eof { try refill(); continue }
                     return finishText(start: pos, end: end, cdata: false, next: end, entity: entity, space: space)
@@ -148,6 +174,7 @@ final class XMLScanner {
             }
             if startsWith("<![CDATA[", at: p) {
                 guard let close = find3(UInt8(ascii: "]"), UInt8(ascii: "]"), UInt8(ascii: ">"), from: p + 9) else { return nil }
+                textNeedsCheck = true
                 return .some(finishText(start: p + 9, end: close, cdata: true, next: close + 3))
             }
             if end - p < 9 && !eof { return nil }
@@ -157,6 +184,15 @@ final class XMLScanner {
             throw error("unexpected markup after '<!'", line: line)
         }
         if c == UInt8(ascii: "/") {
+            // The end tag of nearly every element in a NAACCR file.
+            if end - p >= 7, memcmp(buffer + p, "</Item>", 7) == 0 {
+                tokenLine = line
+                nameStart = p + 2
+                nameEnd = p + 6
+                nameColon = -1
+                pos = p + 7  // no line end inside
+                return .some(.endTag)
+            }
             var i = p + 2
             let start = i
             while i < end, !isNameEnd(buffer[i]) { i += 1 }
@@ -167,6 +203,7 @@ final class XMLScanner {
             tokenLine = line
             nameStart = start
             nameEnd = nameEndPosition
+            nameColon = colon(start, nameEndPosition)
             advance(to: i + 1)
             return .some(.endTag)
         }
@@ -192,21 +229,40 @@ final class XMLScanner {
                 break
             }
             let attributeNameStart = i
-            while i < end, !isNameEnd(buffer[i]), buffer[i] != UInt8(ascii: "=") { i += 1 }
-            let attributeNameEnd = i
-            while i < end, isSpace(buffer[i]) { i += 1 }
-            guard i < end else { return nil }
-            guard attributeNameEnd > attributeNameStart, buffer[i] == UInt8(ascii: "=") else {
-                throw error("malformed attribute in tag <\(string(start, nameEndPosition))>", line: line)
+            let attributeNameEnd: Int
+            // The two attributes of nearly every tag in a NAACCR file, matched whole: naaccrId=" and naaccrNum=".
+            if end - i >= 11, memcmp(buffer + i, "naaccrId=\"", 10) == 0 {
+                attributeNameEnd = i + 8
+                i += 9
+            } else if end - i >= 12, memcmp(buffer + i, "naaccrNum=\"", 11) == 0 {
+                attributeNameEnd = i + 9
+                i += 10
+            } else {
+                while i < end, !isNameEnd(buffer[i]), buffer[i] != UInt8(ascii: "=") { i += 1 }
+                attributeNameEnd = i
+                while i < end, isSpace(buffer[i]) { i += 1 }
+                guard i < end else { return nil }
+                guard attributeNameEnd > attributeNameStart, buffer[i] == UInt8(ascii: "=") else {
+                    throw error("malformed attribute in tag <\(string(start, nameEndPosition))>", line: line)
+                }
+                i += 1
+                while i < end, isSpace(buffer[i]) { i += 1 }
+                guard i < end else { return nil }
             }
-            i += 1
-            while i < end, isSpace(buffer[i]) { i += 1 }
-            guard i < end else { return nil }
             let quote = buffer[i]
             guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else {
                 throw error("attribute value must be quoted in tag <\(string(start, nameEndPosition))>", line: line)
             }
             var close = i + 1, hasEntity = false
+            // Eight bytes at a time to the closing quote (SWAR: a zero byte of word ^ quote…), noting '&' on the way.
+            let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+            let quotes = UInt64(quote) &* ones, amps = UInt64(UInt8(ascii: "&")) &* ones
+            while close + 8 <= end {
+                let word = UnsafeRawPointer(buffer + close).loadUnaligned(as: UInt64.self)
+                let q = word ^ quotes, a = word ^ amps
+                if ((q &- ones) & ~q & high) | ((a &- ones) & ~a & high) != 0 { break }
+                close += 8
+            }
             while close < end, buffer[close] != quote {
                 if buffer[close] == UInt8(ascii: "&") { hasEntity = true }
                 close += 1
@@ -219,6 +275,7 @@ final class XMLScanner {
         tokenLine = line
         nameStart = start
         nameEnd = nameEndPosition
+        nameColon = colon(start, nameEndPosition)
         selfClosing = closing
         advance(to: i)
         return .some(.startTag)
@@ -234,10 +291,12 @@ final class XMLScanner {
     }
 
     /// The current tag's prefix as bytes (nil when the name has no `prefix:`), without building a String.
-    func tagPrefixEnd() -> Int? {
-        var i = nameStart
-        while i < nameEnd { if buffer[i] == UInt8(ascii: ":") { return i }; i += 1 }
-        return nil
+    @inline(__always) func tagPrefixEnd() -> Int? { nameColon < 0 ? nil : nameColon }
+
+    private func colon(_ start: Int, _ end: Int) -> Int {
+        var i = start
+        while i < end { if buffer[i] == UInt8(ascii: ":") { return i }; i += 1 }
+        return -1
     }
 
     /// The decimal value of an attribute made of digits only (nil otherwise), without building a String.
@@ -257,6 +316,12 @@ final class XMLScanner {
         return nameEnd - s == literal.utf8CodeUnitCount && memcmp(buffer + s, literal.utf8Start, literal.utf8CodeUnitCount) == 0
     }
 
+    /// The current text's raw bytes (valid until the next token).
+    var textBytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: buffer + textStart, count: textEnd - textStart) }
+
+    /// Whether the current text starts or ends with a space (read from the bytes, before any entity is decoded).
+    var textEdgesAreSpace: Bool { textEnd > textStart && (buffer[textStart] == 32 || buffer[textEnd - 1] == 32) }
+
     func attributeName(_ a: Attribute) -> String { string(a.nameStart, a.nameEnd) }
 
     func attributeValue(_ a: Attribute) throws -> String {
@@ -269,7 +334,7 @@ final class XMLScanner {
     /// which XML 1.0 §2.2 does not allow (also when written as character references): never a silent substitution.
     func text() throws -> String {
         var control = false, nonASCII = false, carriageReturn = false
-        for i in textStart..<textEnd {
+        for i in textStart..<textEnd where textNeedsCheck {
             let b = buffer[i]
             if b < 32 {
                 if b == 13 { carriageReturn = true } else if b != 9 && b != 10 { control = true }
@@ -377,9 +442,7 @@ final class XMLScanner {
     }
 
     @inline(__always) private func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 10 || b == 9 || b == 13 }
-    @inline(__always) private func isNameEnd(_ b: UInt8) -> Bool {
-        b == 32 || b == 10 || b == 9 || b == 13 || b == UInt8(ascii: ">") || b == UInt8(ascii: "/")
-    }
+    @inline(__always) private func isNameEnd(_ b: UInt8) -> Bool { byteClass[Int(b)] & Self.nameEnd != 0 }
 
     private func find(_ byte: UInt8, from: Int) -> Int? {
         guard from < end, let hit = memchr(buffer + from, Int32(byte), end - from) else { return nil }

@@ -9,14 +9,17 @@ import NAACCR
 public struct SyntheticRegistryGenerator: Sequence, Sendable {
     public let patientCount: Int
     public let seed: UInt64
+    /// The Patient ID Number (item 20) of the first patient; the others follow in order.
+    public let firstPatientNumber: Int
     public let dictionary: NaaccrDictionary
     /// Diagnoses fall in these years.
     public let firstDiagnosisYear = 2010, lastDiagnosisYear = 2024
     /// Follow-up ends on this date.
     public let studyCutoff = (year: 2025, month: 12, day: 31)
 
-    public init(patientCount: Int = 20_000, seed: UInt64 = 2026, dictionary: NaaccrDictionary = .v26) {
+    public init(patientCount: Int = 20_000, seed: UInt64 = 2026, firstPatientNumber: Int = 1, dictionary: NaaccrDictionary = .v26) {
         self.patientCount = patientCount
+        self.firstPatientNumber = firstPatientNumber
         self.seed = seed
         self.dictionary = dictionary
     }
@@ -45,7 +48,7 @@ public struct SyntheticRegistryGenerator: Sequence, Sendable {
         public mutating func next() -> NaaccrPatient? {
             guard produced < generator.patientCount else { return nil }
             produced += 1
-            return makePatient(number: produced)
+            return makePatient(number: generator.firstPatientNumber + produced - 1)
         }
 
         struct Keys {

@@ -13,13 +13,21 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(help: "How many patients.") var patients = 20_000
     @Option(help: "Random seed.") var seed: UInt64 = 2026
+    @Option(help: "Patient ID Number of the first patient (the others follow), e.g. to make a second file of new patients.")
+    var firstPatientId = 1
     @Option(help: ArgumentHelp("Write NAACCR XML to this file (.gz to compress) instead of loading the database.", valueName: "file"))
     var xml: String?
     @Option(help: "Record type of the XML file: A, M, C or I.") var recordType = "A"
     @OptionGroup var database: DatabaseOptions
 
+    func validate() throws {
+        guard (1...99_999_999).contains(firstPatientId), firstPatientId + patients - 1 <= 99_999_999 else {
+            throw ValidationError("--first-patient-id: Patient ID Numbers are 8 digits (1 to 99999999)")
+        }
+    }
+
     func run() async throws {
-        let generator = SyntheticRegistryGenerator(patientCount: patients, seed: seed)
+        let generator = SyntheticRegistryGenerator(patientCount: patients, seed: seed, firstPatientNumber: firstPatientId)
         let start = Date()
         if let xml {
             let writer = try NaaccrXMLWriter(sink: try openByteSink(path: xml), dictionary: generator.dictionary,
