@@ -201,6 +201,19 @@ struct FlatFileTests {
                 && patients[0].issues[0].line == 2)
     }
 
+    @Test func aGzipFlatFileIsRecognisedByItsContent() throws {
+        let layout = try PublishedLayout(version: 18)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("flat-\(UUID().uuidString).dat").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let sink = try GzipByteSink(try FileByteSink(path: path))
+        try Array((layout.record(Self.firstTumor) + "\n").utf8).withUnsafeBytes { try sink.write($0) }
+        try sink.finish()
+        let reader = try NaaccrFile.open(path: path)
+        #expect(reader is NaaccrFlatReader && reader.dictionary.naaccrVersion == "180")
+        #expect(try reader.next()?.tumors.first?["primarySite"] == "C509")
+        #expect(try reader.next() == nil)
+    }
+
     @Test func aLatin1LineIsReadByCharacters() throws {
         let layout = try PublishedLayout(version: 18)
         // "Núñez" in ISO-8859-1: one byte per character, so the columns still line up.
