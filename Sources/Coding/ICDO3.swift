@@ -10,29 +10,45 @@ public enum ICDO3 {
     /// Whether a 4-digit histology code exists in ICD-O-3 (with any behavior).
     public static func isHistology(_ code: String) -> Bool { histologies.contains(code) }
 
+    /// The behaviors ICD-O-3 lists a 4-digit histology with (its preferred terms "8500/2", "8500/3" → ["2", "3"]).
+    public static func behaviorsListed(histology: String) -> Set<String> { behaviorsByHistology[histology] ?? [] }
+
+    private static let behaviorsByHistology: [String: Set<String>] = {
+        var out: [String: Set<String>] = [:]
+        for entry in morphology.entries { out[String(entry.code.prefix(4)), default: []].insert(String(entry.code.suffix(1))) }
+        return out
+    }()
+
     /// Whether histology/behavior is an ICD-O-3 term as published (some combinations need review, not rejection).
     public static func isMorphology(histology: String, behavior: String) -> Bool { morphology.contains("\(histology)/\(behavior)") }
 
-    /// NAACCR item 523.
-    public static let behavior = CodeTable(name: "behaviorCodeIcdO3", entries: [
-        .init(code: "0", label: "Benign"), .init(code: "1", label: "Uncertain whether benign or malignant"),
-        .init(code: "2", label: "In situ"), .init(code: "3", label: "Malignant, primary site"),
-    ])
+    /// The diagnosis years a histology/behavior code ("8100/3") may be used in, read from the notes SEER's list of
+    /// preferred terms carries: `[2022+]` (a code introduced in 2022) and `[PRE-2010 ONLY...` (a code replaced in 2010,
+    /// last used in 2009). nil when the code has neither note.
+    public static func yearsOfUse(_ code: String) -> (first: Int?, last: Int?)? { yearsOfUseByCode[code] }
 
-    /// NAACCR item 410.
-    public static let laterality = CodeTable(name: "laterality", entries: [
-        .init(code: "0", label: "Not a paired site"), .init(code: "1", label: "Right: origin of primary"),
-        .init(code: "2", label: "Left: origin of primary"), .init(code: "3", label: "Only one side involved, right or left origin unspecified"),
-        .init(code: "4", label: "Bilateral involvement, lateral origin unknown; stated to be single primary"),
-        .init(code: "5", label: "Paired site: midline tumor"),
-        .init(code: "9", label: "Paired site, but no information concerning laterality"),
-    ])
+    private static let yearsOfUseByCode: [String: (first: Int?, last: Int?)] = {
+        var out: [String: (first: Int?, last: Int?)] = [:]
+        for entry in morphology.entries {
+            var first: Int?, last: Int?
+            for note in entry.label.split(separator: "[").dropFirst().map({ $0.prefix { $0 != "]" } }) {
+                let text = String(note)
+                if text.count == 5, text.hasSuffix("+"), let year = Int(text.prefix(4)) { first = year }
+                if text.hasPrefix("PRE-"), text.dropFirst(4).prefix(4).allSatisfy(\.isNumber),
+                   text.dropFirst(8).hasPrefix(" ONLY"), let year = Int(text.dropFirst(4).prefix(4)) { last = year - 1 }
+            }
+            if first != nil || last != nil { out[entry.code] = (first, last) }
+        }
+        return out
+    }()
 
-    /// NAACCR item 225 (Sex Assigned at Birth, v26).
-    public static let sexAssignedAtBirth = CodeTable(name: "sexAssignedAtBirth", entries: [
-        .init(code: "1", label: "Male"), .init(code: "2", label: "Female"), .init(code: "3", label: "Intersex / DSD"),
-        .init(code: "9", label: "Unknown"),
-    ])
+    /// NAACCR item 523, from the NAACCR code list: 0-3 (the list also has ICD-O-3's 6, metastatic, which registries
+    /// never code: a metastasis is abstracted as its primary).
+    public static let behavior = CodeTable(name: "behaviorCodeIcdO3", entries: NaaccrCodeLists.list("behaviorCodeIcdO3")!.entries.filter { $0.code != "6" })
+    /// NAACCR item 410, from the NAACCR code list.
+    public static let laterality = NaaccrCodeLists.list("laterality")!.table
+    /// NAACCR item 225 (Sex Assigned at Birth, v26: 1, 2, 9), from the NAACCR code list.
+    public static let sexAssignedAtBirth = NaaccrCodeLists.list("sexAssignedAtBirth")!.table
 
     /// Sites where laterality must be coded 1-5 or 9 (the NAACCR list of paired organs, item 410).
     public static func isPairedSite(_ site: String) -> Bool { pairedSites.contains(site) }

@@ -24,8 +24,9 @@ extension EditCatalog {
     }
 
     /// `later` must not be before `earlier` (compared at the precision both dates know); skipped when either is blank or invalid.
-    static func dateOrder(_ id: String, _ name: String, earlier: Item, later: Item, note: String = "") -> Edit {
-        Edit(id: id, name: name, kind: .interField, items: [earlier, later], note: note) { r in
+    static func dateOrder(_ id: String, _ name: String, earlier: Item, later: Item, override: (Item, Set<String>)? = nil,
+                          note: String = "") -> Edit {
+        Edit(id: id, name: name, kind: .interField, items: [earlier, later], override: override, note: note) { r in
             guard let a = EditDate(r[earlier]), let b = EditDate(r[later]) else { return .skip }
             if let order = EditDate.compare(b, a), order < 0 {
                 return .fail("\(later.naaccrId) \(r[later]!) is before \(earlier.naaccrId) \(r[earlier]!)")
@@ -48,10 +49,13 @@ extension EditCatalog {
         validDate("DT11", "Date Initial RX SEER (NAACCR DATEEDIT)", .firstTreatmentDate),
         validDate("DT12", "Date of Last Cancer Status (NAACCR DATEEDIT)", .cancerStatusDate),
         dateOrder("DO01", "Date of Diagnosis, Date of Birth (NAACCR)", earlier: .birthDate, later: .diagnosisDate,
-                  note: "Unsure of the exact NAACCR name; a diagnosis in utero is coded with the birth date"),
+                  override: (.overrideAgeSiteMorph, ["2", "3"]),
+                  note: "A diagnosis before birth is a diagnosis in utero: reviewed and confirmed, Over-ride Age/Site/Morph (1990) 2 or 3 clears it"),
         dateOrder("DO02", "Date of Last Contact, Date of Diagnosis (NAACCR)", earlier: .diagnosisDate, later: .lastContact),
         dateOrder("DO03", "Date of Last Contact, Date of Birth (NAACCR)", earlier: .birthDate, later: .lastContact),
-        dateOrder("DO04", "Date of 1st Contact, Date of Birth (NAACCR)", earlier: .birthDate, later: .firstContact),
+        dateOrder("DO04", "Date of 1st Contact, Date of Birth (NAACCR)", earlier: .birthDate, later: .firstContact,
+                  override: (.overrideAgeSiteMorph, ["2", "3"]),
+                  note: "First contact before birth happens with a diagnosis in utero: Over-ride Age/Site/Morph (1990) 2 or 3 clears it"),
         dateOrder("DO05", "RX Date--Surgery, Date of Diagnosis (NAACCR)", earlier: .diagnosisDate, later: .surgeryDate),
         dateOrder("DO06", "RX Date--Radiation, Date of Diagnosis (NAACCR)", earlier: .diagnosisDate, later: .radiationDate),
         dateOrder("DO07", "RX Date--Chemo, Date of Diagnosis (NAACCR)", earlier: .diagnosisDate, later: .chemoDate),
@@ -67,6 +71,10 @@ extension EditCatalog {
             let birth = EditDate(r[.birthDate]), diagnosis = EditDate(r[.diagnosisDate])
             guard let birth, let diagnosis else {
                 return age == 999 || (birth == nil && diagnosis == nil) ? .pass : .skip
+            }
+            // Item 230: 000 is under one year old, which includes a diagnosis in utero (before the date of birth).
+            if let order = EditDate.compare(diagnosis, birth), order < 0 {
+                return age == 0 ? .pass : .fail("dateOfDiagnosis is before dateOfBirth (in utero): ageAtDiagnosis must be 000, not \(ageText)")
             }
             let years = diagnosis.year - birth.year
             var possible: Set<Int> = [years, years - 1]
@@ -89,7 +97,15 @@ extension EditCatalog {
              note: "0 with cause 0000 (alive); a death cause needs the ICD revision it is coded in (1 ICD-10, 7/8/9 older).") { r in
             guard let revision = r[.icdRevision], let cause = r[.causeOfDeath] else { return .skip }
             if cause == "0000" { return revision == "0" ? .pass : .fail("causeOfDeath 0000 (alive) needs icdRevisionNumber 0, not \(revision)") }
-            return revision == "0" ? .fail("causeOfDeath \(cause) needs the ICD revision it is coded in; icdRevisionNumber is 0") : .pass
+            if revision == "0" { return .fail("causeOfDeath \(cause) needs the ICD revision it is coded in; icdRevisionNumber is 0") }
+            if ["7777", "7797"].contains(cause) { return .pass }
+            // ICD-10 (revision 1) codes are a letter and digits; ICD-7, -8 and -9 codes are four digits.
+            let icd10 = cause.utf8.first.map { $0 >= 65 && $0 <= 90 } ?? false
+            if revision == "1" && !icd10 { return .fail("causeOfDeath \(cause) is not an ICD-10 code (a letter and digits), as icdRevisionNumber 1 says") }
+            if ["7", "8", "9"].contains(revision) && !isDigits(cause, count: 4) {
+                return .fail("causeOfDeath \(cause) is not an ICD-\(revision) code (four digits), as icdRevisionNumber \(revision) says")
+            }
+            return .pass
         },
         Edit(id: "VS03", name: "Place of Death--State, Vital Status (NAACCR)", kind: .interField, items: [.vitalStatus, .placeOfDeathState],
              note: "A living patient has no place of death.") { r in

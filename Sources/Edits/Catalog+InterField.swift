@@ -44,22 +44,50 @@ extension EditCatalog {
                 : .fail("primarySite \(m.site) with \(m.histologyCode)/\(m.behavior): ICD-O-3 gives this histology for \(ICDO3.associatedSites(histology: m.histologyCode)!.joined(separator: ", ")) only; review")
         },
         Edit(id: "COC-ST", name: "Primary Site, Morphology-Type ICDO3 (CoC)", kind: .interField, items: [.site, .histology],
-             override: (.overrideCocSiteType, ["1"]),
-             note: "As IF25, but skin C440-C449 with histology 8000-8005, 8010-8046, 8050-8084, 8090-8110 is not edited.") { r in
+             override: (.overrideCocSiteType, ["1"]), alsoOverriddenBy: (.overrideSiteType, ["1"]),
+             note: "As IF25, but skin C440-C449 with histology 8000-8005, 8010-8046, 8050-8084, 8090-8110 is not edited; "
+                + "Over-ride CoC-Site/Type (1987) or Over-ride Site/Type (2030) clears it (item 1987: the CoC edit accepts either).") { r in
             guard let m = siteMorphology(r) else { return .skip }
             if m.site.hasPrefix("C44"), inRange(m.histology, 8000...8005, 8010...8046, 8050...8084, 8090...8110) { return .pass }
             return siteIsAssociated(m.site, m.histologyCode) ? .pass
                 : .fail("primarySite \(m.site) with histologicTypeIcdO3 \(m.histologyCode) needs review (CoC site/type)")
         },
-        Edit(id: "MORPH", name: "Morphology--Type/Behavior ICDO3 (SEER MORPH)", kind: .interField, items: [.histology, .behavior],
-             override: (.overrideHistology, ["1", "3"])) { r in
+        Edit(id: "MORPH", name: "Morphology--Type/Behavior ICDO3 (SEER MORPH)", kind: .interField, items: [.histology, .behavior, .diagnosisDate],
+             override: (.overrideHistology, ["1", "3"]),
+             note: "Item 2040 (Over-ride Histology): a histology ICD-O-3 lists only as benign or uncertain (/0, /1) coded in situ or "
+                + "malignant needs review; a histology ICD-O-3 lists as in situ or malignant may be coded either, but 8000-8005, 8020, "
+                + "8021, 8331, 8332, 8800-9055, 9062, 9082, 9083, 9110-9493 and 9501-9989 are not accepted as in situ; a histology "
+                + "ICD-O-3 lists only as /2 or /3 coded /0 or /1 needs review, except /1 for 8442, 8451, 8462, 8472, 8473 (diagnosed "
+                + "after 2000) and /0 for the benign brain histologies (diagnosed after 2003).") { r in
             guard let h = r[.histology], ICDO3.isHistology(h), let b = r[.behavior], ["0", "1", "2", "3"].contains(b) else { return .skip }
             let n = Int(h)!
+            let listed = ICDO3.behaviorsListed(histology: h)
+            let malignantListed = listed.contains("2") || listed.contains("3")
             if b == "2", inRange(n, 8000...8005, 8020...8021, 8331...8332, 8800...9055, 9062...9062, 9082...9083, 9110...9493, 9501...9989) {
-                return .fail("histologicTypeIcdO3 \(h) is not accepted as in situ (behavior 2)")
+                return .fail("histologicTypeIcdO3 \(h) is not accepted as in situ (behavior 2); review")
             }
-            if ["2", "3"].contains(b), !ICDO3.isMorphology(histology: h, behavior: b) {
-                return .fail("\(h)/\(b) is not an ICD-O-3 term: the histology is benign or uncertain in ICD-O-3; review")
+            if ["2", "3"].contains(b), !malignantListed {
+                return .fail("\(h)/\(b): ICD-O-3 lists histology \(h) as benign or uncertain only; review that the pathologist calls it \(b == "2" ? "in situ" : "malignant")")
+            }
+            if ["0", "1"].contains(b), !listed.contains("0"), !listed.contains("1") {
+                let year = EditDate(r[.diagnosisDate])?.year ?? 0
+                if b == "1", year > 2000, [8442, 8451, 8462, 8472, 8473].contains(n) { return .pass }
+                if b == "0", year > 2003, benignBrainHistologies.contains(n) { return .pass }
+                return .fail("\(h)/\(b): ICD-O-3 lists histology \(h) as in situ or malignant only; review the behavior")
+            }
+            return .pass
+        },
+        Edit(id: "MORPHDX", name: "Morph Type&Behav ICDO3, Date of Diagnosis (SEER)", kind: .interField,
+             items: [.histology, .behavior, .diagnosisDate],
+             note: "A histology/behavior code is valid only in the years it is in use: from the year SEER's ICD-O-3 list gives "
+                + "it ([2021+]: new in 2021) and, for a code replaced by a newer one ([PRE-2010 ONLY]), not after its last year.") { r in
+            guard let h = r[.histology], let b = r[.behavior], let year = EditDate(r[.diagnosisDate])?.year,
+                  let years = ICDO3.yearsOfUse("\(h)/\(b)") else { return .skip }
+            if let first = years.first, year < first {
+                return .fail("\(h)/\(b) is an ICD-O-3 code for diagnoses from \(first) on; this tumor was diagnosed in \(year)")
+            }
+            if let last = years.last, year > last {
+                return .fail("\(h)/\(b) was replaced after \(last); this tumor was diagnosed in \(year): use the newer code")
             }
             return .pass
         },
@@ -121,7 +149,9 @@ extension EditCatalog {
         },
         Edit(id: "COC-DXS", name: "Diagnostic Confirm, Seq Num--Hosp (CoC)", kind: .interField,
              items: [.confirmation, .sequenceHospital, .site], override: (.overrideHospSeqDxConf, ["1"])) { r in
-            guard isMultiplePrimary(r[.sequenceHospital]), let c = r[.confirmation], CodeSets.confirmation.contains(c), let site = r[.site] else { return .skip }
+            // Every hospital sequence above 00 (one of several primaries) except 60-88 (non-malignant): 01-59 and 99.
+            guard let seq = r[.sequenceHospital].flatMap(Int.init), seq > 0, !(60...88).contains(seq),
+                  let c = r[.confirmation], CodeSets.confirmation.contains(c), let site = r[.site] else { return .skip }
             if site == "C809" || ("C760"..."C768").contains(site) { return .skip }
             return Int(c)! > 5 ? .fail("one of several primaries (hospital sequence \(r[.sequenceHospital]!)) without microscopic confirmation (\(c)); review") : .pass
         },
@@ -144,7 +174,7 @@ extension EditCatalog {
             return .pass
         },
         Edit(id: "IF15", name: "Age, Primary Site, Morphology ICDO3 (SEER IF15)", kind: .interField, items: [.age, .site, .histology],
-             override: (.overrideAgeSiteMorph, ["1", "2", "3"]),
+             override: (.overrideAgeSiteMorph, ["1", "3"]),
              note: "The SEER age/site/morphology table is not in this project; this checks the best-known combinations only: embryonal "
                 + "childhood tumors (retinoblastoma 9510-9514, nephroblastoma 8960, hepatoblastoma 8970, neuroblastoma 9490/9500) at 15 or "
                 + "older, and carcinoma of the prostate or breast before 15.", logic: interFieldIF15),
@@ -179,13 +209,28 @@ extension EditCatalog {
             return .pass
         },
         Edit(id: "ACSN", name: "Accession Number, Class of Case, Seq Number (CoC)", kind: .interField,
-             items: [.accession, .classOfCase, .sequenceHospital, .firstContact], override: (.overrideAcsnClassSeq, ["1"]),
-             note: "For a patient's first or only primary at the facility (hospital sequence 00 or 01), the accession number "
-                + "starts with the year of first contact. The other parts of the CoC edit are not checked.") { r in
-            guard let accession = r[.accession], isDigits(accession, count: 9), let seq = r[.sequenceHospital], ["00", "01"].contains(seq),
-                  let contact = EditDate(r[.firstContact]) else { return .skip }
-            return Int(accession.prefix(4)) == contact.year ? .pass
-                : .fail("accession number \(accession) should start with \(contact.year), the year of first contact of the first primary")
+             items: [.accession, .classOfCase, .sequenceHospital, .firstContact, .lastContact], override: (.overrideAcsnClassSeq, ["1"]),
+             note: "Item 1985 (Over-ride Acsn/Class/Seq): for the only or first case at the facility (hospital sequence 00, 01, 60, 61) "
+                + "of class 00, 10-14 or 40, the accession number starts with the year of first contact; first diagnosed at autopsy "
+                + "(class 38): the only or first case's accession year equals the years of first and of last contact, a later case's "
+                + "year of first contact equals its year of last contact.") { r in
+            guard let accession = r[.accession], isDigits(accession, count: 9), let seq = r[.sequenceHospital], let seqNumber = Int(seq),
+                  let classOfCase = r[.classOfCase], let contact = EditDate(r[.firstContact]) else { return .skip }
+            let accessionYear = Int(accession.prefix(4))!
+            let first = ["00", "01", "60", "61"].contains(seq)
+            if classOfCase == "38" {
+                guard let last = EditDate(r[.lastContact]) else { return .skip }
+                if first {
+                    return accessionYear == contact.year && accessionYear == last.year ? .pass
+                        : .fail("class of case 38 (autopsy), first case: accession number \(accession) should start with the year of first contact (\(contact.year)) and of last contact (\(last.year))")
+                }
+                guard seqNumber > 1 && !(60...61).contains(seqNumber) else { return .skip }
+                return contact.year == last.year ? .pass
+                    : .fail("class of case 38 (autopsy): the year of first contact (\(contact.year)) should equal the year of last contact (\(last.year))")
+            }
+            guard first, classOfCase == "00" || classOfCase == "40" || ("10"..."14").contains(classOfCase) else { return .skip }
+            return accessionYear == contact.year ? .pass
+                : .fail("accession number \(accession) should start with \(contact.year), the year of first contact of the first case at the facility")
         },
         Edit(id: "ST01", name: "Summary Stage 2018, Mets at DX (SEER)", kind: .interField,
              items: [.stage2018, .metsBone, .metsBrain, .metsLiver, .metsLung, .metsDistantNodes, .metsOther],
@@ -244,7 +289,8 @@ extension EditCatalog {
     /// IF15 restricted to an age range (SEER's adult and NPCR's pediatric variants share the override).
     static func ageSiteMorphology(_ id: String, _ name: String, ages: ClosedRange<Int>) -> Edit {
         let base = EditCatalog.interFieldIF15
-        return Edit(id: id, name: name, kind: .interField, items: [.age, .site, .histology], override: (.overrideAgeSiteMorph, ["1", "2", "3"]),
+        // Item 1990: 1 (combination reviewed) and 3 (both) clear it; 2 (diagnosed in utero) is for the date edits.
+        return Edit(id: id, name: name, kind: .interField, items: [.age, .site, .histology], override: (.overrideAgeSiteMorph, ["1", "3"]),
                     note: "IF15 for ages \(ages.lowerBound)-\(ages.upperBound) only.") { r in
             guard let age = r[.age].flatMap(Int.init), ages.contains(age) else { return .skip }
             return base(r)
@@ -261,6 +307,12 @@ extension EditCatalog {
         }
         return .pass
     }
+
+    /// Histologies ICD-O-3 lists as malignant only that are reportable as benign brain and CNS tumors from 2004 (item
+    /// 2040's list of benign histologies that pass without review for diagnoses after 2003).
+    static let benignBrainHistologies: Set<Int> = [8146, 8271, 8861, 8897, 9121, 9122, 9131, 9161, 9350, 9351, 9352, 9360, 9361,
+                                                    9383, 9384, 9394, 9412, 9413, 9444, 9492, 9493, 9506, 9531, 9532, 9533, 9534,
+                                                    9537, 9541, 9550, 9562, 9570]
 
     /// First names US birth records give almost only to one sex (Social Security name lists), upper case.
     static let femaleOnlyNames: Set<String> = ["MARY", "PATRICIA", "JENNIFER", "LINDA", "ELIZABETH", "BARBARA", "SUSAN", "JESSICA",

@@ -5,10 +5,11 @@ extension EditCatalog {
     static let interRecord: [Edit] = [
         Edit(id: "IR09", name: "Verify Same Primary Not Reported Twice for a Person (SEER IR09)", kind: .interRecord,
              items: [.site, .laterality, .histology], override: (.overrideSiteLatSeq, ["1"]),
-             note: "A later tumor with the same site group (3 characters), the same laterality (for paired organs) and the same "
-                + "3-digit histology as an earlier one is reported on the later tumor.") { r in
-            guard let site = r[.site], ICDO3.topography.contains(site), let h = r[.histology], ICDO3.isHistology(h) else { return .skip }
-            let paired = ICDO3.isPairedSite(site)
+             note: "Item 2010: applies to paired organs only. A later tumor of a paired organ with the same site group (3 characters), "
+                + "the same laterality and the same 3-digit histology as an earlier one is reported on the later tumor.") { r in
+            guard let site = r[.site], ICDO3.topography.contains(site), let h = r[.histology], ICDO3.isHistology(h),
+                  ICDO3.isPairedSite(site) else { return .skip }
+            let paired = true
             for other in 0..<r.tumorIndex {
                 guard let s = r.tumor(other, .site), s.prefix(3) == site.prefix(3), let oh = r.tumor(other, .histology),
                       oh.prefix(3) == h.prefix(3) else { continue }

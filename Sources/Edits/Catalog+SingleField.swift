@@ -18,6 +18,15 @@ extension EditCatalog {
         }
     }
 
+    /// A valid-code edit from the item's NAACCR code list (`NaaccrCodeLists`).
+    static func codeList(_ id: String, _ name: String, _ item: Item) -> Edit {
+        let list = NaaccrCodeLists.list(item.naaccrId)!
+        return Edit(id: id, name: name, kind: .singleField, items: [item], note: "the NAACCR code list of \(item.naaccrId)") { r in
+            guard let value = r[item] else { return .skip }
+            return list.contains(value) ? .pass : .fail("\(item.naaccrId) '\(value)' is not a valid code")
+        }
+    }
+
     static let raceCodes = codes("01-08,10-17,20-22,25-28,30-32,88,96-99")
     static let gradeCodes = codes("1-5,8,9").union(["A", "B", "C", "D", "E", "H", "L", "M", "S"])
 
@@ -37,9 +46,11 @@ extension EditCatalog {
         validCode("SF10", "Race 5 (SEER/CoC)", .race5, raceCodes),
         validCode("SF11", "Spanish/Hispanic Origin (SEER/CoC)", .hispanicOrigin, codes("0-9")),
         validCode("SF12", "Vital Status (SEER/CoC)", .vitalStatus, ["0", "1"]),
-        validFormat("SF13", "Cause of Death (SEER)", .causeOfDeath, "0000, 7777, 7797 or an ICD code (letter and 2-3 digits)") { v in
+        validFormat("SF13", "Cause of Death (SEER)", .causeOfDeath,
+                    "0000, 7777, 7797, an ICD-10 code (a letter and 2-3 digits) or an ICD-7/8/9 code (four digits)") { v in
             if ["0000", "7777", "7797"].contains(v) { return true }
             let b = Array(v.utf8)
+            if b.count == 4, b.allSatisfy({ $0 >= 48 && $0 <= 57 }) { return true }
             return (b.count == 3 || b.count == 4) && b[0] >= 65 && b[0] <= 90 && b.dropFirst().allSatisfy { $0 >= 48 && $0 <= 57 }
         },
         validCode("SF14", "ICD Revision Number (SEER)", .icdRevision, ["0", "1", "7", "8", "9"]),
@@ -55,11 +66,12 @@ extension EditCatalog {
         validCode("SF24", "Derived Summary Stage 2018 (SEER)", .derivedStage2018, codes("0-4,7-9")),
         validCode("SF25", "Addr at DX--State (NAACCR)", .stateAtDx, stateCodes),
         validFormat("SF26", "County at DX (NAACCR)", .county, "three digits (999 unknown)") { isDigits($0, count: 3) },
-        validCode("SF27", "Primary Payer at DX (CoC)", .payer, codes("01,02,10,20,21,31,35,60-62,64-68,99")),
+        codeList("SF27", "Primary Payer at DX (CoC)", .payer),
         validCode("SF28", "RX Summ--Surg Prim Site (SEER/CoC)", .surgery, codes("00,10-80,90,98,99")),
         validCode("SF29", "RX Summ--Scope Reg LN Sur (SEER/CoC)", .scopeNodes, codes("0-7,9")),
         validCode("SF30", "RX Summ--Surg Oth Reg/Dis (SEER/CoC)", .surgeryOther, codes("0-5,9")),
-        validCode("SF31", "RX Summ--Radiation (NAACCR)", .radiation, codes("0-5,7,9")),
+        validCode("SF31", "RX Summ--Radiation (NAACCR)", .radiation, codes("0-5,7-9"),
+                  note: "Item 1360's list without 6 (other radiation, 1973-1987 cases only); 8 is recommended, unknown if given"),
         validCode("SF32", "RX Summ--Chemo (SEER/CoC)", .chemo, codes("00-03,82,85-88,99")),
         validCode("SF33", "RX Summ--Hormone (SEER/CoC)", .hormone, codes("00,01,82,85-88,99")),
         validCode("SF34", "RX Summ--BRM (SEER/CoC)", .immunotherapy, codes("00,01,82,85-88,99")),
@@ -71,13 +83,13 @@ extension EditCatalog {
         validCode("SF40", "RX Summ--Systemic/Sur Seq (SEER/CoC)", .systemicSurgerySequence, codes("0,2-7,9")),
         validCode("SF41", "RX Summ--Treatment Status (SEER/CoC)", .treatmentStatus, codes("0-2,9")),
         validCode("SF42", "RX Summ--Surgical Margins (CoC)", .margins, codes("0-3,7-9")),
-        validCode("SF43", "Phase I Radiation Treatment Modality (CoC)", .radiationModality, codes("00-16,99")),
+        codeList("SF43", "Phase I Radiation Treatment Modality (CoC)", .radiationModality),
         validCode("SF44", "Regional Nodes Positive (SEER/CoC)", .nodesPositive, codes("00-90,95,97-99")),
         validCode("SF45", "Regional Nodes Examined (SEER/CoC)", .nodesExamined, codes("00-90,95-99")),
         validCode("SF46", "LymphVascular Invasion (SEER/CoC)", .lymphVascular, codes("0-4,8,9")),
-        validFormat("SF47", "Tumor Size Summary (SEER/CoC)", .sizeSummary, "three digits (000-989 mm, 990-999 codes)") { isDigits($0, count: 3) },
-        validFormat("SF48", "Tumor Size Clinical (SEER/CoC)", .sizeClinical, "three digits (000-989 mm, 990-999 codes)") { isDigits($0, count: 3) },
-        validFormat("SF49", "Tumor Size Pathologic (SEER/CoC)", .sizePathologic, "three digits (000-989 mm, 990-999 codes)") { isDigits($0, count: 3) },
+        codeList("SF47", "Tumor Size Summary (SEER/CoC)", .sizeSummary),
+        codeList("SF48", "Tumor Size Clinical (SEER/CoC)", .sizeClinical),
+        codeList("SF49", "Tumor Size Pathologic (SEER/CoC)", .sizePathologic),
         validCode("SF50", "Mets at DX--Bone (SEER/CoC)", .metsBone, ["0", "1", "8", "9"]),
         validCode("SF51", "Mets at DX--Brain (SEER/CoC)", .metsBrain, ["0", "1", "8", "9"]),
         validCode("SF52", "Mets at DX--Liver (SEER/CoC)", .metsLiver, ["0", "1", "8", "9"]),

@@ -34,17 +34,21 @@ public struct Edit: Sendable {
     public let items: [Item]
     public let overrideItem: Item?
     public let overrideCodes: Set<String>
+    /// A second over-ride the edit accepts as equivalent (the CoC site/type edit takes the SEER Over-ride Site/Type too).
+    public let alsoOverriddenBy: (item: Item, codes: Set<String>)?
     /// Where the rule comes from and how sure we are of it.
     public let note: String
     let logic: @Sendable (EditRecord) -> EditOutcome
 
-    public init(id: String, name: String, kind: EditKind, items: [Item], override: (Item, Set<String>)? = nil, note: String = "",
+    public init(id: String, name: String, kind: EditKind, items: [Item], override: (Item, Set<String>)? = nil,
+                alsoOverriddenBy: (Item, Set<String>)? = nil, note: String = "",
                 logic: @escaping @Sendable (EditRecord) -> EditOutcome) {
         self.init(id: id, name: name, kind: kind, items: items, overrideItem: override?.0, overrideCodes: override?.1 ?? [],
-                  note: note, logic: logic)
+                  alsoOverriddenBy: alsoOverriddenBy.map { (item: $0.0, codes: $0.1) }, note: note, logic: logic)
     }
 
-    init(id: String, name: String, kind: EditKind, items: [Item], overrideItem: Item?, overrideCodes: Set<String>, note: String,
+    init(id: String, name: String, kind: EditKind, items: [Item], overrideItem: Item?, overrideCodes: Set<String>,
+         alsoOverriddenBy: (item: Item, codes: Set<String>)? = nil, note: String,
          logic: @escaping @Sendable (EditRecord) -> EditOutcome) {
         self.id = id
         self.name = name
@@ -52,12 +56,20 @@ public struct Edit: Sendable {
         self.items = items
         self.overrideItem = overrideItem
         self.overrideCodes = overrideCodes
+        self.alsoOverriddenBy = alsoOverriddenBy
         self.note = note
         self.logic = logic
     }
 
     /// Runs the edit on one tumor of a patient.
     public func evaluate(_ record: EditRecord) -> EditOutcome { logic(record) }
+
+    /// Whether a reviewed over-ride on this tumor clears the edit's failure.
+    public func isOverridden(_ record: EditRecord) -> Bool {
+        if let item = overrideItem, let value = record[item], overrideCodes.contains(value) { return true }
+        if let also = alsoOverriddenBy, let value = record[also.item], also.codes.contains(value) { return true }
+        return false
+    }
 }
 
 /// One failing (or overridden) edit on one tumor.

@@ -2,7 +2,7 @@
 public enum EditCatalog {
     /// Every edit, single-field first.
     public static let all: [Edit] = {
-        let edits = singleField + dates + interField + interRecord
+        let edits = singleField + codeListEdits + dates + interField + interRecord
         precondition(Set(edits.map(\.id)).count == edits.count, "edit ids must be unique")
         return edits
     }()

@@ -27,7 +27,7 @@ public struct EditEngine: Sendable {
             for i in logic.indices {
                 guard case .fail(let message) = logic[i](record) else { continue }
                 let (edit, severity) = edits[i]
-                let overridden = edit.overrideItem.map { record[$0].map(edit.overrideCodes.contains) ?? false } ?? false
+                let overridden = edit.isOverridden(record)
                 failures.append(EditFailure(editId: edit.id, name: edit.name, severity: severity, message: message,
                                             items: edit.items.map(\.naaccrId), tumorIndex: tumor, overridden: overridden))
             }

@@ -1,3 +1,4 @@
+import Coding
 import NAACCR
 
 /// A NAACCR item as the edits address it: resolved once to a slot in the small per-record array the engine
@@ -8,8 +9,18 @@ public struct Item: Sendable, Hashable, CustomStringConvertible {
     /// Position among the items the edits use.
     let slot: Int
 
-    /// Every item some edit reads; slots are positions in this list.
-    static let used: [String] = [
+    /// Every item some edit reads; slots are positions in this list: the items the edits below name, then every
+    /// other v26 item coded from a NAACCR code list (its valid-code edit, `EditCatalog.codeListEdits`).
+    static let used: [String] = {
+        var seen = Set(named)
+        // Patient and tumor items only: NaaccrData-level items (record type, registry type) are checked by the reader.
+        let coded = NaaccrDictionary.v26.allItems.filter { $0.level != .naaccrData }.map(\.naaccrId).filter { id in
+            NaaccrCodeLists.list(id) != nil && !NaaccrCodeLists.notExhaustive.contains(id) && seen.insert(id).inserted
+        }
+        return named + coded
+    }()
+
+    private static let named: [String] = [
         "sexAssignedAtBirth", "race1", "race2", "race3", "race4", "race5", "spanishHispanicOrigin", "dateOfBirth",
         "dateOfLastContact", "vitalStatus", "causeOfDeath", "icdRevisionNumber", "birthplaceState", "addrCurrentState",
         "placeOfDeathState", "nameFirst", "socialSecurityNumber",

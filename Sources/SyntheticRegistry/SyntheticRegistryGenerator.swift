@@ -158,7 +158,16 @@ public struct SyntheticRegistryGenerator: Sequence, Sendable {
                 // Laterality unknown (9) only where the stage does not depend on it (SEER IF41).
                 setT("laterality", !ICDO3.isPairedSite(site) ? "0"
                      : ["7", "9"].contains(stage) ? random.weighted([("1", 45), ("2", 45), ("9", 10)]) : random.weighted([("1", 1), ("2", 1)]))
-                setT("histologicTypeIcdO3", random.weighted(p.histologies))
+                // A code ICD-O-3 introduced later than the diagnosis year (SEER's [2021+]) becomes the profile's first code of that year.
+                var histology = random.weighted(p.histologies)
+                let dxYear = CalendarDate(daysSinceEpoch: days).year
+                if let years = ICDO3.yearsOfUse("\(histology)/3"), (years.first.map { dxYear < $0 } ?? false) || (years.last.map { dxYear > $0 } ?? false) {
+                    histology = p.histologies.map(\.0).first { code in
+                        guard let y = ICDO3.yearsOfUse("\(code)/3") else { return true }
+                        return (y.first.map { dxYear >= $0 } ?? true) && (y.last.map { dxYear <= $0 } ?? true)
+                    } ?? histology
+                }
+                setT("histologicTypeIcdO3", histology)
                 setT("behaviorCodeIcdO3", "3")
                 setT("gradeClinical", random.weighted([("1", 20), ("2", 35), ("3", 25), ("9", 20)]))
                 setT("dateOfDiagnosis", date(days))

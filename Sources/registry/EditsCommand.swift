@@ -38,7 +38,9 @@ struct ListEdits: ParsableCommand {
         let set = editSet.set
         let rows = EditCatalog.all.map { edit -> [String: String] in
             ["id": edit.id, "name": edit.name, "kind": edit.kind.rawValue, "items": edit.items.map(\.naaccrId).joined(separator: " "),
-             "override": edit.overrideItem.map { "\($0.naaccrId)=\(edit.overrideCodes.sorted().joined(separator: "/"))" } ?? "",
+             "override": ([edit.overrideItem.map { "\($0.naaccrId)=\(edit.overrideCodes.sorted().joined(separator: "/"))" }]
+                          + [edit.alsoOverriddenBy.map { "\($0.item.naaccrId)=\($0.codes.sorted().joined(separator: "/"))" }])
+                .compactMap { $0 }.joined(separator: " or "),
              "severity": set.severities[edit.id]?.rawValue ?? "not in set", "note": edit.note]
         }
         if format == .json {

@@ -195,8 +195,11 @@ let editCases: [EditCase] = [
     EditCase("DX01", .pass, ["typeOfReportingSource": "7", "diagnosticConfirmation": "9"]), EditCase("DX01", .fail, ["typeOfReportingSource": "7"]),
     EditCase("DX01", .skip),
     // Inter-record.
-    EditCase("IR09", .pass, ["sequenceNumberCentral": "01", "sequenceNumberHospital": "01"],
+    EditCase("IR09", .skip, ["sequenceNumberCentral": "01", "sequenceNumberHospital": "01"],
              second: ["primarySite": "C619", "histologicTypeIcdO3": "8140", "laterality": "0", "sequenceNumberCentral": "02", "sequenceNumberHospital": "02"], tumor: 1),
+    // Item 2010: IR09 applies to paired organs only; two colon primaries of one histology are not edited.
+    EditCase("IR09", .skip, ["primarySite": "C182", "histologicTypeIcdO3": "8140", "laterality": "0", "sequenceNumberCentral": "01", "sequenceNumberHospital": "01"],
+             second: ["primarySite": "C187", "histologicTypeIcdO3": "8140", "laterality": "0", "sequenceNumberCentral": "02", "sequenceNumberHospital": "02"], tumor: 1),
     EditCase("IR09", .fail, ["sequenceNumberCentral": "01", "sequenceNumberHospital": "01"],
              second: ["primarySite": "C509", "histologicTypeIcdO3": "8501", "sequenceNumberCentral": "02", "sequenceNumberHospital": "02"], tumor: 1),
     EditCase("IR09", .pass, ["sequenceNumberCentral": "01", "sequenceNumberHospital": "01"],
@@ -211,4 +214,38 @@ let editCases: [EditCase] = [
     EditCase("IR03", .pass, ["sequenceNumberHospital": "01"], second: ["sequenceNumberHospital": "02"], tumor: 1),
     EditCase("IR03", .fail, [:], second: ["sequenceNumberHospital": "02"], tumor: 1),
     EditCase("IR03", .skip, ["sequenceNumberHospital": "99"]),
+
+    // The published rules the edits had wrong (issue: edits at the standard's breadth), each a case that failed before.
+    // Over-ride CoC-Site/Type (1987): the CoC edit accepts Over-ride Site/Type (2030) as equivalent.
+    EditCase("COC-ST", .overridden, ["histologicTypeIcdO3": "8312", "overRideSiteType": "1"]),
+    // Over-ride Histology (2040): a histology ICD-O-3 lists as /3 is valid in situ unless excluded (8090 basal cell, 8520 lobular).
+    EditCase("MORPH", .pass, ["histologicTypeIcdO3": "8520", "behaviorCodeIcdO3": "2", "diagnosticConfirmation": "1"]),
+    EditCase("MORPH", .pass, ["histologicTypeIcdO3": "8260", "behaviorCodeIcdO3": "2", "primarySite": "C739", "laterality": "0"]),
+    EditCase("MORPH", .fail, ["histologicTypeIcdO3": "8500", "behaviorCodeIcdO3": "1"]),  // ICD-O-3 lists 8500 as /2 and /3 only
+    EditCase("MORPH", .pass, ["histologicTypeIcdO3": "8442", "behaviorCodeIcdO3": "1", "primarySite": "C569", "laterality": "1"]),
+    // New ICD-O-3 codes only from their year of introduction ([2021+] in SEER's list).
+    EditCase("MORPHDX", .skip),  // 8500/3 carries no year
+    EditCase("MORPHDX", .pass, ["histologicTypeIcdO3": "9110", "behaviorCodeIcdO3": "3", "primarySite": "C649", "laterality": "1", "dateOfDiagnosis": "20210301", "ageAtDiagnosis": "060", "dateOf1stContact": "20210320", "rxDateSurgery": "20210401", "rxDateHormone": "20210501", "rxDateSystemic": "20210501", "rxDateMostDefinSurg": "20210401", "dateInitialRxSeer": "20210401", "accessionNumberHosp": "202100001"]),
+    EditCase("MORPHDX", .fail, ["histologicTypeIcdO3": "9110", "behaviorCodeIcdO3": "3", "primarySite": "C649", "laterality": "1"]),
+    EditCase("MORPHDX", .skip, ["dateOfDiagnosis": nil]),
+    // Over-ride Age/Site/Morph (1990): 1 and 3 clear the age/site/morphology edits, 2 (in utero) does not.
+    EditCase("IF15", .overridden, ["primarySite": "C692", "histologicTypeIcdO3": "9510", "laterality": "1", "overRideAgeSiteMorph": "3"]),
+    EditCase("IF15", .fail, ["primarySite": "C692", "histologicTypeIcdO3": "9510", "laterality": "1", "overRideAgeSiteMorph": "2"]),
+    // ... and 2 or 3 clears a diagnosis or first contact before birth (in utero); age 000 is then right.
+    EditCase("DO01", .overridden, ["dateOfBirth": "20200401", "ageAtDiagnosis": "000", "overRideAgeSiteMorph": "2"]),
+    EditCase("DO04", .overridden, ["dateOf1stContact": "19600501", "overRideAgeSiteMorph": "3"]),
+    EditCase("AG01", .pass, ["dateOfBirth": "20200401", "ageAtDiagnosis": "000"]),
+    EditCase("AG01", .fail, ["dateOfBirth": "20200401", "ageAtDiagnosis": "001"]),
+    // Over-ride HospSeq/DxConf (1986): every hospital sequence above 00 except 60-88 (99 is edited).
+    EditCase("COC-DXS", .fail, ["sequenceNumberHospital": "99", "diagnosticConfirmation": "9"]),
+    EditCase("COC-DXS", .skip, ["sequenceNumberHospital": "60", "diagnosticConfirmation": "9"]),
+    // Over-ride Acsn/Class/Seq (1985): class 00, 10-14, 40 with sequence 00, 01, 60, 61; class 38 by its own rules.
+    EditCase("ACSN", .fail, ["accessionNumberHosp": "201900001", "sequenceNumberHospital": "60"]),
+    EditCase("ACSN", .skip, ["accessionNumberHosp": "201900001", "classOfCase": "20"]),
+    EditCase("ACSN", .pass, ["classOfCase": "38", "dateOfLastContact": "20200320", "vitalStatus": "0", "causeOfDeath": "C509", "icdRevisionNumber": "1"]),
+    EditCase("ACSN", .fail, ["classOfCase": "38"]),
+    // Cause of death by ICD revision; ICD-9 codes are four digits.
+    EditCase("VS02", .pass, ["vitalStatus": "0", "causeOfDeath": "1749", "icdRevisionNumber": "9"]),
+    EditCase("VS02", .fail, ["vitalStatus": "0", "causeOfDeath": "C509", "icdRevisionNumber": "9"]),
+    EditCase("VS02", .fail, ["vitalStatus": "0", "causeOfDeath": "1749", "icdRevisionNumber": "1"]),
 ]
