@@ -7,10 +7,12 @@ public struct NaaccrCodeList: Sendable {
     /// The codes and labels in the published order (ranges as written).
     public let table: CodeTable
     private let ranges: [(low: String, high: String, label: String)]
+    private let codes: PackedCodeSet
 
     init(naaccrId: String, text: String) {
         self.naaccrId = naaccrId
         table = CodeTable(name: naaccrId, text: text)
+        codes = PackedCodeSet(table.entries.map(\.code))
         ranges = table.entries.compactMap { entry in
             let parts = entry.code.split(separator: "-")
             guard parts.count == 2, parts[0].count == parts[1].count,
@@ -21,7 +23,7 @@ public struct NaaccrCodeList: Sendable {
 
     /// Whether `code` is valid: listed, or inside a listed range of its width.
     public func contains(_ code: String) -> Bool {
-        if table.contains(code) { return true }
+        if codes.contains(code) { return true }
         return ranges.contains { code.utf8.count == $0.low.utf8.count && code.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
             && $0.low <= code && code <= $0.high }
     }

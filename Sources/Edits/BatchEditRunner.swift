@@ -22,7 +22,9 @@ public struct BatchEditRunner: Sendable {
         let engine = self.engine
         DispatchQueue.concurrentPerform(iterations: sliceCount) { slice in
             let start = patients.count * slice / sliceCount, end = patients.count * (slice + 1) / sliceCount
-            slices.store(slice, patients[start..<end].map(engine.check))
+            // An engine per slice: its edits' closures are its own, so threads never contend on their reference counts.
+            let own = EditEngine(set: engine.set, dictionary: engine.dictionary, today: engine.today, ownEdits: true)
+            slices.store(slice, patients[start..<end].map(own.check))
         }
         return slices.joined()
     }

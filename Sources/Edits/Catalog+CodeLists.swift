@@ -6,7 +6,7 @@ import NAACCR
 /// is not the whole set of valid codes (`NaaccrCodeLists.notExhaustive`, e.g. county) are left to their own edits.
 /// Ids are `CL` and the item number; names are the item's NAACCR name.
 extension EditCatalog {
-    static let codeListEdits: [Edit] = {
+    static func makeCodeListEdits(covering singleField: [Edit]) -> [Edit] {
         let covered = Set(singleField.flatMap { $0.items.map(\.naaccrId) })
         return NaaccrDictionary.v26.allItems.sorted { $0.naaccrNum < $1.naaccrNum }.compactMap { definition in
             guard definition.level != .naaccrData, !covered.contains(definition.naaccrId), !NaaccrCodeLists.notExhaustive.contains(definition.naaccrId),
@@ -18,5 +18,5 @@ extension EditCatalog {
                 return list.contains(value) ? .pass : .fail("\(definition.naaccrId) '\(value)' is not a code of item \(definition.naaccrNum)")
             }
         }
-    }()
+    }
 }

@@ -35,7 +35,8 @@ extension EditCatalog {
         }
     }
 
-    static let dates: [Edit] = [
+    /// Built afresh on each call: every engine gets closures of its own (no reference counts shared between threads).
+    static func makeDates() -> [Edit] { [
         validDate("DT01", "Date of Diagnosis (NAACCR DATEEDIT)", .diagnosisDate),
         validDate("DT02", "Date of Birth (NAACCR DATEEDIT)", .birthDate, earliestYear: 1850),
         validDate("DT03", "Date of Last Contact (NAACCR DATEEDIT)", .lastContact),
@@ -112,5 +113,5 @@ extension EditCatalog {
             guard r[.vitalStatus] == "1" else { return .skip }
             return r[.placeOfDeathState] == nil ? .pass : .fail("vitalStatus 1 (alive) but placeOfDeathState is \(r[.placeOfDeathState]!)")
         },
-    ]
+    ] }
 }

@@ -25,7 +25,8 @@ extension EditCatalog {
     /// Whether the patient has more than one primary (sequence 01-59).
     static func isMultiplePrimary(_ sequence: String?) -> Bool { sequence.flatMap(Int.init).map { (1...59).contains($0) } ?? false }
 
-    static let interField: [Edit] = [
+    /// Built afresh on each call: every engine gets closures of its own (no reference counts shared between threads).
+    static func makeInterField() -> [Edit] { [
         Edit(id: "IF25", name: "Primary Site, Morphology-Type ICDO3 (SEER IF25)", kind: .interField, items: [.site, .histology],
              override: (.overrideSiteType, ["1"]),
              note: "Implemented from the sites ICD-O-3 ties each morphology to in its terms (e.g. 8312 renal cell carcinoma, C64.9); "
@@ -284,7 +285,7 @@ extension EditCatalog {
             guard r[.reportingSource] == "7", let c = r[.confirmation] else { return .skip }
             return c == "9" ? .pass : .fail("a death-certificate-only case (reporting source 7) must have diagnosticConfirmation 9, not \(c)")
         },
-    ]
+    ] }
 
     /// IF15 restricted to an age range (SEER's adult and NPCR's pediatric variants share the override).
     static func ageSiteMorphology(_ id: String, _ name: String, ages: ClosedRange<Int>) -> Edit {

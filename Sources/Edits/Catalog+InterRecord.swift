@@ -2,7 +2,8 @@ import Coding
 
 /// Edits across one patient's tumors (not in EDITS metafiles; run by the registry itself, as SEER's IR edits).
 extension EditCatalog {
-    static let interRecord: [Edit] = [
+    /// Built afresh on each call: every engine gets closures of its own (no reference counts shared between threads).
+    static func makeInterRecord() -> [Edit] { [
         Edit(id: "IR09", name: "Verify Same Primary Not Reported Twice for a Person (SEER IR09)", kind: .interRecord,
              items: [.site, .laterality, .histology], override: (.overrideSiteLatSeq, ["1"]),
              note: "Item 2010: applies to paired organs only. A later tumor of a paired organ with the same site group (3 characters), "
@@ -21,7 +22,7 @@ extension EditCatalog {
         },
         sequenceConsistency("IR02", "Sequence Number--Central, Multiple Tumors (SEER)", .sequenceCentral),
         sequenceConsistency("IR03", "Sequence Number--Hospital, Multiple Tumors (CoC)", .sequenceHospital),
-    ]
+    ] }
 
     /// Malignant sequence numbers (00-59) of one patient: 00 only for a single primary; 01-59 each used once.
     static func sequenceConsistency(_ id: String, _ name: String, _ item: Item) -> Edit {

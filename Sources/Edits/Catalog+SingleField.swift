@@ -3,8 +3,9 @@ import Coding
 /// Valid-code and format edits, one item each. Code lists follow the NAACCR v26 item definitions; a blank item
 /// passes (whether it is required is the submission edit set's business, checked by the completeness edits).
 extension EditCatalog {
-    static func validCode(_ id: String, _ name: String, _ item: Item, _ valid: Set<String>, note: String = "") -> Edit {
-        Edit(id: id, name: name, kind: .singleField, items: [item], note: note) { r in
+    static func validCode(_ id: String, _ name: String, _ item: Item, _ codes: Set<String>, note: String = "") -> Edit {
+        let valid = PackedCodeSet(codes)
+        return Edit(id: id, name: name, kind: .singleField, items: [item], note: note) { r in
             guard let value = r[item] else { return .skip }
             return valid.contains(value) ? .pass : .fail("\(item.naaccrId) '\(value)' is not a valid code")
         }
@@ -30,7 +31,8 @@ extension EditCatalog {
     static let raceCodes = codes("01-08,10-17,20-22,25-28,30-32,88,96-99")
     static let gradeCodes = codes("1-5,8,9").union(["A", "B", "C", "D", "E", "H", "L", "M", "S"])
 
-    static let singleField: [Edit] = [
+    /// Built afresh on each call: every engine gets closures of its own (no reference counts shared between threads).
+    static func makeSingleField() -> [Edit] { [
         validCode("SF01", "Primary Site (SEER/CoC)", .site, Set(ICDO3.topography.entries.map(\.code))),
         Edit(id: "SF02", name: "Histologic Type ICDO3 (SEER/CoC)", kind: .singleField, items: [.histology]) { r in
             guard let h = r[.histology] else { return .skip }
@@ -129,5 +131,5 @@ extension EditCatalog {
         validFormat("SF80", "Addr at DX--Postal Code (NAACCR)", .postalCodeAtDx, "a 5- or 9-digit ZIP code, 88888 or 99999, or a Canadian postal code") { v in
             isDigits(v, count: 5) || isDigits(v, count: 9) || (v.utf8.count == 6 && v.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) })
         },
-    ]
+    ] }
 }

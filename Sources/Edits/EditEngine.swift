@@ -7,30 +7,60 @@ public struct EditEngine: Sendable {
     /// The logic of each edit, apart, so the inner loop calls closures without copying the edits.
     let logic: [@Sendable (EditRecord) -> EditOutcome]
     let slots: PatientValues.SlotMap
+    /// Single-field edits (one item each; blank skips, as every single-field edit's test shows) by the slot of their item,
+    /// patient and tumor level: they run only for the items a record holds. The other edits run on every tumor.
+    let singleFieldByPatientSlot: [[Int]], singleFieldByTumorSlot: [[Int]]
+    let everyTumor: [Int]
     /// The day this engine's run treats as today (DATEEDIT's "not in the future"); an engine is made per run.
     public let today: EditDate
 
-    public init(set: EditSet = .incomingAbstract, dictionary: NaaccrDictionary = .v26, today: EditDate = EditCatalog.currentDate()) {
+    /// The dictionary of the records it checks.
+    public let dictionary: NaaccrDictionary
+
+    /// `ownEdits` builds the library afresh for this engine (closures of its own), for an engine that runs beside
+    /// others on other threads: they then share no reference counts (`BatchEditRunner`); otherwise the shared
+    /// `EditCatalog.all` is used, which costs nothing to set up (one engine per request).
+    public init(set: EditSet = .incomingAbstract, dictionary: NaaccrDictionary = .v26, today: EditDate = EditCatalog.currentDate(),
+                ownEdits: Bool = false) {
         self.set = set
         self.today = today
-        edits = EditCatalog.all.compactMap { edit in set.severities[edit.id].map { (edit, $0) } }
+        self.dictionary = dictionary
+        edits = (ownEdits ? EditCatalog.makeLibrary() : EditCatalog.all).compactMap { edit in set.severities[edit.id].map { (edit, $0) } }
         logic = edits.map(\.edit.logic)
         slots = PatientValues.SlotMap(dictionary: dictionary)
+        var patientSlots = [[Int]](repeating: [], count: Item.used.count), tumorSlots = patientSlots
+        var others: [Int] = []
+        for (i, entry) in edits.enumerated() {
+            guard entry.edit.kind == .singleField, entry.edit.items.count == 1 else { others.append(i); continue }
+            let item = entry.edit.items[0]
+            if item.level == .patient { patientSlots[item.slot].append(i) } else { tumorSlots[item.slot].append(i) }
+        }
+        singleFieldByPatientSlot = patientSlots
+        singleFieldByTumorSlot = tumorSlots
+        everyTumor = others
     }
 
     /// The failing and overridden edits of one patient (all its tumors), in tumor then catalog order.
     public func check(_ patient: NaaccrPatient) -> [EditFailure] {
         let values = PatientValues(patient, slots: slots)
         var failures: [EditFailure] = []
+        values.withRecords(today: today) { makeRecord in
+        logic.withUnsafeBufferPointer { logic in
         for tumor in 0..<patient.tumors.count {
-            let record = EditRecord(values: values, tumorIndex: tumor, today: today)
-            for i in logic.indices {
+            let record = makeRecord(tumor)
+            var failed: [Int] = []
+            for i in everyTumor { if case .fail = logic[i](record) { failed.append(i) } }
+            for slot in values.patientPresent { for i in singleFieldByPatientSlot[slot] { if case .fail = logic[i](record) { failed.append(i) } } }
+            for slot in values.tumorPresent[tumor] { for i in singleFieldByTumorSlot[slot] { if case .fail = logic[i](record) { failed.append(i) } } }
+            // Catalog order (failures are few; their messages are built again only for them).
+            for i in failed.sorted() {
                 guard case .fail(let message) = logic[i](record) else { continue }
                 let (edit, severity) = edits[i]
-                let overridden = edit.isOverridden(record)
                 failures.append(EditFailure(editId: edit.id, name: edit.name, severity: severity, message: message,
-                                            items: edit.items.map(\.naaccrId), tumorIndex: tumor, overridden: overridden))
+                                            items: edit.items.map(\.naaccrId), tumorIndex: tumor, overridden: edit.isOverridden(record)))
             }
+        }
+        }
         }
         return failures
     }
@@ -38,6 +68,6 @@ public struct EditEngine: Sendable {
     /// What one edit concludes for one tumor (for tests and explanations).
     public func outcome(of editId: String, for patient: NaaccrPatient, tumor: Int = 0) -> EditOutcome? {
         guard let edit = EditCatalog.byId[editId] else { return nil }
-        return edit.logic(EditRecord(values: PatientValues(patient, slots: slots), tumorIndex: tumor, today: today))
+        return PatientValues(patient, slots: slots).withRecords(today: today) { edit.logic($0(tumor)) }
     }
 }

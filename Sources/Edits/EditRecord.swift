@@ -3,7 +3,13 @@ import NAACCR
 /// One patient's values for the items the edits use, extracted once (one pass over each record's sparse values).
 public final class PatientValues: Sendable {
     let patient: [String?]
-    let tumors: [[String?]]
+    /// Every tumor's slots in one array, `Item.used.count` per tumor (no inner array to retain on each read).
+    let tumorValues: [String?]
+    let width: Int
+    let tumorCount: Int
+    /// The slots that hold a value, patient level and per tumor (the engine runs single-field edits for these only).
+    let patientPresent: [Int]
+    let tumorPresent: [[Int]]
 
     /// Dense index (per level) → slot, or −1 for items no edit reads.
     struct SlotMap: Sendable {
@@ -20,33 +26,66 @@ public final class PatientValues: Sendable {
     }
 
     init(_ patient: NaaccrPatient, slots: SlotMap) {
-        func extract(_ values: NaaccrValues, _ map: [Int]) -> [String?] {
+        func extract(_ values: NaaccrValues, _ map: [Int]) -> ([String?], [Int]) {
             var out = [String?](repeating: nil, count: Item.used.count)
+            var present: [Int] = []
+            present.reserveCapacity(values.entries.count)
             for entry in values.entries where entry.index < map.count {
                 let slot = map[entry.index]
-                if slot >= 0 { out[slot] = entry.value }
+                if slot >= 0 { out[slot] = entry.value; present.append(slot) }
             }
-            return out
+            return (out, present)
         }
-        self.patient = extract(patient.values, slots.patient)
-        tumors = patient.tumors.map { extract($0.values, slots.tumor) }
+        (self.patient, patientPresent) = extract(patient.values, slots.patient)
+        width = Item.used.count
+        tumorCount = patient.tumors.count
+        var flat = [String?](repeating: nil, count: width * patient.tumors.count)
+        var present: [[Int]] = []
+        present.reserveCapacity(patient.tumors.count)
+        for (t, tumor) in patient.tumors.enumerated() {
+            var slotsPresent: [Int] = []
+            slotsPresent.reserveCapacity(tumor.values.entries.count)
+            for entry in tumor.values.entries where entry.index < slots.tumor.count {
+                let slot = slots.tumor[entry.index]
+                if slot >= 0 { flat[t * width + slot] = entry.value; slotsPresent.append(slot) }
+            }
+            present.append(slotsPresent)
+        }
+        tumorValues = flat
+        tumorPresent = present
     }
 }
 
 /// What an edit sees: one tumor, its patient, and (for inter-record edits) the patient's other tumors.
-public struct EditRecord: Sendable {
-    let values: PatientValues
+///
+/// It reads the patient's values through pointers lent by `PatientValues.withRecords` for the duration of one check
+/// (no reference counting on each read in the engine's inner loop); edits never keep a record.
+public struct EditRecord: @unchecked Sendable {
+    let patient: UnsafeBufferPointer<String?>
+    let tumors: UnsafeBufferPointer<String?>
+    let width: Int
     public let tumorIndex: Int
     /// The day this run treats as today (dates after it are in the future), fixed when the run starts.
     public let today: EditDate
 
     /// The value of an item (patient or tumor level), nil when blank.
-    public subscript(item: Item) -> String? {
-        item.level == .patient ? values.patient[item.slot] : values.tumors[tumorIndex][item.slot]
+    @inline(__always) public subscript(item: Item) -> String? {
+        item.level == .patient ? patient[item.slot] : tumors[tumorIndex * width + item.slot]
     }
 
     /// The value of a tumor-level item on another tumor of the same patient.
-    public func tumor(_ index: Int, _ item: Item) -> String? { values.tumors[index][item.slot] }
+    @inline(__always) public func tumor(_ index: Int, _ item: Item) -> String? { tumors[index * width + item.slot] }
 
-    public var tumorCount: Int { values.tumors.count }
+    public var tumorCount: Int { width == 0 ? 0 : tumors.count / width }
+}
+
+extension PatientValues {
+    /// Calls `body` with a record maker for each tumor index; the records are valid only inside `body`.
+    func withRecords<R>(today: EditDate, _ body: ((Int) -> EditRecord) -> R) -> R {
+        patient.withUnsafeBufferPointer { p in
+            tumorValues.withUnsafeBufferPointer { t in
+                body { EditRecord(patient: p, tumors: t, width: width, tumorIndex: $0, today: today) }
+            }
+        }
+    }
 }
