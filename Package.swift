@@ -46,6 +46,8 @@ let package = Package(
         .target(name: "Coding"),
         // Data-quality edits: the engine, the edit library, edit sets, over-rides.
         .target(name: "Edits", dependencies: ["NAACCR", "Coding", "CivilCalendar"]),
+        // SEER staging by schema (EOD Public); the algorithm is data (`scripts/gen-staging`), read at start-up.
+        .target(name: "Staging", resources: [.copy("Data")]),
         // Migrations and the registry's tables.
         .target(name: "RegistryStore", dependencies: ["Postgres", "NAACCR"]),
         // Typed report tables and their renderings (text, CSV, JSON, SVG charts); templates in the top-level reports/.
@@ -78,7 +80,7 @@ let package = Package(
             name: "registry",
             dependencies: [
                 "Postgres", "RegistryStore", "EmbeddedPostgres", "NAACCR", "SyntheticRegistry", "Survival", "Coding", "Edits",
-                "Registry", "RegistryService", "Reports",
+                "Registry", "RegistryService", "Reports", "Staging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -97,6 +99,7 @@ let package = Package(
         .testTarget(name: "NAACCRTests", dependencies: ["NAACCR", "SyntheticRegistry"]),
         .testTarget(name: "SurvivalTests", dependencies: ["Survival"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CodingTests", dependencies: ["Coding"]),
+        .testTarget(name: "StagingTests", dependencies: ["Staging"]),
         .testTarget(name: "EditsTests", dependencies: ["Edits", "NAACCR", "SyntheticRegistry"]),
         .testTarget(name: "CommandLineTests", dependencies: ["TestSupport", "Postgres"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "RegistryStore", "Postgres", "TestSupport", "SyntheticRegistry", "NAACCR", "Edits"]),

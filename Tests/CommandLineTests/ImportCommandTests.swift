@@ -132,3 +132,17 @@ struct FlatFileCommandTests {
         #expect(refused.stderr.contains("line 2: the line is 6000 characters; a NAACCR v180 record of type A is 24194"), "\(refused.stderr)")
     }
 }
+
+@Suite("registry stage, end to end")
+struct StageCommandTests {
+    @Test func aBreastTumorIsStagedAndAnUnknownSchemaExitsNonZero() throws {
+        let run = try RegistryExecutable.run(["stage", "--site", "C504", "--histology", "8500", "--behavior", "3", "--year", "2022",
+                                              "--item", "eodPrimaryTumor=100", "--item", "eodRegionalNodes=000", "--item", "eodMets=70",
+                                              "--format", "json"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)\(run.stderr)")
+        #expect(document["schema"] as? String == "breast" && document["schemaId"] as? String == "00480")
+        #expect((document["outputs"] as? [String: String])?["derivedSummaryStage2018"] == "7")
+        let unknown = try RegistryExecutable.run(["stage", "--site", "C111", "--histology", "8010", "--year", "2022"])
+        #expect(unknown.status == 1 && unknown.stdout.contains("Schema Discriminator"), "\(unknown.stdout)")
+    }
+}
