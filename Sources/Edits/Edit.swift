@@ -34,6 +34,9 @@ public struct Edit: Sendable {
     public let items: [Item]
     public let overrideItem: Item?
     public let overrideCodes: Set<String>
+    /// Whether the edit has something to say about a blank item (required-item edits); other single-field edits skip a
+    /// blank item, so the engine runs them only for the items a record holds.
+    public let runsWhenBlank: Bool
     /// A second over-ride the edit accepts as equivalent (the CoC site/type edit takes the SEER Over-ride Site/Type too).
     public let alsoOverriddenBy: (item: Item, codes: Set<String>)?
     /// Where the rule comes from and how sure we are of it.
@@ -41,15 +44,16 @@ public struct Edit: Sendable {
     let logic: @Sendable (EditRecord) -> EditOutcome
 
     public init(id: String, name: String, kind: EditKind, items: [Item], override: (Item, Set<String>)? = nil,
-                alsoOverriddenBy: (Item, Set<String>)? = nil, note: String = "",
+                alsoOverriddenBy: (Item, Set<String>)? = nil, runsWhenBlank: Bool = false, note: String = "",
                 logic: @escaping @Sendable (EditRecord) -> EditOutcome) {
         self.init(id: id, name: name, kind: kind, items: items, overrideItem: override?.0, overrideCodes: override?.1 ?? [],
-                  alsoOverriddenBy: alsoOverriddenBy.map { (item: $0.0, codes: $0.1) }, note: note, logic: logic)
+                  alsoOverriddenBy: alsoOverriddenBy.map { (item: $0.0, codes: $0.1) }, runsWhenBlank: runsWhenBlank, note: note, logic: logic)
     }
 
     init(id: String, name: String, kind: EditKind, items: [Item], overrideItem: Item?, overrideCodes: Set<String>,
-         alsoOverriddenBy: (item: Item, codes: Set<String>)? = nil, note: String,
+         alsoOverriddenBy: (item: Item, codes: Set<String>)? = nil, runsWhenBlank: Bool = false, note: String,
          logic: @escaping @Sendable (EditRecord) -> EditOutcome) {
+        self.runsWhenBlank = runsWhenBlank
         self.id = id
         self.name = name
         self.kind = kind

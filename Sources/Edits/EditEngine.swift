@@ -31,7 +31,7 @@ public struct EditEngine: Sendable {
         var patientSlots = [[Int]](repeating: [], count: Item.used.count), tumorSlots = patientSlots
         var others: [Int] = []
         for (i, entry) in edits.enumerated() {
-            guard entry.edit.kind == .singleField, entry.edit.items.count == 1 else { others.append(i); continue }
+            guard entry.edit.kind == .singleField, entry.edit.items.count == 1, !entry.edit.runsWhenBlank else { others.append(i); continue }
             let item = entry.edit.items[0]
             if item.level == .patient { patientSlots[item.slot].append(i) } else { tumorSlots[item.slot].append(i) }
         }

@@ -11,11 +11,12 @@ public struct EditSet: Sendable {
     }
 
     /// Hospital abstracts as the registrar enters them: invalid codes and impossible dates are errors; the review edits
-    /// (rare but possible combinations, with over-rides) are warnings, so work can go on while they are checked.
+    /// (rare but possible combinations, with over-rides) and the required items still blank are warnings, so work can
+    /// go on while they are checked and filled in (the submission sets make missing required items errors).
     public static let incomingAbstract = EditSet(
-        name: "incoming-abstract", description: "Hospital abstract as entered (review edits are warnings)",
+        name: "incoming-abstract", description: "Hospital abstract as entered (review edits and missing required items are warnings)",
         severities: Dictionary(uniqueKeysWithValues: EditCatalog.all.map {
-            ($0.id, $0.kind == .singleField || $0.id.hasPrefix("DO") || $0.id.hasPrefix("AG") ? EditSeverity.error : .warning)
+            ($0.id, !$0.runsWhenBlank && ($0.kind == .singleField || $0.id.hasPrefix("DO") || $0.id.hasPrefix("AG")) ? EditSeverity.error : .warning)
         }))
 
     /// What a state (central) registry requires before accepting a submission: every edit is an error.

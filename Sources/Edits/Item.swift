@@ -13,11 +13,14 @@ public struct Item: Sendable, Hashable, CustomStringConvertible {
     /// other v26 item coded from a NAACCR code list (its valid-code edit, `EditCatalog.codeListEdits`).
     static let used: [String] = {
         var seen = Set(named)
+        // The required-item edits' items (schema/edits/required-items.tsv) that no other edit names.
+        let required = EditCatalog.requirements.flatMap { [$0.naaccrId] + ($0.condition.map { [$0.item] } ?? []) }
+            .filter { seen.insert($0).inserted }
         // Patient and tumor items only: NaaccrData-level items (record type, registry type) are checked by the reader.
         let coded = NaaccrDictionary.v26.allItems.filter { $0.level != .naaccrData }.map(\.naaccrId).filter { id in
             NaaccrCodeLists.list(id) != nil && !NaaccrCodeLists.notExhaustive.contains(id) && seen.insert(id).inserted
         }
-        return named + coded
+        return named + required + coded
     }()
 
     private static let named: [String] = [

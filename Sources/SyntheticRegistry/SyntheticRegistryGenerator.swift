@@ -192,7 +192,10 @@ public struct SyntheticRegistryGenerator: Sequence, Sendable {
                 setT("diagnosticConfirmation", source == "7" ? "9" : surgery ? "1"
                      : tumorDiagnoses.count > 1 ? random.weighted([("1", 90), ("2", 6), ("4", 4)])
                      : random.weighted([("1", 90), ("2", 3), ("5", 2), ("7", 2), ("9", 3)]))
-                setT("rxSummSurgPrimSite", surgery ? random.weighted([("30", 3), ("40", 3), ("50", 2)]) : "00")
+                let surgeryCode = surgery ? random.weighted([("30", 3), ("40", 3), ("50", 2)]) : "00"
+                setT("rxSummSurgPrimSite", surgeryCode)
+                // From 2023 surgery is coded in item 1291 (a letter and three digits; A000 none).
+                if dxYear >= 2023 { setT("rxSummSurgPrimSite2023", "A\(surgeryCode)0") }
                 setT("rxSummRadiation", Double.random(in: 0..<1, using: &random) < 0.35 ? "1" : "0")
                 setT("rxSummChemo", stage == "1" ? "00" : random.weighted([("00", 40), ("01", 10), ("02", 25), ("03", 25)]))
                 setT("rxSummHormone", p.name == "Breast" || p.name == "Prostate" ? random.weighted([("00", 40), ("01", 60)]) : "00")

@@ -24,7 +24,7 @@ enum EditFixture {
         "tumorSizePathologic": "015", "metsAtDxBone": "0", "metsAtDxBrain": "0", "metsAtDxLiver": "0", "metsAtDxLung": "0",
         "metsAtDxDistantLn": "0", "metsAtDxOther": "0", "cancerStatus": "1", "followUpSource": "2", "ambiguousTerminologyDx": "0",
         "multiplicityCounter": "01", "multTumRptAsOnePrim": "00", "estrogenReceptorSummary": "1", "progesteroneRecepSummary": "1",
-        "her2OverallSummary": "0",
+        "her2OverallSummary": "0", "eodPrimaryTumor": "100", "eodRegionalNodes": "000", "eodMets": "00",
     ]
 
     /// The fixture with `changes` applied (nil removes an item); `second` adds a second tumor with its own changes.

@@ -1,3 +1,4 @@
+import Foundation
 import Coding
 import Edits
 import NAACCR
@@ -54,7 +55,7 @@ struct EditLibraryTests {
                                             "rxHospChemo": "00", "nextFollowUpSource": "0", "censusTract2010": "000100",
                                             "telephone": "9999999999", "socialSecurityNumber": "999999999", "npiReportingFacility": "1900001001",
                                             "reportingFacility": "0000001001", "addrAtDxPostalCode": "66012"]
-        for edit in EditCatalog.all where edit.kind == .singleField {
+        for edit in EditCatalog.all where edit.kind == .singleField && !edit.runsWhenBlank {
             let item = edit.items[0].naaccrId
             // Else the first code of the item's NAACCR code list (a range's first code).
             let listed = NaaccrCodeLists.list(item)?.entries.first.map { String($0.code.split(separator: "-").first ?? "") }
@@ -67,6 +68,38 @@ struct EditLibraryTests {
         }
     }
 
+    /// Required-item edits (schema/edits/required-items.tsv): the full fixture passes, a blank item fails, a diagnosis
+    /// outside the row's years skips, an unmet condition skips; an empty abstract fails the core ones.
+    @Test func everyRequiredItemEditPassesFailsAndSkips() {
+        let required = EditCatalog.all.filter(\.runsWhenBlank)
+        #expect(required.count >= 30)
+        for edit in required {
+            let item = edit.items[0].naaccrId
+            if EditFixture.patientItems[item] != nil || EditFixture.tumorItems[item] != nil {
+                // A conditional requirement (a second item) may not apply to the fixture: then it skips.
+                let expected: [EditOutcome] = edit.items.count > 1 ? [.pass, .skip] : [.pass]
+                #expect(engine.outcome(of: edit.id, for: EditFixture.patient()).map { expected.contains($0) } == true, "\(edit.id) pass")
+            }
+            // A dead patient, so that the cause of death is required too; then the item blanked.
+            var changes: [String: String?] = ["vitalStatus": "0", "causeOfDeath": "C509", "icdRevisionNumber": "1"]
+            changes[item] = .some(nil)
+            let blank = engine.outcome(of: edit.id, for: EditFixture.patient(changes))
+            if case .fail(let message) = blank { #expect(message.contains(item), "\(edit.id)") }
+            else if item != "rxSummSurgPrimSite2023" && item != "rxDateSurgery" { Issue.record("\(edit.id) did not fail on a blank \(item): \(String(describing: blank))") }
+        }
+        #expect(engine.outcome(of: "RQ1291", for: EditFixture.patient(["dateOfDiagnosis": "20230315"])) != .pass)
+        #expect(engine.outcome(of: "RQ1291", for: EditFixture.patient()) == .skip)  // 2020: item 1290's years
+        #expect(engine.outcome(of: "RQ1290", for: EditFixture.patient(["rxSummSurgPrimSite": nil, "dateOfDiagnosis": "20230315"])) == .skip)
+        #expect(engine.outcome(of: "RQ1200", for: EditFixture.patient(["rxDateSurgery": nil, "rxSummSurgPrimSite": "00"])) == .skip)
+        if case .fail = engine.outcome(of: "RQ1200", for: EditFixture.patient(["rxDateSurgery": nil])) {} else { Issue.record("RQ1200 surgery without a date") }
+        // An abstract with no date of diagnosis and no primary site no longer passes every edit.
+        let empty = NaaccrPatient(dictionary: .v26)
+        var withTumor = empty
+        withTumor.tumors = [NaaccrTumor(dictionary: .v26)]
+        let failed = Set(engine.check(withTumor).map(\.editId))
+        #expect(failed.isSuperset(of: ["RQ390", "RQ400", "RQ522", "RQ523", "RQ240", "RQ225"]))
+    }
+
     @Test func failuresNameTheItemsAndTheSetDecidesSeverity() {
         let patient = EditFixture.patient(["histologicTypeIcdO3": "8170"])
         let incoming = EditEngine(set: .incomingAbstract).check(patient).first { $0.editId == "IF25" }
@@ -76,5 +109,15 @@ struct EditLibraryTests {
         #expect(state?.message.contains("C504") == true && state?.message.contains("8170") == true)
         #expect(EditEngine(set: .ncdbSubmission).check(patient).contains { $0.editId == "IF25" } == false)
         #expect(EditEngine(set: .ncdbSubmission).check(patient).contains { $0.editId == "COC-ST" })
+    }
+}
+
+@Suite("Edit data files")
+struct EditDataTests {
+    /// The embedded copy is the file in schema/edits/ (scripts/gen-edits).
+    @Test func theEmbeddedRequiredItemsAreTheSchemaFile() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../schema/edits/required-items.tsv").standardized
+        let text = try String(contentsOf: file, encoding: .utf8)
+        #expect(EditCatalog.requiredItemsText == text.trimmingCharacters(in: .newlines))
     }
 }
