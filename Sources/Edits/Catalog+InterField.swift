@@ -71,7 +71,7 @@ extension EditCatalog {
                 return .fail("\(h)/\(b): ICD-O-3 lists histology \(h) as benign or uncertain only; review that the pathologist calls it \(b == "2" ? "in situ" : "malignant")")
             }
             if ["0", "1"].contains(b), !listed.contains("0"), !listed.contains("1") {
-                let year = EditDate(r[.diagnosisDate])?.year ?? 0
+                let year = r.diagnosisYear ?? 0
                 if b == "1", year > 2000, [8442, 8451, 8462, 8472, 8473].contains(n) { return .pass }
                 if b == "0", year > 2003, benignBrainHistologies.contains(n) { return .pass }
                 return .fail("\(h)/\(b): ICD-O-3 lists histology \(h) as in situ or malignant only; review the behavior")
@@ -82,7 +82,7 @@ extension EditCatalog {
              items: [.histology, .behavior, .diagnosisDate],
              note: "A histology/behavior code is valid only in the years it is in use: from the year SEER's ICD-O-3 list gives "
                 + "it ([2021+]: new in 2021) and, for a code replaced by a newer one ([PRE-2010 ONLY]), not after its last year.") { r in
-            guard let h = r[.histology], let b = r[.behavior], let year = EditDate(r[.diagnosisDate])?.year,
+            guard let h = r[.histology], let b = r[.behavior], let year = r.diagnosisYear,
                   let years = ICDO3.yearsOfUse("\(h)/\(b)") else { return .skip }
             if let first = years.first, year < first {
                 return .fail("\(h)/\(b) is an ICD-O-3 code for diagnoses from \(first) on; this tumor was diagnosed in \(year)")
@@ -106,7 +106,7 @@ extension EditCatalog {
              items: [.laterality, .site, .histology, .behavior, .diagnosisDate], override: (.overrideSiteLatMorph, ["1"])) { r in
             guard let m = siteMorphology(r), m.behavior == "2", ICDO3.isPairedSite(m.site), let lat = r[.laterality],
                   CodeSets.laterality.contains(lat) else { return .skip }
-            let year = EditDate(r[.diagnosisDate])?.year ?? 0
+            let year = r.diagnosisYear ?? 0
             if year > 1987, [9140, 9700, 9701].contains(m.histology) || inRange(m.histology, 9590...9980) { return .skip }
             return ["1", "2", "3"].contains(lat) ? .pass
                 : .fail("an in situ tumor of the paired site \(m.site) must have laterality 1, 2 or 3, not \(lat)")
@@ -116,7 +116,7 @@ extension EditCatalog {
              note: "Paired organs (NAACCR list for item 410) need 1-5 or 9 (5, midline, from 2010); other sites 0, except the CNS sites "
                 + "C700, C710-C714, C722-C725 (1-4, 9 also accepted from 2004). Paired-site table written from the NAACCR item definition.") { r in
             guard let site = r[.site], ICDO3.topography.contains(site), let lat = r[.laterality], CodeSets.laterality.contains(lat) else { return .skip }
-            let year = EditDate(r[.diagnosisDate])?.year
+            let year = r.diagnosisYear
             if ICDO3.isPairedSite(site) {
                 if lat == "0" { return .fail("primarySite \(site) is a paired organ: laterality must be 1-5 or 9, not 0") }
                 if lat == "5", let year, year < 2010 { return .fail("laterality 5 (midline) is valid only for diagnoses from 2010") }

@@ -41,7 +41,7 @@ extension EditCatalog {
                         note: "Required by \(setters) for diagnoses\(years.isEmpty ? " of every year" : years)"
                             + (requirement.condition.map { " when \($0.item) is \($0.codes.sorted().joined(separator: ","))" } ?? "")
                             + (requirement.note.isEmpty ? "" : "; \(requirement.note)")) { r in
-                if let year = EditDate(r[.diagnosisDate])?.year {
+                if let year = r.diagnosisYear {
                     if let first = requirement.first, year < first { return .skip }
                     if let last = requirement.last, year > last { return .skip }
                 }

@@ -67,6 +67,8 @@ public struct EditRecord: @unchecked Sendable {
     public let tumorIndex: Int
     /// The day this run treats as today (dates after it are in the future), fixed when the run starts.
     public let today: EditDate
+    /// The year of Date of Diagnosis (390), read once per tumor for the edits that depend on it; nil when unknown.
+    public let diagnosisYear: Int?
 
     /// The value of an item (patient or tumor level), nil when blank.
     @inline(__always) public subscript(item: Item) -> String? {
@@ -84,7 +86,11 @@ extension PatientValues {
     func withRecords<R>(today: EditDate, _ body: ((Int) -> EditRecord) -> R) -> R {
         patient.withUnsafeBufferPointer { p in
             tumorValues.withUnsafeBufferPointer { t in
-                body { EditRecord(patient: p, tumors: t, width: width, tumorIndex: $0, today: today) }
+                body { tumor in
+                    let date = t[tumor * width + Item.diagnosisDate.slot]
+                    return EditRecord(patient: p, tumors: t, width: width, tumorIndex: tumor, today: today,
+                                      diagnosisYear: date.flatMap { EditDate($0)?.year })
+                }
             }
         }
     }
