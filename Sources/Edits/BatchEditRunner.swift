@@ -23,7 +23,7 @@ public struct BatchEditRunner: Sendable {
         DispatchQueue.concurrentPerform(iterations: sliceCount) { slice in
             let start = patients.count * slice / sliceCount, end = patients.count * (slice + 1) / sliceCount
             // An engine per slice: its edits' closures are its own, so threads never contend on their reference counts.
-            let own = EditEngine(set: engine.set, dictionary: engine.dictionary, today: engine.today, ownEdits: true)
+            let own = EditEngine(set: engine.set, dictionary: engine.dictionary, today: engine.today, ownEdits: true, library: engine.library)
             slices.store(slice, patients[start..<end].map(own.check))
         }
         return slices.joined()

@@ -16,16 +16,22 @@ public struct EditEngine: Sendable {
 
     /// The dictionary of the records it checks.
     public let dictionary: NaaccrDictionary
+    /// The library given (built-in plus registry edits), nil for the built-in one.
+    public let library: [Edit]?
 
     /// `ownEdits` builds the library afresh for this engine (closures of its own), for an engine that runs beside
     /// others on other threads: they then share no reference counts (`BatchEditRunner`); otherwise the shared
     /// `EditCatalog.all` is used, which costs nothing to set up (one engine per request).
+    /// `library` adds a registry's own edits (`RegistryEdits.library`: the built-in ones and the registry's).
     public init(set: EditSet = .incomingAbstract, dictionary: NaaccrDictionary = .v26, today: EditDate = EditCatalog.currentDate(),
-                ownEdits: Bool = false) {
+                ownEdits: Bool = false, library: [Edit]? = nil) {
         self.set = set
         self.today = today
         self.dictionary = dictionary
-        edits = (ownEdits ? EditCatalog.makeLibrary() : EditCatalog.all).compactMap { edit in set.severities[edit.id].map { (edit, $0) } }
+        self.library = library
+        let registryEdits = library.map { Array($0.dropFirst(EditCatalog.all.count)) } ?? []
+        edits = ((ownEdits ? EditCatalog.makeLibrary() : EditCatalog.all) + registryEdits)
+            .compactMap { edit in set.severities[edit.id].map { (edit, $0) } }
         logic = edits.map(\.edit.logic)
         slots = PatientValues.SlotMap(dictionary: dictionary)
         var patientSlots = [[Int]](repeating: [], count: Item.used.count), tumorSlots = patientSlots
@@ -67,7 +73,7 @@ public struct EditEngine: Sendable {
 
     /// What one edit concludes for one tumor (for tests and explanations).
     public func outcome(of editId: String, for patient: NaaccrPatient, tumor: Int = 0) -> EditOutcome? {
-        guard let edit = EditCatalog.byId[editId] else { return nil }
+        guard let edit = EditCatalog.byId[editId] ?? library?.first(where: { $0.id == editId }) else { return nil }
         return PatientValues(patient, slots: slots).withRecords(today: today) { edit.logic($0(tumor)) }
     }
 }

@@ -9,8 +9,9 @@ public struct Item: Sendable, Hashable, CustomStringConvertible {
     /// Position among the items the edits use.
     let slot: Int
 
-    /// Every item some edit reads; slots are positions in this list: the items the edits below name, then every
-    /// other v26 item coded from a NAACCR code list (its valid-code edit, `EditCatalog.codeListEdits`).
+    /// Every item some edit may read; slots are positions in this list: the items the edits below name, the required
+    /// items, every other v26 item coded from a NAACCR code list (its valid-code edit), then the rest of the v26
+    /// patient and tumor items (for registry-defined edits).
     static let used: [String] = {
         var seen = Set(named)
         // The required-item edits' items (schema/edits/required-items.tsv) that no other edit names.
@@ -20,7 +21,9 @@ public struct Item: Sendable, Hashable, CustomStringConvertible {
         let coded = NaaccrDictionary.v26.allItems.filter { $0.level != .naaccrData }.map(\.naaccrId).filter { id in
             NaaccrCodeLists.list(id) != nil && !NaaccrCodeLists.notExhaustive.contains(id) && seen.insert(id).inserted
         }
-        return named + required + coded
+        // Then every other patient and tumor item, which a registry's own edits (RegistryEdits) may read.
+        let others = NaaccrDictionary.v26.allItems.filter { $0.level != .naaccrData }.map(\.naaccrId).filter { seen.insert($0).inserted }
+        return named + required + coded + others
     }()
 
     private static let named: [String] = [

@@ -118,7 +118,7 @@ extension Registry {
             throw WorkflowError.notFound("tumor \(tumorId)")
         }
         return editReport(for: stored, items: AbstractRepository.merge(stored.tumorItems, items),
-                          patientItems: patientItems.map { AbstractRepository.merge(stored.patientItems, $0) }, engine: EditEngine(set: editSet))
+                          patientItems: patientItems.map { AbstractRepository.merge(stored.patientItems, $0) }, engine: EditEngine(set: editSet, library: editLibrary))
     }
 
     // MARK: Changes
@@ -189,7 +189,7 @@ extension Registry {
     public func saveTumor(id: Int, baseVersion: Int, changes: [String: String], by user: UserAccount, from address: String?) async throws -> TumorSave {
         try ItemValidation.check(changes, level: .tumor)
         let actor = user.acting(from: address)
-        let engine = EditEngine(set: editSet)
+        let engine = EditEngine(set: editSet, library: editLibrary)
         guard let result = try await pool.withConnection({ db in
             try db.transaction { tx -> TumorSave? in
                 let repository = AbstractRepository(connection: tx)

@@ -18,7 +18,7 @@ extension Registry {
     /// date edits is the day the run starts.
     public func runEdits(_ set: EditSet, by actor: ActingUser, progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> EditRunSummary {
         try await pool.withConnection { db in
-            let runner = BatchEditRunner(engine: EditEngine(set: set))
+            let runner = BatchEditRunner(engine: EditEngine(set: set, library: editLibrary))
             var results: [StoredEditResult] = []
             var batch: [(NaaccrPatient, [Int])] = []
             func flush() {

@@ -13,11 +13,14 @@ public struct Registry: Sendable {
     public var sessions: Sessions
     /// The edit set abstracts are checked against as they are typed and saved.
     public let editSet: EditSet
+    /// The edits: the built-in library, plus a registry's own (`RegistryEdits`) when it has them.
+    public let editLibrary: [Edit]?
     /// Bounds how fast one user can page through patient listings.
     public let listingLimiter: ListingLimiter
 
-    public init(pool: PostgresPool, bcryptCost: UInt8 = 12, editSet: EditSet = .incomingAbstract,
+    public init(pool: PostgresPool, bcryptCost: UInt8 = 12, editSet: EditSet = .incomingAbstract, editLibrary: [Edit]? = nil,
                 listingLimiter: ListingLimiter = ListingLimiter()) {
+        self.editLibrary = editLibrary
         self.pool = pool
         accounts = Accounts(pool: pool, bcryptCost: bcryptCost)
         sessions = Sessions(pool: pool)

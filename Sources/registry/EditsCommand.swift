@@ -14,16 +14,25 @@ struct EditsCommand: AsyncParsableCommand {
 
     /// `--set NAME`, shared by the subcommands.
     struct SetOption: ParsableArguments {
-        @Option(name: .customLong("set"), help: ArgumentHelp("Edit set: \(EditSet.builtIn.map(\.name).joined(separator: ", ")).", valueName: "name"))
+        @Option(name: .customLong("set"), help: ArgumentHelp("Edit set: \(EditSet.builtIn.map(\.name).joined(separator: ", ")), or one an --edits file defines.", valueName: "name"))
         var name = EditSet.incomingAbstract.name
+        @Option(help: ArgumentHelp("The registry's own edits and sets: a file, or a directory of *.edits files (format: schema/edits/README.md).", valueName: "file|dir"))
+        var edits: String?
 
         func validate() throws {
-            guard EditSet.named(name) != nil else {
-                throw ValidationError("unknown edit set '\(name)'; the sets are \(EditSet.builtIn.map(\.name).joined(separator: ", "))")
+            let registryEdits: RegistryEdits
+            do { registryEdits = try loaded() } catch { throw ValidationError("--edits: \(error)") }
+            guard registryEdits.set(named: name) != nil else {
+                throw ValidationError("unknown edit set '\(name)'; the sets are \(registryEdits.allSets.map(\.name).joined(separator: ", "))")
             }
         }
 
-        var set: EditSet { EditSet.named(name)! }
+        func loaded() throws -> RegistryEdits { try edits.map { try RegistryEdits.load(path: $0) } ?? RegistryEdits() }
+
+        var registryEdits: RegistryEdits { (try? loaded()) ?? RegistryEdits() }
+        var set: EditSet { registryEdits.set(named: name)! }
+        /// The built-in edits and the registry's, nil when there are none of the registry's.
+        var library: [Edit]? { edits == nil ? nil : registryEdits.library }
     }
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
@@ -36,7 +45,8 @@ struct ListEdits: ParsableCommand {
 
     func run() throws {
         let set = editSet.set
-        let rows = EditCatalog.all.map { edit -> [String: String] in
+        let all = editSet.library ?? EditCatalog.all
+        let rows = all.map { edit -> [String: String] in
             ["id": edit.id, "name": edit.name, "kind": edit.kind.rawValue, "items": edit.items.map(\.naaccrId).joined(separator: " "),
              "override": ([edit.overrideItem.map { "\($0.naaccrId)=\(edit.overrideCodes.sorted().joined(separator: "/"))" }]
                           + [edit.alsoOverriddenBy.map { "\($0.item.naaccrId)=\($0.codes.sorted().joined(separator: "/"))" }])
@@ -48,7 +58,7 @@ struct ListEdits: ParsableCommand {
             print(String(decoding: data, as: UTF8.self))
             return
         }
-        print("\(EditCatalog.all.count) edits; set \(set.name): \(set.description)")
+        print("\(all.count) edits; set \(set.name): \(set.description)")
         for row in rows {
             print("\(row["id"]!.padding(toLength: 8, withPad: " ", startingAt: 0)) \(row["severity"]!.padding(toLength: 8, withPad: " ", startingAt: 0)) \(row["name"]!)")
             print("         items: \(row["items"]!)\(row["override"]!.isEmpty ? "" : "; over-ride: \(row["override"]!)")")
@@ -74,7 +84,7 @@ struct CheckFile: ParsableCommand {
         for file in files {
             let reader = try NaaccrFile.open(path: file, options: options)
             // The engine reads items by id through the file's own dictionary (any NAACCR version).
-            let runner = BatchEditRunner(engine: EditEngine(set: editSet.set, dictionary: reader.dictionary))
+            let runner = BatchEditRunner(engine: EditEngine(set: editSet.set, dictionary: reader.dictionary, library: editSet.library))
             var batch: [NaaccrPatient] = []
             func flush() {
                 for (patient, failures) in zip(batch, runner.check(batch)) {
@@ -133,7 +143,7 @@ struct RunOverStore: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let registry = try database.registry(connections: 1)
+        let registry = try database.registry(connections: 1, edits: editSet.edits == nil ? nil : editSet.registryEdits)
         defer { registry.pool.close() }
         let progress = ProgressReporter(label: "edits")
         let run = try await registry.runEdits(editSet.set, by: try await database.actor(registry), progress: { progress.update(records: $0) })

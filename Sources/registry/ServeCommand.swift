@@ -30,6 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
         .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     @Flag(help: "Start on the demo registry: load it when the database is empty and print a demo login.") var demo = false
     @Option(help: "Database connections in the pool.") var connections = 8
+    @Option(help: ArgumentHelp("The registry's own edits (a file or a directory of *.edits files): they run as registrars type and save.", valueName: "file|dir"))
+    var edits: String?
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
@@ -38,7 +40,9 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let registry = try database.registry(connections: connections)
+        let registryEdits: RegistryEdits?
+        do { registryEdits = try edits.map { try RegistryEdits.load(path: $0) } } catch { throw ValidationError("--edits: \(error)") }
+        let registry = try database.registry(connections: connections, edits: registryEdits)
         if demo { try await prepareDemo(registry) }
         var logger = Logger(label: "registry")
         logger.logLevel = .info

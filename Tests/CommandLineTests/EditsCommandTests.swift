@@ -36,6 +36,27 @@ struct EditsCommandTests {
         #expect(failures.first?["items"] as? [String] == ["primarySite"])
     }
 
+    /// The shipped example files of a registry's own edits (schema/edits/examples), end to end: file → check → message.
+    @Test func aRegistrysOwnEditsRunFromFiles() throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../schema/edits/examples").standardized.path
+        let list = try RegistryExecutable.run(["edits", "list", "--edits", examples, "--set", "ks-submission"])
+        #expect(list.status == 0 && list.stdout.contains("KS01") && list.stdout.contains("set ks-submission"), "\(list.stderr)")
+        let file = try demoFile(patients: 50)
+        defer { try? FileManager.default.removeItem(at: file) }
+        // The demo registry is a Kansas one diagnosed 2010-2024: leave out the county of every tumor.
+        var text = try String(contentsOf: file, encoding: .utf8)
+        text = text.replacingOccurrences(of: #"<Item naaccrId="countyAtDx" naaccrNum="90">\d{3}</Item>"#, with: "", options: .regularExpression)
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let checked = try RegistryExecutable.run(["edits", "check", file.path, "--edits", examples, "--set", "ks-submission"])
+        #expect(checked.status == 1)
+        #expect(checked.stdout.contains("[ERROR] KS01 Addr at DX--County, Required for Kansas residents (KS): countyAtDx (item 90) is required"), "\(checked.stdout.prefix(2000))")
+        let broken = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString).edits")
+        try "edit X1 \"A (T)\"\n  check contyAtDx is present\n".write(to: broken, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: broken) }
+        let refused = try RegistryExecutable.run(["edits", "list", "--edits", broken.path])
+        #expect(refused.status != 0 && refused.stderr.contains(":2: edit X1: contyAtDx is not a NAACCR v26 item"), "\(refused.stderr)")
+    }
+
     @Test func listNamesEveryEditWithItsSeverity() throws {
         let result = try RegistryExecutable.run(["edits", "list", "--set", "incoming-abstract", "--format", "json"])
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
