@@ -33,8 +33,10 @@ public struct EditEngine: Sendable {
         edits = ((ownEdits ? EditCatalog.makeLibrary() : EditCatalog.all) + registryEdits)
             .compactMap { edit in set.severities[edit.id].map { (edit, $0) } }
         logic = edits.map(\.edit.logic)
-        slots = PatientValues.SlotMap(dictionary: dictionary)
-        var patientSlots = [[Int]](repeating: [], count: Item.used.count), tumorSlots = patientSlots
+        // Slots for the built-in edits' items, and beyond them only for the items the engine's registry edits read.
+        let widest = edits.flatMap { $0.edit.items + [$0.edit.overrideItem, $0.edit.alsoOverriddenBy?.item].compactMap { $0 } }.map(\.slot).max() ?? 0
+        slots = PatientValues.SlotMap(dictionary: dictionary, width: max(Item.builtInWidth, widest + 1))
+        var patientSlots = [[Int]](repeating: [], count: slots.width), tumorSlots = patientSlots
         var others: [Int] = []
         for (i, entry) in edits.enumerated() {
             guard entry.edit.kind == .singleField, entry.edit.items.count == 1, !entry.edit.runsWhenBlank else { others.append(i); continue }

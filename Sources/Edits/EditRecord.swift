@@ -3,7 +3,7 @@ import NAACCR
 /// One patient's values for the items the edits use, extracted once (one pass over each record's sparse values).
 public final class PatientValues: Sendable {
     let patient: [String?]
-    /// Every tumor's slots in one array, `Item.used.count` per tumor (no inner array to retain on each read).
+    /// Every tumor's slots in one array, `width` per tumor (no inner array to retain on each read).
     let tumorValues: [String?]
     let width: Int
     let tumorCount: Int
@@ -11,23 +11,29 @@ public final class PatientValues: Sendable {
     let patientPresent: [Int]
     let tumorPresent: [[Int]]
 
-    /// Dense index (per level) → slot, or −1 for items no edit reads.
+    /// Dense index (per level) → slot, or −1 for items no edit of the engine reads; `width` slots per record (the
+    /// built-in edits' items, and beyond them only the items a registry's own edits read).
     struct SlotMap: Sendable {
         let patient: [Int]
         let tumor: [Int]
+        let width: Int
 
-        init(dictionary: NaaccrDictionary) {
+        init(dictionary: NaaccrDictionary, width: Int = Item.used.count) {
             func map(_ level: NaaccrLevel) -> [Int] {
-                dictionary.items[level]!.map { item in item.level == level ? Item.slotById[item.naaccrId] ?? -1 : -1 }
+                dictionary.items[level]!.map { item in
+                    guard item.level == level, let slot = Item.slotById[item.naaccrId], slot < width else { return -1 }
+                    return slot
+                }
             }
             patient = map(.patient)
             tumor = map(.tumor)
+            self.width = width
         }
     }
 
     init(_ patient: NaaccrPatient, slots: SlotMap) {
         func extract(_ values: NaaccrValues, _ map: [Int]) -> ([String?], [Int]) {
-            var out = [String?](repeating: nil, count: Item.used.count)
+            var out = [String?](repeating: nil, count: slots.width)
             var present: [Int] = []
             present.reserveCapacity(values.entries.count)
             for entry in values.entries where entry.index < map.count {
@@ -37,7 +43,7 @@ public final class PatientValues: Sendable {
             return (out, present)
         }
         (self.patient, patientPresent) = extract(patient.values, slots.patient)
-        width = Item.used.count
+        width = slots.width
         tumorCount = patient.tumors.count
         var flat = [String?](repeating: nil, count: width * patient.tumors.count)
         var present: [[Int]] = []

@@ -12,7 +12,13 @@ public struct Item: Sendable, Hashable, CustomStringConvertible {
     /// Every item some edit may read; slots are positions in this list: the items the edits below name, the required
     /// items, every other v26 item coded from a NAACCR code list (its valid-code edit), then the rest of the v26
     /// patient and tumor items (for registry-defined edits).
-    static let used: [String] = {
+    static let used: [String] = layout.used
+
+    /// How many of `used` the built-in edits may read (the rest only registry edits do): an engine without registry
+    /// edits fills only these slots per record.
+    static let builtInWidth: Int = layout.builtIn
+
+    private static let layout: (used: [String], builtIn: Int) = {
         var seen = Set(named)
         // The required-item edits' items (schema/edits/required-items.tsv) that no other edit names.
         let required = EditCatalog.requirements.flatMap { [$0.naaccrId] + ($0.condition.map { [$0.item] } ?? []) }
@@ -23,7 +29,7 @@ public struct Item: Sendable, Hashable, CustomStringConvertible {
         }
         // Then every other patient and tumor item, which a registry's own edits (RegistryEdits) may read.
         let others = NaaccrDictionary.v26.allItems.filter { $0.level != .naaccrData }.map(\.naaccrId).filter { seen.insert($0).inserted }
-        return named + required + coded + others
+        return (named + required + coded + others, named.count + required.count + coded.count)
     }()
 
     private static let named: [String] = [
