@@ -78,6 +78,27 @@ extension EditCatalog {
             }
             return .pass
         },
+        Edit(id: "SURG90", name: "RX Summ--Surg Prim Site, Primary Site (SEER/CoC)", kind: .interField,
+             items: [.surgery, .site, .histology, .diagnosisDate],
+             note: "Surgery of Primary Site (1290, diagnoses through 2022) must be a code of the tumor's site group in SEER's "
+                + "site-specific surgery tables of the diagnosis year (2018, 2021, 2022 manuals; the 2018 one for earlier years).") { r in
+            guard let code = r[.surgery], let site = r[.site], ICDO3.topography.contains(site) else { return .skip }
+            let year = r.diagnosisYear ?? 2022
+            guard year <= 2022, let group = SurgeryCodes.group(site: site, histology: r[.histology], year: year) else { return .skip }
+            return group.codes.contains(code) || code == "99" ? .pass
+                : .fail("rxSummSurgPrimSite \(code) is not a surgery code for \(group.title) (primary site \(site))")
+        },
+        Edit(id: "SURG91", name: "RX Summ--Surg Prim Site 2023, Primary Site (SEER/CoC)", kind: .interField,
+             items: [.surgery2023, .site, .histology, .diagnosisDate],
+             note: "Surgery of Primary Site 2023 (1291, diagnoses from 2023) must be a code of the tumor's site group in SEER's "
+                + "site-specific surgery tables of the diagnosis year (2023, 2024 manuals); the item is not used before 2023.") { r in
+            guard let code = r[.surgery2023] else { return .skip }
+            guard let year = r.diagnosisYear else { return .skip }
+            if year < 2023 { return .fail("rxSummSurgPrimSite2023 is for diagnoses from 2023; this tumor was diagnosed in \(year) (use item 1290)") }
+            guard let site = r[.site], ICDO3.topography.contains(site), let group = SurgeryCodes.group(site: site, histology: r[.histology], year: year) else { return .skip }
+            return group.codes.contains(code) || code == "A990" ? .pass
+                : .fail("rxSummSurgPrimSite2023 \(code) is not a surgery code for \(group.title) (primary site \(site))")
+        },
         Edit(id: "MORPHDX", name: "Morph Type&Behav ICDO3, Date of Diagnosis (SEER)", kind: .interField,
              items: [.histology, .behavior, .diagnosisDate],
              note: "A histology/behavior code is valid only in the years it is in use: from the year SEER's ICD-O-3 list gives "

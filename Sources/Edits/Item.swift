@@ -40,7 +40,7 @@ public struct Item: Sendable, Hashable, CustomStringConvertible {
         "diagnosticConfirmation", "typeOfReportingSource", "dateOfDiagnosis", "ageAtDiagnosis", "sequenceNumberCentral",
         "sequenceNumberHospital", "classOfCase", "dateOf1stContact", "summaryStage2018", "derivedSummaryStage2018",
         "addrAtDxState", "countyAtDx", "primaryPayerAtDx", "accessionNumberHosp", "tumorRecordNumber",
-        "rxSummSurgPrimSite", "rxSummScopeRegLnSur", "rxSummSurgOthRegDis", "rxSummRadiation", "rxSummChemo",
+        "rxSummSurgPrimSite", "rxSummSurgPrimSite2023", "rxSummScopeRegLnSur", "rxSummSurgOthRegDis", "rxSummRadiation", "rxSummChemo",
         "rxSummHormone", "rxSummBrm", "rxSummOther", "rxSummTransplntEndocr", "reasonForNoSurgery", "reasonForNoRadiation",
         "rxSummSurgRadSeq", "rxSummSystemicSurSeq", "rxSummTreatmentStatus", "rxSummSurgicalMargins",
         "phase1RadiationTreatmentModality", "rxDateSurgery", "rxDateRadiation", "rxDateChemo", "rxDateHormone",
@@ -86,6 +86,7 @@ extension Item {
     static let stage2018 = Item("summaryStage2018"), derivedStage2018 = Item("derivedSummaryStage2018")
     static let stateAtDx = Item("addrAtDxState"), county = Item("countyAtDx"), payer = Item("primaryPayerAtDx")
     static let accession = Item("accessionNumberHosp")
+    static let surgery2023 = Item("rxSummSurgPrimSite2023")
     static let surgery = Item("rxSummSurgPrimSite"), scopeNodes = Item("rxSummScopeRegLnSur"), surgeryOther = Item("rxSummSurgOthRegDis")
     static let radiation = Item("rxSummRadiation"), chemo = Item("rxSummChemo"), hormone = Item("rxSummHormone")
     static let immunotherapy = Item("rxSummBrm"), otherTreatment = Item("rxSummOther"), transplant = Item("rxSummTransplntEndocr")

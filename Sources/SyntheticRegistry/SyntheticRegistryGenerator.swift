@@ -192,10 +192,19 @@ public struct SyntheticRegistryGenerator: Sequence, Sendable {
                 setT("diagnosticConfirmation", source == "7" ? "9" : surgery ? "1"
                      : tumorDiagnoses.count > 1 ? random.weighted([("1", 90), ("2", 6), ("4", 4)])
                      : random.weighted([("1", 90), ("2", 3), ("5", 2), ("7", 2), ("9", 3)]))
-                let surgeryCode = surgery ? random.weighted([("30", 3), ("40", 3), ("50", 2)]) : "00"
-                setT("rxSummSurgPrimSite", surgeryCode)
-                // From 2023 surgery is coded in item 1291 (a letter and three digits; A000 none).
-                if dxYear >= 2023 { setT("rxSummSurgPrimSite2023", "A\(surgeryCode)0") }
+                let surgeryKind = surgery ? random.weighted([("3", 3), ("4", 3), ("5", 2)]) : "0"
+                // Codes of the site group in SEER's site-specific surgery tables of the diagnosis year: none is the group's
+                // first code; a surgery the first code of the chosen kind (30/40/50, A3xx/A4xx/A5xx), else its first real one.
+                func surgeryCode(year: Int) -> String {
+                    let codes = SurgeryCodes.group(site: site, histology: nil, year: year)?.codes.entries.map(\.code) ?? []
+                    let none = codes.first ?? (year >= 2023 ? "A000" : "00")
+                    guard surgeryKind != "0" else { return none }
+                    let digits = codes.filter { $0 != none && !$0.hasSuffix("99") && !$0.hasSuffix("990") && !$0.hasSuffix("98") }
+                    return digits.first { $0.dropFirst(year >= 2023 ? 1 : 0).hasPrefix(surgeryKind) } ?? digits.first ?? none
+                }
+                setT("rxSummSurgPrimSite", surgeryCode(year: Swift.min(dxYear, 2022)))
+                // From 2023 surgery is coded in item 1291.
+                if dxYear >= 2023 { setT("rxSummSurgPrimSite2023", surgeryCode(year: dxYear)) }
                 setT("rxSummRadiation", Double.random(in: 0..<1, using: &random) < 0.35 ? "1" : "0")
                 setT("rxSummChemo", stage == "1" ? "00" : random.weighted([("00", 40), ("01", 10), ("02", 25), ("03", 25)]))
                 setT("rxSummHormone", p.name == "Breast" || p.name == "Prostate" ? random.weighted([("00", 40), ("01", 60)]) : "00")

@@ -248,4 +248,12 @@ let editCases: [EditCase] = [
     EditCase("VS02", .pass, ["vitalStatus": "0", "causeOfDeath": "1749", "icdRevisionNumber": "9"]),
     EditCase("VS02", .fail, ["vitalStatus": "0", "causeOfDeath": "C509", "icdRevisionNumber": "9"]),
     EditCase("VS02", .fail, ["vitalStatus": "0", "causeOfDeath": "1749", "icdRevisionNumber": "1"]),
+    // Surgery of Primary Site by SEER's site-specific tables: 1290 through 2022, 1291 (A/B codes) from 2023.
+    EditCase("SURG90", .pass), EditCase("SURG90", .fail, ["rxSummSurgPrimSite": "27"]),  // 27 is not a breast code
+    EditCase("SURG90", .skip, ["rxSummSurgPrimSite": nil]),
+    EditCase("SURG90", .skip, ["dateOfDiagnosis": "20230315"]),  // 2023: item 1291
+    EditCase("SURG91", .pass, ["dateOfDiagnosis": "20230315", "rxSummSurgPrimSite2023": "A200"]),
+    EditCase("SURG91", .fail, ["dateOfDiagnosis": "20230315", "rxSummSurgPrimSite2023": "ZZZZ"]),
+    EditCase("SURG91", .fail, ["rxSummSurgPrimSite2023": "A200"]),  // 2020: not yet in use
+    EditCase("SURG91", .skip),
 ]
