@@ -95,6 +95,28 @@ struct WorkflowTests {
         }
     }
 
+    /// A registry's own edits (`registry serve --edits DIR`) run in the workflow's inline check like the built-in ones.
+    @Test func aRegistrysOwnEditsRunInTheInlineCheck() async throws {
+        let edits = try RegistryEdits.parse("""
+            edit KS09 "Addr at DX--City, Required (KS)"
+              check addrAtDxCity is present
+              message "the city at diagnosis is required"
+            """)
+        try await TestDatabase.withFreshDatabase { url in
+            try Migrator().migrate(try PostgresConnection(url))
+            let pool = try PostgresPool(connectionString: url, maxConnections: 2)
+            defer { pool.close() }
+            let registry = Registry(pool: pool, bcryptCost: 4, editSet: edits.set(named: EditSet.incomingAbstract.name)!, editLibrary: edits.library)
+            let generator = SyntheticRegistryGenerator(patientCount: 3, seed: 9)
+            let iterator = Box(generator.makeIterator())
+            _ = try await registry.importPatients(header: generator.header(), dictionary: generator.dictionary, source: "test",
+                                                  by: .operatingSystemAccount(), patients: { iterator.value.next() })
+            let tumorId = try PostgresConnection(url).query("SELECT min(id) FROM tumor")[0].decode(Int.self, at: 0)
+            let report = try await registry.checkDraft(tumorId: tumorId, items: ["addrAtDxCity": ""], patientItems: nil)
+            #expect(report.failures.contains { $0.edit == "KS09" && $0.message == "the city at diagnosis is required" && $0.severity == "error" })
+        }
+    }
+
     @Test func pagingIsRangeChecked() throws {
         #expect(throws: WorkflowError.self) { try Paging(page: 0, pageSize: 10, maxPageSize: 100) }
         #expect(throws: WorkflowError.self) { try Paging(page: Int.max, pageSize: 10, maxPageSize: 100) }
