@@ -1,3 +1,4 @@
+import Foundation
 import NAACCR
 
 /// Required-item edits, one per row of `schema/edits/required-items.tsv` (NAACCR Standards Volume II, Required Status
@@ -24,6 +25,24 @@ extension EditCatalog {
         }
         return Requirement(naaccrId: f[0], setters: f[1].split(separator: ",").map(String.init), first: Int(f[2]), last: Int(f[3]),
                            condition: condition, note: f[5])
+    }
+
+    /// The diagnosis years an edit applies to, as `registry edits list` shows them ("2018-", "-2022", "all").
+    public static func years(of editId: String) -> String {
+        if let r = requirements.first(where: { "RQ\(NaaccrDictionary.v26.item($0.naaccrId)?.naaccrNum ?? 0)" == editId }) {
+            return r.first == nil && r.last == nil ? "all" : "\(r.first.map(String.init) ?? "")-\(r.last.map(String.init) ?? "")"
+        }
+        return ["SURG90": "-2022", "SURG91": "2023-"][editId] ?? "all"
+    }
+
+    /// The standard setters an edit comes from, read from the agency tag of its name ("(SEER IF25)", "(SEER/CoC)"):
+    /// NAACCR, SEER, CoC, NPCR; a registry's own edits are "registry".
+    public static func source(of edit: Edit) -> String {
+        guard byId[edit.id] != nil else { return "registry" }
+        guard let open = edit.name.lastIndex(of: "("), let close = edit.name.lastIndex(of: ")"), open < close else { return "NAACCR" }
+        let tag = edit.name[edit.name.index(after: open)..<close]
+        let agencies = ["NAACCR", "SEER", "CoC", "NPCR"].filter { tag.localizedCaseInsensitiveContains($0) }
+        return agencies.isEmpty ? "NAACCR" : agencies.joined(separator: "/")
     }
 
     static func makeRequired() -> [Edit] {

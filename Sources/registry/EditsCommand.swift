@@ -39,15 +39,18 @@ struct EditsCommand: AsyncParsableCommand {
 }
 
 struct ListEdits: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "Each edit: id, name, kind, items, over-ride, severity in the set.")
+    static let configuration = CommandConfiguration(commandName: "list",
+                                                    abstract: "Each edit: id, name, source, years, kind, items, over-ride, severity in the set, the sets it is in.")
     @OptionGroup var editSet: EditsCommand.SetOption
     @Option(help: "text or json.") var format: EditsCommand.Format = .text
 
     func run() throws {
         let set = editSet.set
         let all = editSet.library ?? EditCatalog.all
+        let sets = editSet.registryEdits.allSets
         let rows = all.map { edit -> [String: String] in
-            ["id": edit.id, "name": edit.name, "kind": edit.kind.rawValue, "items": edit.items.map(\.naaccrId).joined(separator: " "),
+            ["id": edit.id, "name": edit.name, "kind": edit.kind.rawValue, "source": EditCatalog.source(of: edit),
+             "years": EditCatalog.years(of: edit.id), "sets": sets.filter { $0.severities[edit.id] != nil }.map(\.name).joined(separator: " "), "items": edit.items.map(\.naaccrId).joined(separator: " "),
              "override": ([edit.overrideItem.map { "\($0.naaccrId)=\(edit.overrideCodes.sorted().joined(separator: "/"))" }]
                           + [edit.alsoOverriddenBy.map { "\($0.item.naaccrId)=\($0.codes.sorted().joined(separator: "/"))" }])
                 .compactMap { $0 }.joined(separator: " or "),
@@ -61,7 +64,7 @@ struct ListEdits: ParsableCommand {
         print("\(all.count) edits; set \(set.name): \(set.description)")
         for row in rows {
             print("\(row["id"]!.padding(toLength: 8, withPad: " ", startingAt: 0)) \(row["severity"]!.padding(toLength: 8, withPad: " ", startingAt: 0)) \(row["name"]!)")
-            print("         items: \(row["items"]!)\(row["override"]!.isEmpty ? "" : "; over-ride: \(row["override"]!)")")
+            print("         \(row["source"]!), years \(row["years"]!); items: \(row["items"]!)\(row["override"]!.isEmpty ? "" : "; over-ride: \(row["override"]!)"); sets: \(row["sets"]!)")
         }
     }
 }

@@ -64,6 +64,11 @@ struct EditsCommandTests {
         #expect(edits.count >= 60)
         #expect(edits.first { $0["id"] == "IF25" }?["override"] == "overRideSiteType=1")
         #expect(edits.first { $0["id"] == "IF25" }?["severity"] == "warning")
+        // Source, years and sets of each edit.
+        let if25 = try #require(edits.first { $0["id"] == "IF25" })
+        #expect(if25["source"] == "SEER" && if25["years"] == "all" && if25["sets"] == "incoming-abstract state-submission")
+        #expect(edits.first { $0["id"] == "RQ1291" }?["years"] == "2023-")
+        #expect(edits.first { $0["id"] == "SF27" }?["source"] == "CoC")
         #expect(try RegistryExecutable.run(["edits", "list", "--set", "nonsense"]).status != 0)
     }
 
