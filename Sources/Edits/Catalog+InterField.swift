@@ -78,6 +78,29 @@ extension EditCatalog {
             }
             return .pass
         },
+        Edit(id: "IF93", name: "Race 1, Race 2, Race 3, Race 4, Race 5 (SEER IF93)", kind: .interField,
+             items: [.race1, .race2, .race3, .race4, .race5],
+             note: "SEER IF93: a blank race 2-5 leaves the rest blank; with more than race 1, 99 (unknown) makes every race 99; "
+                + "88 (no further race) makes the later ones 88; a race code other than 88 and 99 appears once; 01 (white) is "
+                + "the last race recorded (the last not 88 or blank).") { r in
+            let races = [r[.race1], r[.race2], r[.race3], r[.race4], r[.race5]]
+            guard let first = races[0] else { return .skip }
+            if let blank = races.dropFirst().firstIndex(where: { $0 == nil }), races[blank...].contains(where: { $0 != nil }) {
+                return .fail("race\(blank + 1) is blank but a later race is not: the races after a blank one stay blank")
+            }
+            let recorded = races.compactMap { $0 }
+            if recorded.count > 1, recorded.contains("99"), recorded.contains(where: { $0 != "99" }) {
+                return .fail("with more than race1 coded, 99 (unknown) means every race is 99")
+            }
+            if first == "88" { return .fail("race1 cannot be 88 (no further race documented)") }
+            if let no = recorded.firstIndex(of: "88"), recorded[no...].contains(where: { $0 != "88" }) {
+                return .fail("race\(no + 1) is 88 (no further race documented) but a later race is coded")
+            }
+            let real = recorded.filter { $0 != "88" && $0 != "99" }
+            if Set(real).count != real.count { return .fail("a race code is repeated") }
+            if let white = real.firstIndex(of: "01"), white != real.count - 1 { return .fail("01 (white) must be the last race recorded") }
+            return .pass
+        },
         Edit(id: "SURG90", name: "RX Summ--Surg Prim Site, Primary Site (SEER/CoC)", kind: .interField,
              items: [.surgery, .site, .histology, .diagnosisDate],
              note: "Surgery of Primary Site (1290, diagnoses through 2022) must be a code of the tumor's site group in SEER's "

@@ -26,7 +26,9 @@ extension SyntheticRegistryGenerator.Iterator {
         set("addrCurrentState", "KS")
         set("addrCurrentPostalCode", home.postalCode)
         set("birthplaceCountry", patient[keys.patient["birthplaceState"]!] == "ZZ" ? "ZZU" : "USA")
-        for id in ["race2", "race3", "race4", "race5"] { set(id, "88") }
+        // SEER IF93: race unknown (99) is 99 in every race item; otherwise no further race (88).
+        let raceUnknown = patient[keys.patient["race1"]!] == "99"
+        for id in ["race2", "race3", "race4", "race5"] { set(id, raceUnknown ? "99" : "88") }
         set("ihsLink", "0")
         let dead = patient[keys.patient["vitalStatus"]!] == "0"
         set("icdRevisionNumber", dead ? "1" : "0")

@@ -256,4 +256,12 @@ let editCases: [EditCase] = [
     EditCase("SURG91", .fail, ["dateOfDiagnosis": "20230315", "rxSummSurgPrimSite2023": "ZZZZ"]),
     EditCase("SURG91", .fail, ["rxSummSurgPrimSite2023": "A200"]),  // 2020: not yet in use
     EditCase("SURG91", .skip),
+    // SEER IF93, races 1-5.
+    EditCase("IF93", .pass), EditCase("IF93", .pass, ["race1": "02", "race2": "01", "race3": "88", "race4": "88", "race5": "88"]),
+    EditCase("IF93", .fail, ["race1": "01", "race2": "02"]),  // 01 must be the last race recorded
+    EditCase("IF93", .fail, ["race1": "02", "race2": "99"]),
+    EditCase("IF93", .fail, ["race1": "02", "race2": "88", "race3": "04"]),
+    EditCase("IF93", .fail, ["race1": "04", "race2": "04"]),
+    EditCase("IF93", .fail, ["race1": "04", "race2": nil, "race3": "05"]),
+    EditCase("IF93", .skip, ["race1": nil]),
 ]
