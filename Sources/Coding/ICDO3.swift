@@ -1,8 +1,8 @@
 /// ICD-O-3 and the NAACCR code lists that go with it: topography (primary site), histology with behavior,
 /// behavior, laterality, sex; paired organs; sex-specific sites.
 public enum ICDO3 {
-    /// The 330 topography codes (C000-C809, no decimal point).
-    public static let topography = CodeTable(name: "primarySite", text: CodeTableText.topography)
+    /// The 330 topography codes (C000-C809, no decimal point): the NAACCR code list of Primary Site (400).
+    public static let topography = NaaccrCodeLists.list("primarySite")!.table
     /// Histology/behavior preferred terms ("8500/3").
     public static let morphology = CodeTable(name: "histologicTypeIcdO3", text: CodeTableText.morphology)
     private static let histologies: Set<String> = Set(morphology.entries.map { String($0.code.prefix(4)) })

@@ -29,7 +29,7 @@ public struct EditEngine: Sendable {
         self.today = today
         self.dictionary = dictionary
         self.library = library
-        let registryEdits = library.map { Array($0.dropFirst(EditCatalog.all.count)) } ?? []
+        let registryEdits = library?.filter { EditCatalog.byId[$0.id] == nil } ?? []
         edits = ((ownEdits ? EditCatalog.makeLibrary() : EditCatalog.all) + registryEdits)
             .compactMap { edit in set.severities[edit.id].map { (edit, $0) } }
         logic = edits.map(\.edit.logic)
@@ -56,13 +56,13 @@ public struct EditEngine: Sendable {
         logic.withUnsafeBufferPointer { logic in
         for tumor in 0..<patient.tumors.count {
             let record = makeRecord(tumor)
-            var failed: [Int] = []
-            for i in everyTumor { if case .fail = logic[i](record) { failed.append(i) } }
-            for slot in values.patientPresent { for i in singleFieldByPatientSlot[slot] { if case .fail = logic[i](record) { failed.append(i) } } }
-            for slot in values.tumorPresent[tumor] { for i in singleFieldByTumorSlot[slot] { if case .fail = logic[i](record) { failed.append(i) } } }
-            // Catalog order (failures are few; their messages are built again only for them).
-            for i in failed.sorted() {
-                guard case .fail(let message) = logic[i](record) else { continue }
+            var failed: [(index: Int, message: String)] = []
+            func run(_ i: Int) { if case .fail(let message) = logic[i](record) { failed.append((i, message)) } }
+            for i in everyTumor { run(i) }
+            for slot in values.patientPresent { for i in singleFieldByPatientSlot[slot] { run(i) } }
+            for slot in values.tumorPresent[tumor] { for i in singleFieldByTumorSlot[slot] { run(i) } }
+            // Catalog order.
+            for (i, message) in failed.sorted(by: { $0.index < $1.index }) {
                 let (edit, severity) = edits[i]
                 failures.append(EditFailure(editId: edit.id, name: edit.name, severity: severity, message: message,
                                             items: edit.items.map(\.naaccrId), tumorIndex: tumor, overridden: edit.isOverridden(record)))

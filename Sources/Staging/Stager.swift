@@ -68,12 +68,8 @@ public struct Stager: Sendable {
             return StagingResult(schema: nil, schemaName: nil, schemaId: nil, candidates: [], inputs: [], outputs: [:],
                                  errors: ["primary site and histology are needed to find the schema"])
         }
-        var found = lookupSchemas(lookup)
-        if found.count > 1 {
-            // Blank discriminators select only rows that accept a blank; without them several schemas remain.
-            let withoutBlanks = lookup.filter { !$0.value.isEmpty }
-            found = lookupSchemas(withoutBlanks).filter { schema in found.contains { $0.id == schema.id } }
-        }
+        // Blank discriminators select only rows that accept a blank: several schemas sharing a site then match none.
+        let found = lookupSchemas(lookup)
         guard found.count == 1, let schema = found.first else {
             var lookupWithout = lookup
             lookupWithout["discriminator_1"] = nil

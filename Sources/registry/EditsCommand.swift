@@ -29,10 +29,21 @@ struct EditsCommand: AsyncParsableCommand {
 
         func loaded() throws -> RegistryEdits { try edits.map { try RegistryEdits.load(path: $0) } ?? RegistryEdits() }
 
-        var registryEdits: RegistryEdits { (try? loaded()) ?? RegistryEdits() }
-        var set: EditSet { registryEdits.set(named: name)! }
-        /// The built-in edits and the registry's, nil when there are none of the registry's.
-        var library: [Edit]? { edits == nil ? nil : registryEdits.library }
+        /// The set, the library and the registry's edits, the files read once (validate() has checked them).
+        struct Resolved {
+            let set: EditSet
+            /// The built-in edits and the registry's, nil when there are none of the registry's.
+            let library: [Edit]?
+            /// The registry's edits, nil without --edits.
+            let registryEdits: RegistryEdits?
+            var allSets: [EditSet] { registryEdits?.allSets ?? EditSet.builtIn }
+        }
+
+        func resolve() throws -> Resolved {
+            let registryEdits = try loaded()
+            guard let set = registryEdits.set(named: name) else { throw ValidationError("unknown edit set '\(name)'") }
+            return Resolved(set: set, library: edits == nil ? nil : registryEdits.library, registryEdits: edits == nil ? nil : registryEdits)
+        }
     }
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
@@ -45,9 +56,10 @@ struct ListEdits: ParsableCommand {
     @Option(help: "text or json.") var format: EditsCommand.Format = .text
 
     func run() throws {
-        let set = editSet.set
-        let all = editSet.library ?? EditCatalog.all
-        let sets = editSet.registryEdits.allSets
+        let resolved = try editSet.resolve()
+        let set = resolved.set
+        let all = resolved.library ?? EditCatalog.all
+        let sets = resolved.allSets
         let rows = all.map { edit -> [String: String] in
             ["id": edit.id, "name": edit.name, "kind": edit.kind.rawValue, "source": EditCatalog.source(of: edit),
              "years": EditCatalog.years(of: edit.id), "sets": sets.filter { $0.severities[edit.id] != nil }.map(\.name).joined(separator: " "), "items": edit.items.map(\.naaccrId).joined(separator: " "),
@@ -81,13 +93,14 @@ struct CheckFile: ParsableCommand {
 
     func run() throws {
         let options = try read.options()
+        let resolved = try editSet.resolve()
         var summary: [String: (name: String, errors: Int, warnings: Int, overridden: Int)] = [:]
         var patients = 0, tumors = 0, tumorsFailing = 0, printed = 0
         var jsonFailures: [[String: Any]] = []
         for file in files {
             let reader = try NaaccrFile.open(path: file, options: options)
             // The engine reads items by id through the file's own dictionary (any NAACCR version).
-            let runner = BatchEditRunner(engine: EditEngine(set: editSet.set, dictionary: reader.dictionary, library: editSet.library))
+            let runner = BatchEditRunner(engine: EditEngine(set: resolved.set, dictionary: reader.dictionary, library: resolved.library))
             var batch: [NaaccrPatient] = []
             func flush() {
                 for (patient, failures) in zip(batch, runner.check(batch)) {
@@ -124,11 +137,11 @@ struct CheckFile: ParsableCommand {
                 let s = summary[id]!
                 return ["edit": id, "name": s.name, "errors": s.errors, "warnings": s.warnings, "overridden": s.overridden]
             }
-            let document: [String: Any] = ["set": editSet.set.name, "patients": patients, "tumors": tumors, "tumorsWithErrors": tumorsFailing,
+            let document: [String: Any] = ["set": resolved.set.name, "patients": patients, "tumors": tumors, "tumorsWithErrors": tumorsFailing,
                                            "failures": jsonFailures, "summary": bySummary]
             print(String(decoding: try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
         } else {
-            print("\nedit set \(editSet.set.name): \(patients) patients, \(tumors) tumors, \(tumorsFailing) tumors with errors")
+            print("\nedit set \(resolved.set.name): \(patients) patients, \(tumors) tumors, \(tumorsFailing) tumors with errors")
             print("  errors  warnings  overridden  edit")
             for (id, s) in summary.sorted(by: { $0.value.errors + $0.value.warnings > $1.value.errors + $1.value.warnings }) {
                 print(String(format: "  %6d  %8d  %10d  %@ %@", s.errors, s.warnings, s.overridden, id, s.name))
@@ -146,12 +159,13 @@ struct RunOverStore: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let registry = try database.registry(connections: 1, edits: editSet.edits == nil ? nil : editSet.registryEdits)
+        let resolved = try editSet.resolve()
+        let registry = try database.registry(connections: 1, edits: resolved.registryEdits)
         defer { registry.pool.close() }
         let progress = ProgressReporter(label: "edits")
-        let run = try await registry.runEdits(editSet.set, by: try await database.actor(registry), progress: { progress.update(records: $0) })
+        let run = try await registry.runEdits(resolved.set, by: try await database.actor(registry), progress: { progress.update(records: $0) })
         progress.finish(records: run.tumorsChecked)
-        print("edit run \(run.runId) (\(editSet.set.name)): \(run.tumorsChecked) tumors checked, \(run.tumorsWithErrors) with errors, "
+        print("edit run \(run.runId) (\(resolved.set.name)): \(run.tumorsChecked) tumors checked, \(run.tumorsWithErrors) with errors, "
               + "\(run.tumorsWithWarnings) with warnings; results saved per tumor")
     }
 }
