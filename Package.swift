@@ -37,7 +37,7 @@ let package = Package(
         // tenth of the reading time, and every access there is confined to one instance on one thread.
         .target(name: "NAACCR", dependencies: ["CZlib"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // A reproducible synthetic registry for demos and benchmarks (no real patients).
-        .target(name: "SyntheticRegistry", dependencies: ["NAACCR", "CivilCalendar", "Coding"]),
+        .target(name: "SyntheticRegistry", dependencies: ["NAACCR", "CivilCalendar", "Coding", "Staging"]),
         // The registry's own PostgreSQL cluster when no DATABASE_URL is given.
         .target(name: "EmbeddedPostgres"),
         // Survival statistics: survival months, Kaplan-Meier, life tables, relative and net survival, log-rank.
@@ -45,7 +45,7 @@ let package = Package(
         // Code tables: ICD-O-3 topography and morphology, NAACCR code lists, paired sites, SEER site recode.
         .target(name: "Coding"),
         // Data-quality edits: the engine, the edit library, edit sets, over-rides.
-        .target(name: "Edits", dependencies: ["NAACCR", "Coding", "CivilCalendar"]),
+        .target(name: "Edits", dependencies: ["NAACCR", "Coding", "CivilCalendar", "Staging"]),
         // SEER staging by schema (EOD Public); the algorithm is data (`scripts/gen-staging`), read at start-up.
         .target(name: "Staging", resources: [.copy("Data")]),
         // Migrations and the registry's tables.

@@ -15,6 +15,8 @@ extension EditCatalog {
 
     /// The embedded `schema/edits/required-items.tsv` (tests compare it with the file).
     public static var requiredItemsText: String { EditData.requiredItems }
+    /// The embedded `schema/edits/edit-sets.tsv` (tests compare it with the file).
+    public static var editSetsText: String { EditData.editSets }
 
     static let requirements: [Requirement] = EditData.requiredItems.split(separator: "\n").compactMap { line in
         guard !line.hasPrefix("#"), !line.hasPrefix("naaccrId\t") else { return nil }
@@ -32,6 +34,7 @@ extension EditCatalog {
         if let r = requirements.first(where: { "RQ\(NaaccrDictionary.v26.item($0.naaccrId)?.naaccrNum ?? 0)" == editId }) {
             return r.first == nil && r.last == nil ? "all" : "\(r.first.map(String.init) ?? "")-\(r.last.map(String.init) ?? "")"
         }
+        if editId.hasPrefix("STG") { return "2018-" }
         return ["SURG90": "-2022", "SURG91": "2023-"][editId] ?? "all"
     }
 

@@ -47,4 +47,59 @@ rxSummHormone	NPCR,SEER,COC
 rxSummBrm	NPCR,SEER,COC
 rxSummOther	NPCR,SEER,COC
 """#
+    static let editSets = #"""
+# The built-in edit sets: which edits each destination runs and how seriously it takes a failure. The Edits module
+# embeds this file (scripts/gen-edits); a registry's own .edits files may define further sets (schema/edits/README.md).
+#
+# `set NAME DESCRIPTION` starts a set; each following line is `SELECTOR SEVERITY`, applied in order (a later line
+# overrides an earlier one for the edits it selects). Severities: error (the record fails), warning (reported, the
+# record passes), off (the edit is not in the set).
+# Selectors:
+#   *                every edit
+#   id:A,B           the edits with these ids
+#   prefix:P         the edits whose id begins with P (RQ: required items, CL: code lists, STG: staging, IR: inter-record)
+#   kind:K           single-field, inter-field or inter-record edits
+#   source:S         the edits whose standard setters are exactly S (SEER, CoC, NPCR, NAACCR, SEER/CoC, ...)
+#   required:S       the required-item edits (RQ) of standard setter S (NPCR, SEER, COC), from required-items.tsv
+#   blank            the edits that speak about a blank item (required items and required SSDIs)
+
+set	incoming-abstract	Hospital abstract as entered (invalid codes and impossible dates are errors; review edits and missing required items are warnings)
+*	warning
+kind:single-field	error
+prefix:DO,AG	error
+blank	warning
+
+set	state-submission	Facility-to-state submission (every edit is an error)
+*	error
+
+set	ncdb-submission	Hospital submission to the National Cancer Database through RCRS (CoC items; the SEER-only site/type, central sequence and reporting-source edits left out)
+*	error
+source:NPCR	off
+id:IF25,IF25B,IF22,IF23,IF04,IR02	off
+prefix:RQ	off
+required:COC	error
+id:STG10,STG12	off
+
+set	npcr-submission	Central registry submission to CDC's NPCR (NPCR required items; CoC-only edits left out)
+*	error
+source:CoC	off
+prefix:RQ	off
+required:NPCR	error
+id:STG10,STG11	off
+
+set	seer-submission	Central registry submission to NCI's SEER Program (SEER required items; CoC-only edits left out)
+*	error
+source:CoC	off
+prefix:RQ	off
+required:SEER	error
+id:STG11,STG12	off
+
+set	naaccr-call-for-data	NAACCR Call for Data (CiNA): the NPCR and SEER edits a central registry's data must pass
+*	error
+source:CoC	off
+prefix:RQ	off
+required:NPCR	error
+required:SEER	error
+id:STG11	off
+"""#
 }

@@ -10,8 +10,8 @@ public struct Item: Sendable, Hashable, CustomStringConvertible {
     let slot: Int
 
     /// Every item some edit may read; slots are positions in this list: the items the edits below name, the required
-    /// items, every other v26 item coded from a NAACCR code list (its valid-code edit), then the rest of the v26
-    /// patient and tumor items (for registry-defined edits).
+    /// items, the staging schemas' inputs, every other v26 item coded from a NAACCR code list (its valid-code edit), then
+    /// the rest of the v26 patient and tumor items (for registry-defined edits).
     static let used: [String] = layout.used
 
     /// How many of `used` the built-in edits may read (the rest only registry edits do): an engine without registry
@@ -23,13 +23,15 @@ public struct Item: Sendable, Hashable, CustomStringConvertible {
         // The required-item edits' items (schema/edits/required-items.tsv) that no other edit names.
         let required = EditCatalog.requirements.flatMap { [$0.naaccrId] + ($0.condition.map { [$0.item] } ?? []) }
             .filter { seen.insert($0).inserted }
+        // The staging schemas' inputs (EOD, grade, SSDIs) the staging edits read.
+        let staging = EditCatalog.stagingItemIds.filter { seen.insert($0).inserted }
         // Patient and tumor items only: NaaccrData-level items (record type, registry type) are checked by the reader.
         let coded = NaaccrDictionary.v26.allItems.filter { $0.level != .naaccrData }.map(\.naaccrId).filter { id in
             NaaccrCodeLists.list(id) != nil && !NaaccrCodeLists.notExhaustive.contains(id) && seen.insert(id).inserted
         }
         // Then every other patient and tumor item, which a registry's own edits (RegistryEdits) may read.
         let others = NaaccrDictionary.v26.allItems.filter { $0.level != .naaccrData }.map(\.naaccrId).filter { seen.insert($0).inserted }
-        return (named + required + coded + others, named.count + required.count + coded.count)
+        return (named + required + staging + coded + others, named.count + required.count + staging.count + coded.count)
     }()
 
     private static let named: [String] = [

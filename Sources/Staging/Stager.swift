@@ -49,79 +49,160 @@ public struct Stager: Sendable {
     /// discriminator_1, discriminator_2, sex_at_birth given); a selection column whose key is not given is not checked.
     public func lookupSchemas(_ lookup: [String: String]) -> [StagingAlgorithm.Schema] {
         let keys = Set(lookup.filter { !$0.value.isEmpty || ["discriminator_1", "discriminator_2"].contains($0.key) }.keys)
-        return algorithm.schemas.filter { schema in
-            guard let table = algorithm.tables[schema.selection] else { return false }
-            let row = table.match(lookup, keys: keys.union(["site", "hist"]), currentYear: currentYear)
-            return row.map { Self.endpoints(table, $0).allSatisfy { !$0.value.hasPrefix("ERROR") } } ?? false
+        return candidates(site: lookup["site"] ?? "", keys: keys.union(["site", "hist"])) { lookup[$0] ?? "" }.map { algorithm.schemas[$0] }
+    }
+
+    /// The schemas (positions) of the site whose selection table accepts the values.
+    private func candidates(site: String, keys: Set<String>?, _ value: (String) -> String) -> [Int] {
+        (algorithm.schemasBySite[site] ?? []).filter { s in
+            guard let table = algorithm.tables[algorithm.schemas[s].selection],
+                  let row = table.firstRow(keys: keys, currentYear: currentYear, value) else { return false }
+            return !Self.endpoints(table, table.rows[row]).contains { $0.value.hasPrefix("ERROR") }
         }
+    }
+
+    /// What schema selection found for a tumor.
+    public enum Selection: Sendable {
+        case schema(StagingAlgorithm.Schema)
+        /// Several schemas share the site and histology: Schema Discriminator 1 or 2 (items 3926, 3927) chooses.
+        case needsDiscriminator([String])
+        case none
+    }
+
+    /// Selects the schema of a tumor from its NAACCR items (`value(naaccrId)`, nil or "" when blank): primary site,
+    /// histology, and the year of diagnosis, behavior, sex and Schema Discriminators 1 and 2 where a schema's selection
+    /// uses them. A blank discriminator selects only rows that accept a blank, so schemas sharing a site match none.
+    public func selectSchema(_ value: (String) -> String?) -> Selection {
+        let site = value("primarySite") ?? "", hist = value("histologicTypeIcdO3") ?? ""
+        guard !site.isEmpty, !hist.isEmpty else { return .none }
+        let year = (value("dateOfDiagnosis")?.prefix(4)).map(String.init).flatMap { $0.count == 4 ? $0 : nil } ?? ""
+        let behavior = value("behaviorCodeIcdO3") ?? "", sex = value("sexAssignedAtBirth") ?? ""
+        let d1 = value("schemaDiscriminator1") ?? "", d2 = value("schemaDiscriminator2") ?? ""
+        func lookup(_ key: String) -> String {
+            switch key {
+            case "site": return site
+            case "hist": return hist
+            case "year_dx": return year
+            case "behavior": return behavior
+            case "sex_at_birth": return sex
+            case "discriminator_1": return d1
+            case "discriminator_2": return d2
+            default: return ""
+            }
+        }
+        var keys: Set<String> = ["site", "hist", "discriminator_1", "discriminator_2"]
+        if !year.isEmpty { keys.insert("year_dx") }
+        if !behavior.isEmpty { keys.insert("behavior") }
+        if !sex.isEmpty { keys.insert("sex_at_birth") }
+        let found = candidates(site: site, keys: keys, lookup)
+        if found.count == 1 { return .schema(algorithm.schemas[found[0]]) }
+        let open = found.isEmpty ? candidates(site: site, keys: keys.subtracting(["discriminator_1", "discriminator_2"]), lookup) : found
+        return open.count > 1 ? .needsDiscriminator(open.map { algorithm.schemas[$0].id }) : .none
     }
 
     /// Stages one tumor from its NAACCR items (naaccrId → value; blank items left out).
     public func stage(_ items: [String: String]) -> StagingResult {
-        var lookup: [String: String] = ["site": items["primarySite"] ?? "", "hist": items["histologicTypeIcdO3"] ?? ""]
-        if let year = items["dateOfDiagnosis"]?.prefix(4), year.count == 4 { lookup["year_dx"] = String(year) }
-        if let behavior = items["behaviorCodeIcdO3"] { lookup["behavior"] = behavior }
-        if let sex = items["sexAssignedAtBirth"] { lookup["sex_at_birth"] = sex }
-        lookup["discriminator_1"] = items["schemaDiscriminator1"] ?? ""
-        lookup["discriminator_2"] = items["schemaDiscriminator2"] ?? ""
-        guard !lookup["site"]!.isEmpty, !lookup["hist"]!.isEmpty else {
+        let site = items["primarySite"] ?? "", hist = items["histologicTypeIcdO3"] ?? ""
+        guard !site.isEmpty, !hist.isEmpty else {
             return StagingResult(schema: nil, schemaName: nil, schemaId: nil, candidates: [], inputs: [], outputs: [:],
                                  errors: ["primary site and histology are needed to find the schema"])
         }
-        // Blank discriminators select only rows that accept a blank: several schemas sharing a site then match none.
-        let found = lookupSchemas(lookup)
-        guard found.count == 1, let schema = found.first else {
-            var lookupWithout = lookup
-            lookupWithout["discriminator_1"] = nil
-            lookupWithout["discriminator_2"] = nil
-            let candidates = (found.isEmpty ? lookupSchemas(lookupWithout) : found).map(\.id)
-            let message = candidates.count > 1
-                ? "several schemas fit primary site \(lookup["site"]!) and histology \(lookup["hist"]!) (\(candidates.joined(separator: ", "))): "
-                    + "Schema Discriminator 1 or 2 (items 3926, 3927) chooses"
-                : "no staging schema for primary site \(lookup["site"]!) and histology \(lookup["hist"]!)"
-                    + (lookup["year_dx"].map { " diagnosed in \($0)" } ?? "")
-            return StagingResult(schema: nil, schemaName: nil, schemaId: nil, candidates: candidates, inputs: [], outputs: [:], errors: [message])
+        let year = items["dateOfDiagnosis"].map { String($0.prefix(4)) }.flatMap { $0.count == 4 ? $0 : nil }
+        switch selectSchema({ items[$0] }) {
+        case .schema(let schema):
+            return stage({ items[$0] }, schema: schema)
+        case .needsDiscriminator(let candidates):
+            return StagingResult(schema: nil, schemaName: nil, schemaId: nil, candidates: candidates, inputs: [], outputs: [:], errors: [
+                "several schemas fit primary site \(site) and histology \(hist) (\(candidates.joined(separator: ", "))): "
+                    + "Schema Discriminator 1 or 2 (items 3926, 3927) chooses"])
+        case .none:
+            return StagingResult(schema: nil, schemaName: nil, schemaId: nil, candidates: [], inputs: [], outputs: [:], errors: [
+                "no staging schema for primary site \(site) and histology \(hist)" + (year.map { " diagnosed in \($0)" } ?? "")])
         }
-        return stage(items, schema: schema, year: lookup["year_dx"])
     }
 
-    func stage(_ items: [String: String], schema: StagingAlgorithm.Schema, year: String?) -> StagingResult {
-        var context: [String: String] = [:]
+    /// The value an input stages with: the item's value, or the schema's default when the item is blank.
+    public func value(of input: StagingAlgorithm.Schema.Input, _ value: (String) -> String?) -> (value: String, defaulted: Bool) {
+        var v = input.item.flatMap(value) ?? ""
+        if input.key == "year_dx" { v = String(v.prefix(4)) }
+        if v.isEmpty, let fallback = input.default { return (fallback, true) }
+        return (v, false)
+    }
+
+    /// Whether a value is valid for a schema input (its table lists it and does not call it an error), with its label.
+    public func check(_ input: StagingAlgorithm.Schema.Input, value: String) -> (valid: Bool, label: String?) {
+        guard let tableId = input.table, let table = algorithm.tables[tableId] else { return (true, nil) }
+        guard let r = table.firstRow(currentYear: currentYear, { $0 == input.key ? value : "" }) else { return (false, nil) }
+        let row = table.rows[r]
+        return (!Self.endpoints(table, row).contains { $0.value.hasPrefix("ERROR") }, Self.description(table, row))
+    }
+
+    /// The codes a schema input's table lists one by one (ranges left out), in table order, error rows left out.
+    public func codes(of input: StagingAlgorithm.Schema.Input) -> [String] {
+        guard let tableId = input.table, let table = algorithm.tables[tableId],
+              let column = table.columns.firstIndex(where: { $0.key == input.key }) else { return [] }
+        var out: [String] = []
+        for row in table.rows where column < row.count && !Self.endpoints(table, row).contains(where: { $0.value.hasPrefix("ERROR") }) {
+            if case .values(let matchers) = row[column] { for case .value(let v) in matchers { out.append(v) } }
+        }
+        return out
+    }
+
+    /// The code a schema input takes when nothing is known: the schema's default for it, else the listed code its
+    /// table describes as unknown or not documented, else nil.
+    public func unknownCode(of input: StagingAlgorithm.Schema.Input) -> String? {
+        if let fallback = input.default, !fallback.isEmpty { return fallback }
+        guard let tableId = input.table, let table = algorithm.tables[tableId],
+              let column = table.columns.firstIndex(where: { $0.key == input.key }) else { return nil }
+        for row in table.rows.reversed() where column < row.count {
+            guard case .values(let matchers) = row[column], matchers.count == 1, case .value(let v) = matchers[0],
+                  let label = Self.description(table, row)?.lowercased() else { continue }
+            if label.contains("unknown") || label.contains("not documented") { return v }
+        }
+        return nil
+    }
+
+    /// Stages a tumor with its schema: every input checked, the mappings run to the derived outputs.
+    public func stage(_ value: (String) -> String?, schema: StagingAlgorithm.Schema) -> StagingResult {
         var checks: [StagingResult.InputCheck] = []
         var errors: [String] = []
         for input in schema.inputs {
-            var value = input.item.flatMap { items[$0] } ?? ""
-            if input.key == "year_dx" { value = year ?? "" }
-            var defaulted = false
-            if value.isEmpty, let fallback = input.default { value = fallback; defaulted = true }
-            context[input.key] = value
-            var valid = true, label: String?
-            if let tableId = input.table, let table = algorithm.tables[tableId] {
-                let row = table.match([input.key: value], keys: [input.key], currentYear: currentYear)
-                valid = row != nil && !Self.endpoints(table, row!).contains { $0.value.hasPrefix("ERROR") }
-                label = row.flatMap { Self.description(table, $0) }
-                if !valid {
-                    errors.append("\(input.item ?? input.key) \(value.isEmpty ? "(blank)" : "'\(value)'") is not valid for the \(schema.name) schema")
-                }
-            }
-            checks.append(.init(key: input.key, item: input.item, value: value, valid: valid, label: label, defaulted: defaulted))
+            let (v, defaulted) = self.value(of: input, value)
+            let (valid, label) = check(input, value: v)
+            if !valid { errors.append("\(input.item ?? input.key) \(v.isEmpty ? "(blank)" : "'\(v)'") is not valid for the \(schema.name) schema") }
+            checks.append(.init(key: input.key, item: input.item, value: v, valid: valid, label: label, defaulted: defaulted))
         }
+        let (outputs, mappingErrors) = derive(value, schema: schema)
+        return StagingResult(schema: schema.id, schemaName: schema.name, schemaId: schema.schemaId, candidates: [], inputs: checks,
+                             outputs: outputs, errors: errors + mappingErrors)
+    }
+
+    /// Runs the schema's mappings (only the table paths that derive one of `only`'s output keys, when given) and returns
+    /// the derived outputs by NAACCR item (or key), with the mapping errors.
+    public func derive(_ value: (String) -> String?, schema: StagingAlgorithm.Schema, only: Set<String>? = nil) -> (outputs: [String: String], errors: [String]) {
+        var context: [String: String] = [:]
+        for input in schema.inputs { context[input.key] = self.value(of: input, value).value }
         for output in schema.outputs {
             context[output.key] = (output.default ?? "").replacingOccurrences(of: "{{ctx_alg_version}}", with: algorithm.version)
         }
         context["ctx_year_current"] = String(currentYear)
+        var errors: [String] = []
         for mapping in schema.mappings {
-            for path in mapping {
+            // The paths a wanted output depends on: the one deriving it and those deriving that path's inputs.
+            var needed = only
+            if only != nil {
+                for path in mapping.reversed() where !needed!.isDisjoint(with: path.outputs) { needed!.formUnion(path.inputs) }
+            }
+            for path in mapping where needed.map({ !$0.isDisjoint(with: path.outputs) }) ?? true {
                 run(path, tableId: path.table, context: &context, errors: &errors, depth: 0)
             }
         }
         var outputs: [String: String] = [:]
-        for output in schema.outputs {
-            let value = context[output.key] ?? ""
-            if !value.isEmpty { outputs[output.item ?? output.key] = value }
+        for output in schema.outputs where only?.contains(output.key) ?? true {
+            let v = context[output.key] ?? ""
+            if !v.isEmpty { outputs[output.item ?? output.key] = v }
         }
-        return StagingResult(schema: schema.id, schemaName: schema.name, schemaId: schema.schemaId, candidates: [], inputs: checks,
-                             outputs: outputs, errors: errors)
+        return (outputs, errors)
     }
 
     /// Runs one table of a mapping: the first matching row's endpoints set the path's outputs or jump.

@@ -8,6 +8,24 @@ public struct StagingAlgorithm: Sendable {
     public let version: String
     public let schemas: [Schema]
     let tables: [String: Table]
+    /// The schemas (positions in `schemas`) whose selection table lists each primary site: selection tries only these.
+    let schemasBySite: [String: [Int]]
+
+    init(algorithm: String, version: String, schemas: [Schema], tables: [String: Table]) {
+        self.algorithm = algorithm
+        self.version = version
+        self.schemas = schemas
+        self.tables = tables
+        var bySite: [String: [Int]] = [:]
+        let sites = (0...999).map { "C" + String(repeating: "0", count: $0 < 10 ? 2 : $0 < 100 ? 1 : 0) + String($0) }
+        for (s, schema) in schemas.enumerated() {
+            guard let table = tables[schema.selection], let column = table.columns.firstIndex(where: { $0.key == "site" }) else { continue }
+            for site in sites where table.rows.contains(where: { column < $0.count && Table.matches($0[column], site, currentYear: 9999) }) {
+                bySite[site, default: []].append(s)
+            }
+        }
+        schemasBySite = bySite
+    }
 
     /// The algorithm shipped with the registry (the newest data file in the module's `Data` folder).
     public static let eod: StagingAlgorithm = {
@@ -110,11 +128,21 @@ extension StagingAlgorithm.Schema.Input {
 }
 
 /// A decision table: input columns matched against values, endpoint columns that say what a matching row means.
+///
+/// Rows are found through an index on one input column (the one with the most distinct listed values): the rows that
+/// list the value, merged in table order with the rows whose cell is `*` or a range, are the only ones tried, so a
+/// look-up costs a hash probe and a few comparisons instead of a scan of the table.
 struct Table: Sendable {
     struct Column: Sendable { let key: String; let kind: Character }
     let columns: [Column]
     /// Cells of input columns parsed once; endpoint and description cells as written.
     let rows: [[Cell]]
+    /// The input columns (position, key).
+    let inputColumns: [(index: Int, key: String)]
+    /// The indexed input column, the rows listing each value (ascending) and the rows any value may match (ascending).
+    let keyColumn: Int?
+    let rowsByValue: [String: [Int32]]
+    let rowsForAnyValue: [Int32]
 
     enum Cell: Sendable {
         case any
@@ -137,6 +165,38 @@ struct Table: Sendable {
                 return Self.parse(cell)
             }
         }
+        inputColumns = columns.enumerated().filter { $0.element.kind == "I" }.map { ($0.offset, $0.element.key) }
+        // Index the input column with the most distinct listed values.
+        var best: (column: Int, distinct: Int)?
+        for (column, _) in inputColumns {
+            var distinct = Set<String>()
+            for row in rows where column < row.count {
+                if case .values(let matchers) = row[column] {
+                    for case .value(let v) in matchers { distinct.insert(v) }
+                }
+            }
+            if distinct.count > (best?.distinct ?? 0) { best = (column, distinct.count) }
+        }
+        keyColumn = best?.column
+        var byValue: [String: [Int32]] = [:], anyValue: [Int32] = []
+        if let column = best?.column {
+            for (r, row) in rows.enumerated() {
+                let cell = column < row.count ? row[column] : .blank
+                switch cell {
+                case .any: anyValue.append(Int32(r))
+                case .blank: byValue["", default: []].append(Int32(r))
+                case .text: continue
+                case .values(let matchers):
+                    if matchers.contains(where: { if case .range = $0 { return true } else { return false } }) {
+                        anyValue.append(Int32(r))
+                    } else {
+                        for case .value(let v) in matchers where byValue[v]?.last != Int32(r) { byValue[v, default: []].append(Int32(r)) }
+                    }
+                }
+            }
+        }
+        rowsByValue = byValue
+        rowsForAnyValue = anyValue
     }
 
     static func parse(_ cell: String) -> Cell {
@@ -173,13 +233,32 @@ struct Table: Sendable {
 
     /// The first row whose input cells accept the context (only the `keys` given, when given), nil when none does.
     func match(_ context: [String: String], keys: Set<String>? = nil, currentYear: Int) -> [Cell]? {
-        rows.first { row in
-            for (index, column) in columns.enumerated() where column.kind == "I" {
-                if let keys, !keys.contains(column.key) { continue }
+        firstRow(keys: keys, currentYear: currentYear) { context[$0] ?? "" }.map { rows[$0] }
+    }
+
+    /// The index of the first row whose input cells accept the values `value(key)` gives (only the `keys` given, when
+    /// given), nil when none does.
+    func firstRow(keys: Set<String>? = nil, currentYear: Int, _ value: (String) -> String) -> Int? {
+        func accepts(_ r: Int) -> Bool {
+            let row = rows[r]
+            for (index, key) in inputColumns {
+                if let keys, !keys.contains(key) { continue }
                 let cell = index < row.count ? row[index] : .blank
-                if !Self.matches(cell, context[column.key] ?? "", currentYear: currentYear) { return false }
+                if !Self.matches(cell, value(key), currentYear: currentYear) { return false }
             }
             return true
         }
+        guard let column = keyColumn, keys?.contains(columns[column].key) ?? true else {
+            return rows.indices.first(where: accepts)
+        }
+        // Rows listing the value and rows open to any value, tried in table order.
+        let listed = rowsByValue[value(columns[column].key)] ?? []
+        var i = 0, j = 0
+        while i < listed.count || j < rowsForAnyValue.count {
+            let r: Int32
+            if j == rowsForAnyValue.count || (i < listed.count && listed[i] < rowsForAnyValue[j]) { r = listed[i]; i += 1 } else { r = rowsForAnyValue[j]; j += 1 }
+            if accepts(Int(r)) { return Int(r) }
+        }
+        return nil
     }
 }

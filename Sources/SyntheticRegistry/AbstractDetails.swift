@@ -1,5 +1,6 @@
 import CivilCalendar
 import NAACCR
+import Staging
 
 /// The rest of a full abstract (about 100 items per patient and tumor, like a hospital abstract): addresses,
 /// treatment dates and reasons, extent of disease, nodes, metastases, markers, follow-up. Values agree with
@@ -137,6 +138,73 @@ extension SyntheticRegistryGenerator.Iterator {
         set("followUpSource", alive ? "2" : "1")
         set("nextFollowUpSource", alive ? "0" : "8")
         set("textRemarks", "Synthetic demo abstract \(number); not a real patient.")
+        if dxYear >= 2018 { stageBySchema(&tumor, patient: patient, intendedStage: stage) }
+    }
+
+    static let stager = Stager(algorithm: .eod)
+
+    /// Makes a 2018+ abstract agree with its EOD 2018 schema: the discriminator when the site needs one, the Schema ID,
+    /// EOD codes that derive the intended Summary Stage 2018 (when the schema has such codes), every schema input a
+    /// standard setter requires or that holds a code the schema does not list set to the schema's "unknown" code, and
+    /// Derived Summary Stage 2018 as the algorithm derives it.
+    mutating func stageBySchema(_ tumor: inout NaaccrTumor, patient: NaaccrPatient, intendedStage: String) {
+        let stager = Self.stager
+        let keys = self.keys
+        func get(_ id: String) -> String? { keys.tumor[id].flatMap { tumor[$0] } ?? keys.patient[id].flatMap { patient[$0] } }
+        func set(_ id: String, _ value: String?) { if let key = keys.tumor[id] { tumor[key] = value } }
+        var selection = stager.selectSchema(get)
+        if case .needsDiscriminator(let candidates) = selection, let first = candidates.first.flatMap(stager.algorithm.schema(id:)) {
+            // The first discriminator codes that select one schema.
+            func codes(_ key: String) -> [String] { first.inputs.first { $0.key == key }.map { stager.codes(of: $0) } ?? [""] }
+            search: for one in codes("discriminator_1") {
+                for two in codes("discriminator_2") {
+                    set("schemaDiscriminator1", one.isEmpty ? nil : one)
+                    set("schemaDiscriminator2", two.isEmpty ? nil : two)
+                    selection = stager.selectSchema(get)
+                    if case .schema = selection { break search }
+                }
+            }
+        }
+        guard case .schema(let schema) = selection, let year = get("dateOfDiagnosis").flatMap({ Int($0.prefix(4)) }) else { return }
+        set("schemaId", schema.schemaId)
+        let eodKeys = ["eod_primary_tumor", "eod_regional_nodes", "eod_mets"]
+        let eodInputs = eodKeys.compactMap { key in schema.inputs.first { $0.key == key } }
+        let choiceKey = "\(schema.id)|\(get("histologicTypeIcdO3") ?? "")|\(intendedStage)"
+        if eodChoices[choiceKey] == nil {
+            eodChoices[choiceKey] = .some(findEOD(schema, inputs: eodInputs, stage: intendedStage, get))
+        }
+        if let codes = eodChoices[choiceKey]!, eodInputs.count == 3 {
+            for (input, code) in zip(eodInputs, codes) { set(input.item!, code) }
+        }
+        let selectionKeys: Set<String> = ["year_dx", "site", "hist", "behavior", "discriminator_1", "discriminator_2", "sex_at_birth"]
+        for input in schema.inputs where !selectionKeys.contains(input.key) {
+            guard let item = input.item else { continue }
+            let value = get(item)
+            if let value, stager.check(input, value: value).valid { continue }
+            if value != nil || input.requiredBy(year: year).contains(where: { $0.hasSuffix("_REQUIRED") }) { set(item, stager.unknownCode(of: input)) }
+        }
+        if let derived = stager.derive(get, schema: schema, only: ["ss2018_derived"]).outputs["derivedSummaryStage2018"] {
+            set("derivedSummaryStage2018", derived)
+        }
+    }
+
+    /// EOD Primary Tumor, Regional Nodes and Mets codes the schema derives `stage` from (the lowest codes that do,
+    /// nodes and mets first), nil when none does.
+    private func findEOD(_ schema: StagingAlgorithm.Schema, inputs: [StagingAlgorithm.Schema.Input], stage: String,
+                         _ get: (String) -> String?) -> [String]? {
+        guard inputs.count == 3, stage != "9" else { return nil }
+        let stager = Self.stager
+        let (tumorCodes, nodeCodes, metsCodes) = (stager.codes(of: inputs[0]), stager.codes(of: inputs[1]), stager.codes(of: inputs[2]))
+        for mets in metsCodes {
+            for nodes in nodeCodes {
+                for primary in tumorCodes {
+                    let trial = [inputs[0].item!: primary, inputs[1].item!: nodes, inputs[2].item!: mets]
+                    let derived = stager.derive({ trial[$0] ?? get($0) }, schema: schema, only: ["ss2018_derived"]).outputs["derivedSummaryStage2018"]
+                    if derived == stage { return [primary, nodes, mets] }
+                }
+            }
+        }
+        return nil
     }
 
     private func dayNumber(_ ccyymmdd: String) -> Int {

@@ -38,6 +38,8 @@ public struct SyntheticRegistryGenerator: Sequence, Sendable {
         var random: SeededGenerator
         var produced = 0
         let keys: Keys
+        /// EOD codes found to derive a stage, by schema, histology and stage (bounded by the profiles' schemas).
+        var eodChoices: [String: [String]?] = [:]
 
         init(generator: SyntheticRegistryGenerator) {
             self.generator = generator

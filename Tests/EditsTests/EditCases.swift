@@ -25,6 +25,13 @@ enum EditFixture {
         "metsAtDxDistantLn": "0", "metsAtDxOther": "0", "cancerStatus": "1", "followUpSource": "2", "ambiguousTerminologyDx": "0",
         "multiplicityCounter": "01", "multTumRptAsOnePrim": "00", "estrogenReceptorSummary": "1", "progesteroneRecepSummary": "1",
         "her2OverallSummary": "0", "eodPrimaryTumor": "100", "eodRegionalNodes": "000", "eodMets": "00",
+        // Breast SSDIs (NAACCR SSDI Manual): not documented / not applicable codes.
+        "lnPositiveAxillaryLevel1To2": "X9", "estrogenReceptorPercntPosOrRange": "XX9", "progesteroneRecepPrcntPosOrRange": "XX9",
+        "ki67": "XXX.9", "oncotypeDxRecurrenceScoreInvasiv": "XX9", "oncotypeDxRecurrenceScoreDcis": "XX9",
+        "multigeneSignatureMethod": "9", "multigeneSignatureResults": "X9", "responseToNeoadjuvantTherapy": "0",
+        "oncotypeDxRiskLevelInvasive": "9", "oncotypeDxRiskLevelDcis": "9", "estrogenReceptorTotalAllredScore": "X9",
+        "progesteroneRecepTotalAllredScor": "X9", "her2IhcSummary": "9", "her2IshSummary": "9", "her2IshDualProbeRatio": "XX.9",
+        "her2IshDualProbeCopyNumber": "XX.9", "her2IshSingleProbeCopyNumber": "XX.9", "schemaId": "00480",
     ]
 
     /// The fixture with `changes` applied (nil removes an item); `second` adds a second tumor with its own changes.
@@ -256,6 +263,29 @@ let editCases: [EditCase] = [
     EditCase("SURG91", .fail, ["dateOfDiagnosis": "20230315", "rxSummSurgPrimSite2023": "ZZZZ"]),
     EditCase("SURG91", .fail, ["rxSummSurgPrimSite2023": "A200"]),  // 2020: not yet in use
     EditCase("SURG91", .skip),
+    // Staging by schema (SEER EOD 2018; codes from the EOD 2018 and SSDI manuals, breast schema 00480).
+    EditCase("STG01", .pass), EditCase("STG01", .skip, ["dateOfDiagnosis": "20170315"]),
+    EditCase("STG01", .fail, ["schemaId": "00200"]),  // colon and rectum's schema id on a breast tumor
+    EditCase("STG01", .fail, ["primarySite": "C111", "histologicTypeIcdO3": "8010", "schemaId": nil]),  // nasopharynx or pharyngeal tonsil
+    EditCase("STG01", .pass, ["primarySite": "C111", "histologicTypeIcdO3": "8010", "schemaDiscriminator1": "1", "schemaId": "00090"]),
+    EditCase("STG02", .pass), EditCase("STG02", .fail, ["eodPrimaryTumor": "123"]), EditCase("STG02", .skip, ["eodPrimaryTumor": nil]),
+    EditCase("STG02", .skip, ["dateOfDiagnosis": "20170315"]),
+    EditCase("STG03", .pass), EditCase("STG03", .fail, ["eodRegionalNodes": "900"]), EditCase("STG03", .skip, ["eodRegionalNodes": nil]),
+    EditCase("STG04", .pass), EditCase("STG04", .fail, ["eodMets": "40"]), EditCase("STG04", .skip, ["eodMets": nil]),
+    EditCase("STG05", .pass), EditCase("STG05", .fail, ["gradeClinical": "5"]),  // breast takes 1-3, H, L, M, 9 (not 5)
+    EditCase("STG05", .skip, ["gradeClinical": nil, "gradePathological": nil]),
+    EditCase("STG06", .pass), EditCase("STG06", .fail, ["ki67": "150"]), EditCase("STG06", .fail, ["her2IhcSummary": "5"]),
+    EditCase("STG06", .skip, ["primarySite": nil]),
+    EditCase("STG07", .pass), EditCase("STG07", .fail, ["summaryStage2018": "5"]), EditCase("STG07", .skip, ["summaryStage2018": nil]),
+    EditCase("STG08", .pass), EditCase("STG08", .fail, ["derivedSummaryStage2018": "7"]),  // 100/000/00 is localized (1)
+    EditCase("STG08", .pass, ["eodRegionalNodes": "300", "derivedSummaryStage2018": "3"]),  // nodes only: regional (3)
+    EditCase("STG08", .pass, ["eodMets": "10", "derivedSummaryStage2018": "7"]),
+    EditCase("STG08", .skip, ["derivedSummaryStage2018": nil]),
+    EditCase("STG09", .pass), EditCase("STG09", .fail, ["behaviorCodeIcdO3": "2"]), EditCase("STG09", .fail, ["summaryStage2018": "0"]),
+    EditCase("STG09", .pass, ["behaviorCodeIcdO3": "2", "summaryStage2018": "0"]), EditCase("STG09", .skip, ["summaryStage2018": nil]),
+    EditCase("STG10", .pass), EditCase("STG10", .fail, ["oncotypeDxRecurrenceScoreInvasiv": nil]), EditCase("STG10", .skip, ["dateOfDiagnosis": "20170315"]),
+    EditCase("STG11", .pass), EditCase("STG11", .fail, ["her2IhcSummary": nil]), EditCase("STG11", .skip, ["primarySite": nil]),
+    EditCase("STG12", .pass), EditCase("STG12", .fail, ["her2OverallSummary": nil]), EditCase("STG12", .skip, ["histologicTypeIcdO3": nil]),
     // SEER IF93, races 1-5.
     EditCase("IF93", .pass), EditCase("IF93", .pass, ["race1": "02", "race2": "01", "race3": "88", "race4": "88", "race5": "88"]),
     EditCase("IF93", .fail, ["race1": "01", "race2": "02"]),  // 01 must be the last race recorded

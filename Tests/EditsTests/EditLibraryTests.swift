@@ -71,7 +71,7 @@ struct EditLibraryTests {
     /// Required-item edits (schema/edits/required-items.tsv): the full fixture passes, a blank item fails, a diagnosis
     /// outside the row's years skips, an unmet condition skips; an empty abstract fails the core ones.
     @Test func everyRequiredItemEditPassesFailsAndSkips() {
-        let required = EditCatalog.all.filter(\.runsWhenBlank)
+        let required = EditCatalog.all.filter { $0.runsWhenBlank && $0.id.hasPrefix("RQ") }
         #expect(required.count >= 30)
         for edit in required {
             let item = edit.items[0].naaccrId
@@ -119,5 +119,39 @@ struct EditDataTests {
         let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../schema/edits/required-items.tsv").standardized
         let text = try String(contentsOf: file, encoding: .utf8)
         #expect(EditCatalog.requiredItemsText == text.trimmingCharacters(in: .newlines))
+        let sets = try String(contentsOf: file.deletingLastPathComponent().appendingPathComponent("edit-sets.tsv"), encoding: .utf8)
+        #expect(EditCatalog.editSetsText == sets.trimmingCharacters(in: .newlines))
+    }
+
+    /// The destination sets follow the Required Status Table (NAACCR Standards Volume II): Class of Case (610) is a CoC
+    /// item, Type of Reporting Source (500) and Sequence Number--Central (380) are NPCR/SEER items.
+    @Test func eachDestinationRequiresItsOwnItems() {
+        #expect(EditSet.builtIn.map(\.name) == ["incoming-abstract", "state-submission", "ncdb-submission", "npcr-submission",
+                                                "seer-submission", "naaccr-call-for-data"])
+        #expect(EditSet.ncdbSubmission.severities["RQ610"] == .error && EditSet.ncdbSubmission.severities["RQ500"] == nil)
+        #expect(EditSet.npcrSubmission.severities["RQ500"] == .error && EditSet.npcrSubmission.severities["RQ610"] == nil)
+        #expect(EditSet.seerSubmission.severities["RQ380"] == .error && EditSet.seerSubmission.severities["RQ560"] == nil)
+        #expect(EditSet.callForData.severities["RQ380"] == .error && EditSet.callForData.severities["STG12"] == .error)
+        // SSDI required status per setter, CoC-only edits out of the central registries' sets.
+        #expect(EditSet.npcrSubmission.severities["STG12"] == .error && EditSet.npcrSubmission.severities["STG11"] == nil)
+        #expect(EditSet.seerSubmission.severities["COC-ST"] == nil && EditSet.ncdbSubmission.severities["COC-ST"] == .error)
+        // As entered: codes are errors, blank required items warnings.
+        #expect(EditSet.incomingAbstract.severities["SF01"] == .error && EditSet.incomingAbstract.severities["RQ390"] == .warning)
+        #expect(EditSet.incomingAbstract.severities["IF25"] == .warning && EditSet.incomingAbstract.severities["STG10"] == .warning)
+        // Every submission set fails an empty abstract.
+        var empty = NaaccrPatient(dictionary: .v26)
+        empty.tumors = [NaaccrTumor(dictionary: .v26)]
+        for set in EditSet.builtIn where set.name != "incoming-abstract" {
+            #expect(EditEngine(set: set).check(empty).contains { $0.severity == .error && $0.editId.hasPrefix("RQ") }, "\(set.name)")
+        }
+    }
+
+    @Test(arguments: [("set\tx\n*\tsevere", 2, "severity"), ("*\terror", 1, "before the first set"), ("set\tx\nid:NOPE\terror", 2, "NOPE"),
+                      ("set\tx\nkind:odd\terror", 2, "kind"), ("set\tx\nset\tx", 2, "twice"), ("set\tx\nwho:me\terror", 2, "selector")])
+    func editSetMistakesNameTheirLine(_ text: String, _ line: Int, _ words: String) {
+        #expect(throws: EditSet.ParseError.self) { try EditSet.parse(text, library: EditCatalog.all) }
+        do { _ = try EditSet.parse(text, library: EditCatalog.all) } catch let error as EditSet.ParseError {
+            #expect(error.line == line && error.message.contains(words), "\(error)")
+        } catch { Issue.record("\(error)") }
     }
 }

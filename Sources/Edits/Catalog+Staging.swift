@@ -1,0 +1,138 @@
+import Coding
+import Staging
+
+/// Edits over the staging schema (SEER EOD 2018, the `Staging` module's algorithm data) for tumors diagnosed 2018 and
+/// later: the schema can be chosen, each schema input holds a code its schema's table lists (EOD, grade, Summary Stage
+/// 2018, the site-specific data items), the derived stage agrees with the EOD it is derived from, behavior agrees with
+/// in situ stage, and the SSDIs a standard setter requires for the schema are present.
+extension EditCatalog {
+    static let stager = Stager(algorithm: .eod, currentYear: currentDate().year)
+
+    /// Every item a schema reads, as an edit item (slots among the built-in ones: `Item.used` lists them).
+    static let stagingItems: [String: Item] = {
+        var items: [String: Item] = [:]
+        for id in stagingItemIds { items[id] = Item(id) }
+        return items
+    }()
+
+    /// The naaccrIds of the schemas' inputs and of the staging items the edits read, in a stable order.
+    static let stagingItemIds: [String] = {
+        var seen = Set<String>(), ids: [String] = []
+        for id in StagingAlgorithm.eod.schemas.flatMap({ $0.inputs.compactMap(\.item) }) + ["schemaId", "schemaDiscriminator1", "schemaDiscriminator2"]
+            where seen.insert(id).inserted { ids.append(id) }
+        return ids
+    }()
+
+    /// The schema of a tumor diagnosed 2018 or later with a valid site and histology; nil (the edit skips) otherwise.
+    static func schema(_ r: EditRecord) -> StagingAlgorithm.Schema? {
+        guard let year = r.diagnosisYear, year >= 2018, let site = r[.site], ICDO3.topography.contains(site),
+              let h = r[.histology], ICDO3.isHistology(h), case .schema(let schema) = stager.selectSchema({ stagingValue(r, $0) }) else { return nil }
+        return schema
+    }
+
+    @inline(__always) static func stagingValue(_ r: EditRecord, _ naaccrId: String) -> String? {
+        stagingItems[naaccrId].flatMap { r[$0] }
+    }
+
+    /// The inputs of the schema an edit checks, the present ones failing their table, as "item 'code'" phrases.
+    static func invalidInputs(_ r: EditRecord, _ schema: StagingAlgorithm.Schema, where include: (StagingAlgorithm.Schema.Input) -> Bool) -> [String] {
+        var invalid: [String] = []
+        for input in schema.inputs where include(input) {
+            guard let id = input.item, let value = stagingValue(r, id) else { continue }
+            if !stager.check(input, value: value).valid { invalid.append("\(id) '\(value)'") }
+        }
+        return invalid
+    }
+
+    static let gradeKeys: Set<String> = ["grade_clin", "grade_path", "grade_post_therapy_clin", "grade_post_therapy_path"]
+    /// Inputs that are not site-specific data items: the selection items, the EOD, grade and stage items edited apart,
+    /// and items with edits of their own (tumor size, nodes, reporting source: single-field edits).
+    static let notSSDIKeys: Set<String> = gradeKeys.union(["year_dx", "site", "hist", "behavior", "eod_primary_tumor", "eod_regional_nodes", "eod_mets", "ss2018",
+                                                          "discriminator_1", "discriminator_2", "sex_at_birth", "age_dx"])
+
+    static func schemaInputEdit(_ id: String, _ name: String, _ items: [Item], keys: Set<String>, what: String) -> Edit {
+        Edit(id: id, name: name, kind: .interField, items: [.site, .histology] + items,
+             note: "EOD 2018 schemas (SEER EOD Public \(StagingAlgorithm.eod.version)): for diagnoses 2018 and later the \(what) must be a code "
+                + "the schema's table lists for it (a blank item is left to the required-item edits).") { r in
+            guard items.contains(where: { r[$0] != nil }), let schema = schema(r) else { return .skip }
+            let invalid = invalidInputs(r, schema) { keys.contains($0.key) }
+            return invalid.isEmpty ? .pass : .fail("\(invalid.joined(separator: ", ")) not valid for schema \(schema.name) (\(schema.schemaId ?? schema.id))")
+        }
+    }
+
+    /// The required-status edit of one standard setter: the SSDIs and grade items its schema marks required for the year.
+    static func requiredSSDIEdit(_ id: String, setter: String, label: String) -> Edit {
+        let covered = Set(requirements.filter { $0.setters.contains(setter.replacingOccurrences(of: "_REQUIRED", with: "")) }.map(\.naaccrId))
+        return Edit(id: id, name: "SSDI Required, Schema ID (\(label))", kind: .interField, items: [.site, .histology, .diagnosisDate], runsWhenBlank: true,
+                    note: "The staging algorithm marks each schema input \(setter) with the diagnosis years it is required for (NAACCR "
+                        + "Standards Volume II, SSDI manual); a required item left blank fails (items with their own required-item edit are left to it).") { r in
+            guard let schema = schema(r), let year = r.diagnosisYear else { return .skip }
+            var missing: [String] = []
+            for input in schema.inputs where !notSSDIKeys.contains(input.key) || gradeKeys.contains(input.key) {
+                // An input whose table takes a blank (Grade Post Therapy: no neoadjuvant therapy) is not required to be coded.
+                guard let item = input.item, !covered.contains(item), stagingValue(r, item) == nil,
+                      input.requiredBy(year: year).contains(setter), input.default != nil || !stager.check(input, value: "").valid else { continue }
+                missing.append(item)
+            }
+            return missing.isEmpty ? .pass
+                : .fail("\(missing.joined(separator: ", ")) required by \(label) for schema \(schema.name) in \(year) and blank")
+        }
+    }
+
+    static func makeStaging() -> [Edit] { [
+        Edit(id: "STG01", name: "Schema ID, Primary Site, Histology, Schema Discriminators (NAACCR)", kind: .interField,
+             items: [.site, .histology, stagingItems["schemaDiscriminator1"]!, stagingItems["schemaDiscriminator2"]!, stagingItems["schemaId"]!],
+             note: "For diagnoses 2018 and later site, histology and, where schemas share them, Schema Discriminator 1/2 (items 3926, 3927) "
+                + "select one EOD 2018 schema; a coded Schema ID (item 3800) must be that schema's.") { r in
+            guard let year = r.diagnosisYear, year >= 2018, let site = r[.site], ICDO3.topography.contains(site),
+                  let h = r[.histology], ICDO3.isHistology(h) else { return .skip }
+            switch stager.selectSchema({ stagingValue(r, $0) }) {
+            case .needsDiscriminator(let candidates):
+                return .fail("primarySite \(site) with histologicTypeIcdO3 \(h) fits schemas \(candidates.joined(separator: ", ")): "
+                             + "schemaDiscriminator1/schemaDiscriminator2 (items 3926, 3927) must choose one")
+            case .none:
+                return .fail("no EOD 2018 schema takes primarySite \(site), histologicTypeIcdO3 \(h) with the schema discriminators coded")
+            case .schema(let schema):
+                if let coded = stagingValue(r, "schemaId"), let expected = schema.schemaId, coded != expected {
+                    return .fail("schemaId \(coded) but site and histology select schema \(schema.name) (\(expected))")
+                }
+                return .pass
+            }
+        },
+        schemaInputEdit("STG02", "EOD Primary Tumor, Schema ID (SEER)", [.eodPrimary], keys: ["eod_primary_tumor"], what: "EOD Primary Tumor (item 772)"),
+        schemaInputEdit("STG03", "EOD Regional Nodes, Schema ID (SEER)", [.eodNodes], keys: ["eod_regional_nodes"], what: "EOD Regional Nodes (item 774)"),
+        schemaInputEdit("STG04", "EOD Mets, Schema ID (SEER)", [.eodMets], keys: ["eod_mets"], what: "EOD Mets (item 776)"),
+        schemaInputEdit("STG05", "Grade Clinical, Pathological, Post Therapy, Schema ID (NAACCR)",
+                        [.gradeClinical, .gradePathological, stagingItems["gradePostTherapyClin"]!, stagingItems["gradePostTherapy"]!],
+                        keys: gradeKeys, what: "Grade Clinical, Pathological and Post Therapy Clin/Path (items 3843, 3844, 1068, 3845)"),
+        Edit(id: "STG06", name: "Site-Specific Data Items, Schema ID (NAACCR)", kind: .interField, items: [.site, .histology],
+             note: "For diagnoses 2018 and later every site-specific data item the schema reads must hold a code its table lists "
+                + "(SSDI manual); items the schema does not read are not checked here.") { r in
+            guard let schema = schema(r) else { return .skip }
+            let invalid = invalidInputs(r, schema) { !notSSDIKeys.contains($0.key) }
+            return invalid.isEmpty ? .pass : .fail("\(invalid.joined(separator: ", ")) not valid for schema \(schema.name) (\(schema.schemaId ?? schema.id))")
+        },
+        schemaInputEdit("STG07", "Summary Stage 2018, Schema ID (SEER)", [.stage2018], keys: ["ss2018"], what: "Summary Stage 2018 (item 764)"),
+        Edit(id: "STG08", name: "Derived SS2018, EOD, Schema ID (SEER)", kind: .interField,
+             items: [.derivedStage2018, .eodPrimary, .eodNodes, .eodMets],
+             note: "Derived Summary Stage 2018 (item 762), when coded, must be what the schema's algorithm derives from EOD Primary "
+                + "Tumor, Regional Nodes and Mets (items 772, 774, 776).") { r in
+            guard let coded = r[.derivedStage2018], r[.eodPrimary] != nil, let schema = schema(r),
+                  schema.outputs.contains(where: { $0.key == "ss2018_derived" }) else { return .skip }
+            guard let derived = stager.derive({ stagingValue(r, $0) }, schema: schema, only: ["ss2018_derived"]).outputs["derivedSummaryStage2018"] else { return .skip }
+            return derived == coded ? .pass
+                : .fail("derivedSummaryStage2018 \(coded) but EOD \(r[.eodPrimary] ?? "-")/\(r[.eodNodes] ?? "-")/\(r[.eodMets] ?? "-") derives \(derived) for schema \(schema.name)")
+        },
+        Edit(id: "STG09", name: "Summary Stage 2018, Behavior Code ICDO3 (NAACCR)", kind: .interField, items: [.stage2018, .behavior],
+             note: "For diagnoses 2018 and later an in situ tumor (behavior 2) is Summary Stage 2018 in situ (0), and stage 0 is for "
+                + "in situ tumors only (Summary Stage 2018 manual, general rules).") { r in
+            guard let year = r.diagnosisYear, year >= 2018, let stage = r[.stage2018], let behavior = r[.behavior] else { return .skip }
+            if behavior == "2", stage != "0" { return .fail("behaviorCodeIcdO3 2 (in situ) but summaryStage2018 \(stage); in situ is stage 0") }
+            if stage == "0", behavior != "2" { return .fail("summaryStage2018 0 (in situ) but behaviorCodeIcdO3 \(behavior)") }
+            return .pass
+        },
+        requiredSSDIEdit("STG10", setter: "SEER_REQUIRED", label: "SEER"),
+        requiredSSDIEdit("STG11", setter: "COC_REQUIRED", label: "CoC"),
+        requiredSSDIEdit("STG12", setter: "NPCR_REQUIRED", label: "NPCR"),
+    ] }
+}
