@@ -23,11 +23,52 @@ extension EditCatalog {
         return ids
     }()
 
+    /// A schema with what the edits read of it resolved once: each input's item slot and compiled code check, and the
+    /// inputs each standard setter requires (items with a required-item edit of their own and inputs whose table takes a
+    /// blank left out).
+    struct CompiledSchema: Sendable {
+        struct Input: Sendable {
+            let key: String
+            let item: Item
+            let check: CodeCheck
+            let input: StagingAlgorithm.Schema.Input
+        }
+        let schema: StagingAlgorithm.Schema
+        let inputs: [Input]
+        let byKey: [String: Input]
+        /// The site-specific data items (inputs other than `notSSDIKeys`).
+        let ssdis: [Input]
+        /// By setter (SEER_REQUIRED, COC_REQUIRED, NPCR_REQUIRED).
+        let required: [String: [Input]]
+    }
+
+    static let compiledSchemas: [String: CompiledSchema] = Dictionary(uniqueKeysWithValues: StagingAlgorithm.eod.schemas.map { schema in
+        let inputs = schema.inputs.compactMap { input in
+            input.item.flatMap { stagingItems[$0] }.map { CompiledSchema.Input(key: input.key, item: $0, check: stager.codeCheck(for: input), input: input) }
+        }
+        var required: [String: [CompiledSchema.Input]] = [:]
+        for setter in ["SEER", "COC", "NPCR"] {
+            let covered = Set(requirements.filter { $0.setters.contains(setter) }.map(\.naaccrId))
+            required[setter + "_REQUIRED"] = inputs.filter { input in
+                (!notSSDIKeys.contains(input.key) || gradeKeys.contains(input.key)) && !covered.contains(input.item.naaccrId)
+                    && (input.input.default != nil || !input.check.isValid(""))
+            }
+        }
+        return (schema.id, CompiledSchema(schema: schema, inputs: inputs, byKey: Dictionary(inputs.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a }),
+                                          ssdis: inputs.filter { !notSSDIKeys.contains($0.key) }, required: required))
+    })
+
     /// The schema of a tumor diagnosed 2018 or later with a valid site and histology; nil (the edit skips) otherwise.
+    /// Selected once per tumor (the record's memo) for all the staging edits.
     static func schema(_ r: EditRecord) -> StagingAlgorithm.Schema? {
         guard let year = r.diagnosisYear, year >= 2018, let site = r[.site], ICDO3.topography.contains(site),
-              let h = r[.histology], ICDO3.isHistology(h), case .schema(let schema) = stager.selectSchema({ stagingValue(r, $0) }) else { return nil }
+              let h = r[.histology], ICDO3.isHistology(h), case .schema(let schema) = selection(r) else { return nil }
         return schema
+    }
+
+    /// The tumor's schema selection, made once per tumor (the record's memo) for all the staging edits.
+    static func selection(_ r: EditRecord) -> Stager.Selection {
+        r.memo.selection(for: r.tumorIndex) { stager.selectSchema { stagingValue(r, $0) } }
     }
 
     @inline(__always) static func stagingValue(_ r: EditRecord, _ naaccrId: String) -> String? {
@@ -35,11 +76,11 @@ extension EditCatalog {
     }
 
     /// The inputs of the schema an edit checks, the present ones failing their table, as "item 'code'" phrases.
-    static func invalidInputs(_ r: EditRecord, _ schema: StagingAlgorithm.Schema, where include: (StagingAlgorithm.Schema.Input) -> Bool) -> [String] {
+    static func invalidInputs(_ r: EditRecord, _ inputs: some Sequence<CompiledSchema.Input>) -> [String] {
         var invalid: [String] = []
-        for input in schema.inputs where include(input) {
-            guard let id = input.item, let value = stagingValue(r, id) else { continue }
-            if !stager.check(input, value: value).valid { invalid.append("\(id) '\(value)'") }
+        for input in inputs {
+            guard let value = r[input.item] else { continue }
+            if !input.check.isValid(value) { invalid.append("\(input.item.naaccrId) '\(value)'") }
         }
         return invalid
     }
@@ -50,29 +91,26 @@ extension EditCatalog {
     static let notSSDIKeys: Set<String> = gradeKeys.union(["year_dx", "site", "hist", "behavior", "eod_primary_tumor", "eod_regional_nodes", "eod_mets", "ss2018",
                                                           "discriminator_1", "discriminator_2", "sex_at_birth", "age_dx"])
 
-    static func schemaInputEdit(_ id: String, _ name: String, _ items: [Item], keys: Set<String>, what: String) -> Edit {
+    static func schemaInputEdit(_ id: String, _ name: String, _ items: [Item], keys: [String], what: String) -> Edit {
         Edit(id: id, name: name, kind: .interField, items: [.site, .histology] + items,
              note: "EOD 2018 schemas (SEER EOD Public \(StagingAlgorithm.eod.version)): for diagnoses 2018 and later the \(what) must be a code "
                 + "the schema's table lists for it (a blank item is left to the required-item edits).") { r in
-            guard items.contains(where: { r[$0] != nil }), let schema = schema(r) else { return .skip }
-            let invalid = invalidInputs(r, schema) { keys.contains($0.key) }
+            guard items.contains(where: { r[$0] != nil }), let schema = schema(r), let compiled = compiledSchemas[schema.id] else { return .skip }
+            let invalid = invalidInputs(r, keys.compactMap { compiled.byKey[$0] })
             return invalid.isEmpty ? .pass : .fail("\(invalid.joined(separator: ", ")) not valid for schema \(schema.name) (\(schema.schemaId ?? schema.id))")
         }
     }
 
     /// The required-status edit of one standard setter: the SSDIs and grade items its schema marks required for the year.
     static func requiredSSDIEdit(_ id: String, setter: String, label: String) -> Edit {
-        let covered = Set(requirements.filter { $0.setters.contains(setter.replacingOccurrences(of: "_REQUIRED", with: "")) }.map(\.naaccrId))
-        return Edit(id: id, name: "SSDI Required, Schema ID (\(label))", kind: .interField, items: [.site, .histology, .diagnosisDate], runsWhenBlank: true,
-                    note: "The staging algorithm marks each schema input \(setter) with the diagnosis years it is required for (NAACCR "
-                        + "Standards Volume II, SSDI manual); a required item left blank fails (items with their own required-item edit are left to it).") { r in
+        Edit(id: id, name: "SSDI Required, Schema ID (\(label))", kind: .interField, items: [.site, .histology, .diagnosisDate], runsWhenBlank: true,
+             note: "The staging algorithm marks each schema input \(setter) with the diagnosis years it is required for (NAACCR "
+                + "Standards Volume II, SSDI manual); a required item left blank fails (items with their own required-item edit are "
+                + "left to it; an input whose table takes a blank, as Grade Post Therapy without neoadjuvant therapy, is not required).") { r in
             guard let schema = schema(r), let year = r.diagnosisYear else { return .skip }
             var missing: [String] = []
-            for input in schema.inputs where !notSSDIKeys.contains(input.key) || gradeKeys.contains(input.key) {
-                // An input whose table takes a blank (Grade Post Therapy: no neoadjuvant therapy) is not required to be coded.
-                guard let item = input.item, !covered.contains(item), stagingValue(r, item) == nil,
-                      input.requiredBy(year: year).contains(setter), input.default != nil || !stager.check(input, value: "").valid else { continue }
-                missing.append(item)
+            for input in compiledSchemas[schema.id]?.required[setter] ?? [] where r[input.item] == nil && input.input.isRequired(by: setter, year: year) {
+                missing.append(input.item.naaccrId)
             }
             return missing.isEmpty ? .pass
                 : .fail("\(missing.joined(separator: ", ")) required by \(label) for schema \(schema.name) in \(year) and blank")
@@ -86,7 +124,7 @@ extension EditCatalog {
                 + "select one EOD 2018 schema; a coded Schema ID (item 3800) must be that schema's.") { r in
             guard let year = r.diagnosisYear, year >= 2018, let site = r[.site], ICDO3.topography.contains(site),
                   let h = r[.histology], ICDO3.isHistology(h) else { return .skip }
-            switch stager.selectSchema({ stagingValue(r, $0) }) {
+            switch selection(r) {
             case .needsDiscriminator(let candidates):
                 return .fail("primarySite \(site) with histologicTypeIcdO3 \(h) fits schemas \(candidates.joined(separator: ", ")): "
                              + "schemaDiscriminator1/schemaDiscriminator2 (items 3926, 3927) must choose one")
@@ -104,12 +142,12 @@ extension EditCatalog {
         schemaInputEdit("STG04", "EOD Mets, Schema ID (SEER)", [.eodMets], keys: ["eod_mets"], what: "EOD Mets (item 776)"),
         schemaInputEdit("STG05", "Grade Clinical, Pathological, Post Therapy, Schema ID (NAACCR)",
                         [.gradeClinical, .gradePathological, stagingItems["gradePostTherapyClin"]!, stagingItems["gradePostTherapy"]!],
-                        keys: gradeKeys, what: "Grade Clinical, Pathological and Post Therapy Clin/Path (items 3843, 3844, 1068, 3845)"),
+                        keys: gradeKeys.sorted(), what: "Grade Clinical, Pathological and Post Therapy Clin/Path (items 3843, 3844, 1068, 3845)"),
         Edit(id: "STG06", name: "Site-Specific Data Items, Schema ID (NAACCR)", kind: .interField, items: [.site, .histology],
              note: "For diagnoses 2018 and later every site-specific data item the schema reads must hold a code its table lists "
                 + "(SSDI manual); items the schema does not read are not checked here.") { r in
-            guard let schema = schema(r) else { return .skip }
-            let invalid = invalidInputs(r, schema) { !notSSDIKeys.contains($0.key) }
+            guard let schema = schema(r), let compiled = compiledSchemas[schema.id] else { return .skip }
+            let invalid = invalidInputs(r, compiled.ssdis)
             return invalid.isEmpty ? .pass : .fail("\(invalid.joined(separator: ", ")) not valid for schema \(schema.name) (\(schema.schemaId ?? schema.id))")
         },
         schemaInputEdit("STG07", "Summary Stage 2018, Schema ID (SEER)", [.stage2018], keys: ["ss2018"], what: "Summary Stage 2018 (item 764)"),

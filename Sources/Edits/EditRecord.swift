@@ -1,4 +1,5 @@
 import NAACCR
+import Staging
 
 /// One patient's values for the items the edits use, extracted once (one pass over each record's sparse values).
 public final class PatientValues: Sendable {
@@ -75,6 +76,8 @@ public struct EditRecord: @unchecked Sendable {
     public let today: EditDate
     /// The year of Date of Diagnosis (390), read once per tumor for the edits that depend on it; nil when unknown.
     public let diagnosisYear: Int?
+    /// What the edits of one check work out once and share (the tumor's staging schema), for the tumor in hand.
+    let memo: EditMemo
 
     /// The value of an item (patient or tumor level), nil when blank.
     @inline(__always) public subscript(item: Item) -> String? {
@@ -90,14 +93,31 @@ public struct EditRecord: @unchecked Sendable {
 extension PatientValues {
     /// Calls `body` with a record maker for each tumor index; the records are valid only inside `body`.
     func withRecords<R>(today: EditDate, _ body: ((Int) -> EditRecord) -> R) -> R {
-        patient.withUnsafeBufferPointer { p in
+        let memo = EditMemo()
+        return patient.withUnsafeBufferPointer { p in
             tumorValues.withUnsafeBufferPointer { t in
                 body { tumor in
                     let date = t[tumor * width + Item.diagnosisDate.slot]
                     return EditRecord(patient: p, tumors: t, width: width, tumorIndex: tumor, today: today,
-                                      diagnosisYear: date.flatMap { EditDate($0)?.year })
+                                      diagnosisYear: date.flatMap { EditDate($0)?.year }, memo: memo)
                 }
             }
         }
+    }
+}
+
+/// Results one tumor's edits share, worked out by the first edit that needs them (one check, one thread: the engine
+/// makes a memo per patient and the records of that check are used on the thread that made them).
+final class EditMemo: @unchecked Sendable {
+    private var tumor = -1
+    private var selection: Stager.Selection?
+
+    /// The tumor's staging schema selection, computed once per tumor.
+    func selection(for tumor: Int, _ compute: () -> Stager.Selection) -> Stager.Selection {
+        if self.tumor == tumor, let selection { return selection }
+        let s = compute()
+        self.tumor = tumor
+        selection = s
+        return s
     }
 }

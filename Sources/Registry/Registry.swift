@@ -15,12 +15,16 @@ public struct Registry: Sendable {
     public let editSet: EditSet
     /// The edits: the built-in library, plus a registry's own (`RegistryEdits`) when it has them.
     public let editLibrary: [Edit]?
+    /// Every edit set the registry knows (the built-in ones, with a registry's own edits and sets): submissions run
+    /// their destination's.
+    public let editSets: [EditSet]
     /// Bounds how fast one user can page through patient listings.
     public let listingLimiter: ListingLimiter
 
     public init(pool: PostgresPool, bcryptCost: UInt8 = 12, editSet: EditSet = .incomingAbstract, editLibrary: [Edit]? = nil,
-                listingLimiter: ListingLimiter = ListingLimiter()) {
+                editSets: [EditSet] = EditSet.builtIn, listingLimiter: ListingLimiter = ListingLimiter()) {
         self.editLibrary = editLibrary
+        self.editSets = editSets
         self.pool = pool
         accounts = Accounts(pool: pool, bcryptCost: bcryptCost)
         sessions = Sessions(pool: pool)

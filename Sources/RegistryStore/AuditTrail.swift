@@ -32,7 +32,7 @@ public struct ActingUser: Sendable, Equatable {
 
 /// What an audit row records being done (the `audit_log.action` column's values).
 public enum AuditAction: String, Sendable, CaseIterable {
-    case read, search, create, update, delete, `import`, export, run
+    case read, search, create, update, delete, `import`, export, run, submit
     case signIn = "sign_in", signInFailed = "sign_in_failed", signOut = "sign_out"
 }
 

@@ -125,7 +125,7 @@ public struct NaaccrExporter {
         }
     }
 
-    private func fill(_ values: inout NaaccrValues, level: NaaccrLevel, json: String, dictionary: NaaccrDictionary,
+    func fill(_ values: inout NaaccrValues, level: NaaccrLevel, json: String, dictionary: NaaccrDictionary,
                       patientId: Int, unknown: inout [String: Int]) throws {
         do {
             try FlatJSONObject.forEachMember(in: json) { storedKey, value in

@@ -40,10 +40,55 @@ public struct Stager: Sendable {
     /// The year `{{ctx_year_current}}` stands for.
     public let currentYear: Int
 
+    /// Each input table's codes, compiled for validity look-ups (by table id and input key).
+    let inputCodes: [String: InputCodes]
+    /// Each schema's outputs' starting values (`{{ctx_alg_version}}` filled in), by schema id.
+    let outputDefaults: [String: [(key: String, value: String)]]
+    /// Each schema's inputs by key (by schema id).
+    let inputsByKey: [String: [String: StagingAlgorithm.Schema.Input]]
+
     public init(algorithm: StagingAlgorithm = .eod, currentYear: Int = Calendar(identifier: .gregorian).component(.year, from: Date())) {
         self.algorithm = algorithm
         self.currentYear = currentYear
+        var codes: [String: InputCodes] = [:]
+        for schema in algorithm.schemas {
+            for input in schema.inputs {
+                guard let id = input.table, codes[id + "|" + input.key] == nil, let table = algorithm.tables[id] else { continue }
+                codes[id + "|" + input.key] = InputCodes(table, key: input.key, currentYear: currentYear)
+            }
+        }
+        inputCodes = codes
+        outputDefaults = Dictionary(uniqueKeysWithValues: algorithm.schemas.map { schema in
+            (schema.id, schema.outputs.map { ($0.key, ($0.default ?? "").replacingOccurrences(of: "{{ctx_alg_version}}", with: algorithm.version)) })
+        })
+        plans = Dictionary(uniqueKeysWithValues: algorithm.schemas.map { schema in
+            (schema.id, Dictionary(schema.outputs.map { output in
+                var wanted: Set<String> = [output.key]
+                for mapping in schema.mappings {
+                    for path in mapping.reversed() where !wanted.isDisjoint(with: path.outputs) { wanted.formUnion(path.inputs) }
+                }
+                return (output.key, schema.mappings.flatMap { $0.filter { !wanted.isDisjoint(with: $0.outputs) } })
+            }, uniquingKeysWith: { first, _ in first }))
+        })
+        inputsByKey = Dictionary(uniqueKeysWithValues: algorithm.schemas.map { schema in
+            (schema.id, Dictionary(schema.inputs.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first }))
+        })
     }
+
+    /// Whether a value is valid for a schema input (the first row of its table that takes it is not an error row):
+    /// `check` without the label, through the compiled codes (a hash probe, and a comparison per range row).
+    public func isValid(_ input: StagingAlgorithm.Schema.Input, value: String) -> Bool {
+        codeCheck(for: input).isValid(value)
+    }
+
+    /// The compiled validity check of one schema input, to keep and call per record.
+    public func codeCheck(for input: StagingAlgorithm.Schema.Input) -> CodeCheck {
+        CodeCheck(codes: input.table.flatMap { inputCodes[$0 + "|" + input.key] }, hasTable: input.table != nil, currentYear: currentYear)
+    }
+
+    /// The table paths that derive one output of a schema, in mapping order: the one deriving it and those deriving
+    /// that path's inputs (computed once per schema and output in `init`).
+    let plans: [String: [String: [StagingAlgorithm.Schema.TablePath]]]
 
     /// The schemas whose selection table accepts these values (site, hist, and any of year_dx, behavior,
     /// discriminator_1, discriminator_2, sex_at_birth given); a selection column whose key is not given is not checked.
@@ -54,9 +99,14 @@ public struct Stager: Sendable {
 
     /// The schemas (positions) of the site whose selection table accepts the values.
     private func candidates(site: String, keys: Set<String>?, _ value: (String) -> String) -> [Int] {
+        candidates(site: site) { key in keys.map { $0.contains(key) } ?? true ? value(key) : nil }
+    }
+
+    /// The schemas of the site whose selection table accepts the values (`value(key)` nil: the column is not checked).
+    private func candidates(site: String, _ value: (String) -> String?) -> [Int] {
         (algorithm.schemasBySite[site] ?? []).filter { s in
-            guard let table = algorithm.tables[algorithm.schemas[s].selection],
-                  let row = table.firstRow(keys: keys, currentYear: currentYear, value) else { return false }
+            let table = algorithm.selectionTables[s]
+            guard let row = table.firstRow(currentYear: currentYear, checking: value) else { return false }
             return !Self.endpoints(table, table.rows[row]).contains { $0.value.hasPrefix("ERROR") }
         }
     }
@@ -78,25 +128,22 @@ public struct Stager: Sendable {
         let year = (value("dateOfDiagnosis")?.prefix(4)).map(String.init).flatMap { $0.count == 4 ? $0 : nil } ?? ""
         let behavior = value("behaviorCodeIcdO3") ?? "", sex = value("sexAssignedAtBirth") ?? ""
         let d1 = value("schemaDiscriminator1") ?? "", d2 = value("schemaDiscriminator2") ?? ""
-        func lookup(_ key: String) -> String {
+        // A blank year, behavior or sex is not checked; blank discriminators are (only rows accepting a blank match).
+        func lookup(_ key: String, discriminators: Bool) -> String? {
             switch key {
             case "site": return site
             case "hist": return hist
-            case "year_dx": return year
-            case "behavior": return behavior
-            case "sex_at_birth": return sex
-            case "discriminator_1": return d1
-            case "discriminator_2": return d2
+            case "year_dx": return year.isEmpty ? nil : year
+            case "behavior": return behavior.isEmpty ? nil : behavior
+            case "sex_at_birth": return sex.isEmpty ? nil : sex
+            case "discriminator_1": return discriminators ? d1 : nil
+            case "discriminator_2": return discriminators ? d2 : nil
             default: return ""
             }
         }
-        var keys: Set<String> = ["site", "hist", "discriminator_1", "discriminator_2"]
-        if !year.isEmpty { keys.insert("year_dx") }
-        if !behavior.isEmpty { keys.insert("behavior") }
-        if !sex.isEmpty { keys.insert("sex_at_birth") }
-        let found = candidates(site: site, keys: keys, lookup)
+        let found = candidates(site: site) { lookup($0, discriminators: true) }
         if found.count == 1 { return .schema(algorithm.schemas[found[0]]) }
-        let open = found.isEmpty ? candidates(site: site, keys: keys.subtracting(["discriminator_1", "discriminator_2"]), lookup) : found
+        let open = found.isEmpty ? candidates(site: site) { lookup($0, discriminators: false) } : found
         return open.count > 1 ? .needsDiscriminator(open.map { algorithm.schemas[$0].id }) : .none
     }
 
@@ -177,25 +224,54 @@ public struct Stager: Sendable {
                              outputs: outputs, errors: errors + mappingErrors)
     }
 
-    /// Runs the schema's mappings (only the table paths that derive one of `only`'s output keys, when given) and returns
-    /// the derived outputs by NAACCR item (or key), with the mapping errors.
+    /// Runs the schema's mappings (only the table paths that derive one of `only`'s output keys, and those they depend
+    /// on, when given) and returns the derived outputs by NAACCR item (or key), with the mapping errors. Inputs are read
+    /// when a table asks for them.
     public func derive(_ value: (String) -> String?, schema: StagingAlgorithm.Schema, only: Set<String>? = nil) -> (outputs: [String: String], errors: [String]) {
-        var context: [String: String] = [:]
-        for input in schema.inputs { context[input.key] = self.value(of: input, value).value }
-        for output in schema.outputs {
-            context[output.key] = (output.default ?? "").replacingOccurrences(of: "{{ctx_alg_version}}", with: algorithm.version)
+        var context: [String: String] = ["ctx_year_current": String(currentYear)]
+        for (key, value) in outputDefaults[schema.id] ?? [] { context[key] = value }
+        let inputs = inputsByKey[schema.id] ?? [:]
+        func lookup(_ key: String) -> String {
+            if let v = context[key] { return v }
+            if let input = inputs[key] { return self.value(of: input, value).value }
+            return ""
         }
-        context["ctx_year_current"] = String(currentYear)
         var errors: [String] = []
-        for mapping in schema.mappings {
-            // The paths a wanted output depends on: the one deriving it and those deriving that path's inputs.
-            var needed = only
-            if only != nil {
-                for path in mapping.reversed() where !needed!.isDisjoint(with: path.outputs) { needed!.formUnion(path.inputs) }
+        // One table of a mapping: the first matching row's endpoints set the path's outputs or jump.
+        func run(_ path: StagingAlgorithm.Schema.TablePath, tableId: String, depth: Int) {
+            guard depth < 20, let table = algorithm.tables[tableId] else { return }
+            guard let r = table.firstRow(currentYear: currentYear, lookup) else {
+                errors.append("no row of table \(tableId) fits the inputs; \(path.outputs.joined(separator: ", ")) not derived")
+                return
             }
-            for path in mapping where needed.map({ !$0.isDisjoint(with: path.outputs) }) ?? true {
-                run(path, tableId: path.table, context: &context, errors: &errors, depth: 0)
+            for (key, endpoint) in Self.endpoints(table, table.rows[r]) {
+                if endpoint.hasPrefix("VALUE:") {
+                    let target = path.rename[key] ?? key
+                    guard path.outputs.contains(target) || path.outputs.contains(key) else { continue }
+                    var v = String(endpoint.dropFirst(6))
+                    while let open = v.range(of: "{{"), let close = v.range(of: "}}", range: open.upperBound..<v.endIndex) {
+                        let name = String(v[open.upperBound..<close.lowerBound])
+                        v.replaceSubrange(open.lowerBound..<close.upperBound, with: lookup(name))
+                    }
+                    context[target] = v
+                } else if endpoint.hasPrefix("JUMP:") {
+                    run(path, tableId: String(endpoint.dropFirst(5)), depth: depth + 1)
+                } else if endpoint.hasPrefix("ERROR") {
+                    let message = endpoint.dropFirst(6)
+                    errors.append(message.isEmpty ? "the inputs are not valid together (table \(tableId))" : String(message))
+                }
             }
+        }
+        if let only {
+            // Each output's plan in turn (a path two plans share runs once).
+            var ran = Set<String>()
+            for key in only.sorted() {
+                for path in plans[schema.id]?[key] ?? [] where only.count == 1 || ran.insert(path.table + ">" + path.outputs.joined(separator: ",")).inserted {
+                    run(path, tableId: path.table, depth: 0)
+                }
+            }
+        } else {
+            for mapping in schema.mappings { for path in mapping { run(path, tableId: path.table, depth: 0) } }
         }
         var outputs: [String: String] = [:]
         for output in schema.outputs where only?.contains(output.key) ?? true {
@@ -203,32 +279,6 @@ public struct Stager: Sendable {
             if !v.isEmpty { outputs[output.item ?? output.key] = v }
         }
         return (outputs, errors)
-    }
-
-    /// Runs one table of a mapping: the first matching row's endpoints set the path's outputs or jump.
-    private func run(_ path: StagingAlgorithm.Schema.TablePath, tableId: String, context: inout [String: String], errors: inout [String], depth: Int) {
-        guard depth < 20, let table = algorithm.tables[tableId] else { return }
-        guard let row = table.match(context, currentYear: currentYear) else {
-            errors.append("no row of table \(tableId) fits the inputs; \(path.outputs.joined(separator: ", ")) not derived")
-            return
-        }
-        for (key, endpoint) in Self.endpoints(table, row) {
-            if endpoint.hasPrefix("VALUE:") {
-                let target = path.rename[key] ?? key
-                guard path.outputs.contains(target) || path.outputs.contains(key) else { continue }
-                var value = String(endpoint.dropFirst(6))
-                while let open = value.range(of: "{{"), let close = value.range(of: "}}", range: open.upperBound..<value.endIndex) {
-                    let name = String(value[open.upperBound..<close.lowerBound])
-                    value.replaceSubrange(open.lowerBound..<close.upperBound, with: context[name] ?? "")
-                }
-                context[target] = value
-            } else if endpoint.hasPrefix("JUMP:") {
-                run(path, tableId: String(endpoint.dropFirst(5)), context: &context, errors: &errors, depth: depth + 1)
-            } else if endpoint.hasPrefix("ERROR") {
-                let message = endpoint.dropFirst(6)
-                errors.append(message.isEmpty ? "the inputs are not valid together (table \(tableId))" : String(message))
-            }
-        }
     }
 
     static func endpoints(_ table: Table, _ row: [Table.Cell]) -> [(key: String, value: String)] {
@@ -243,5 +293,59 @@ public struct Stager: Sendable {
             if index < row.count, case .text(let text) = row[index], !text.isEmpty { return text }
         }
         return nil
+    }
+}
+
+/// A schema input's validity check, compiled: a hash probe and a comparison per range row.
+public struct CodeCheck: Sendable {
+    let codes: InputCodes?
+    let hasTable: Bool
+    let currentYear: Int
+
+    /// Whether the value (blank: "") is one the input's table takes.
+    public func isValid(_ value: String) -> Bool {
+        guard hasTable else { return true }
+        return codes?.isValid(value, currentYear: currentYear) ?? false
+    }
+}
+
+/// A single-input table compiled for validity: the first row listing each value, and the range and `*` rows in order.
+struct InputCodes: Sendable {
+    let key: String
+    let exact: [String: (row: Int32, valid: Bool)]
+    let open: [(row: Int32, low: String, high: String, any: Bool, valid: Bool)]
+
+    init(_ table: Table, key: String, currentYear: Int) {
+        self.key = key
+        var exact: [String: (row: Int32, valid: Bool)] = [:]
+        var open: [(row: Int32, low: String, high: String, any: Bool, valid: Bool)] = []
+        let column = table.columns.firstIndex { $0.key == key && $0.kind == "I" }
+        for (r, row) in table.rows.enumerated() {
+            guard let column, column < row.count else { continue }
+            let valid = !Stager.endpoints(table, row).contains { $0.value.hasPrefix("ERROR") }
+            switch row[column] {
+            case .any: open.append((Int32(r), "", "", true, valid))
+            case .blank: if exact[""] == nil { exact[""] = (Int32(r), valid) }
+            case .text: continue
+            case .values(let matchers):
+                for matcher in matchers {
+                    switch matcher {
+                    case .value(let v): if exact[v] == nil { exact[v] = (Int32(r), valid) }
+                    case .range(let low, let high): open.append((Int32(r), low, high, false, valid))
+                    }
+                }
+            }
+        }
+        self.exact = exact
+        self.open = open
+    }
+
+    func isValid(_ value: String, currentYear: Int) -> Bool {
+        let listed = exact[value]
+        for entry in open {
+            if let listed, listed.row < entry.row { break }
+            if entry.any || Table.inRange(value, entry.low, entry.high, currentYear: currentYear) { return entry.valid }
+        }
+        return listed?.valid ?? false
     }
 }

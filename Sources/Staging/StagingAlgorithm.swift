@@ -10,6 +10,8 @@ public struct StagingAlgorithm: Sendable {
     let tables: [String: Table]
     /// The schemas (positions in `schemas`) whose selection table lists each primary site: selection tries only these.
     let schemasBySite: [String: [Int]]
+    /// Each schema's selection table (by position in `schemas`).
+    let selectionTables: [Table]
 
     init(algorithm: String, version: String, schemas: [Schema], tables: [String: Table]) {
         self.algorithm = algorithm
@@ -25,6 +27,7 @@ public struct StagingAlgorithm: Sendable {
             }
         }
         schemasBySite = bySite
+        selectionTables = schemas.map { tables[$0.selection] ?? Table(StagingAlgorithm.RawTable(columns: [], rows: [])) }
     }
 
     /// The algorithm shipped with the registry (the newest data file in the module's `Data` folder).
@@ -117,6 +120,16 @@ public struct StagingAlgorithm: Sendable {
 extension StagingAlgorithm.Schema.Input {
     /// The standard setters that require this item for a diagnosis year (SEER_REQUIRED, COC_REQUIRED, NPCR_REQUIRED,
     /// CCCR_REQUIRED, SEER_REQUIRED_WHEN_COC_ANALYTIC; SSDI marks a site-specific data item).
+    /// Whether `setter` (SEER_REQUIRED, COC_REQUIRED, NPCR_REQUIRED, …) requires this item for a diagnosis year.
+    public func isRequired(by setter: String, year: Int) -> Bool {
+        required.contains { triple in
+            guard triple.count == 3, case .text(let name) = triple[0], name == setter else { return false }
+            if case .year(let first) = triple[1], year < first { return false }
+            if case .year(let last) = triple[2], year > last { return false }
+            return true
+        }
+    }
+
     public func requiredBy(year: Int) -> [String] {
         required.compactMap { triple in
             guard triple.count == 3, case .text(let name) = triple[0] else { return nil }
@@ -223,12 +236,23 @@ struct Table: Sendable {
             return matchers.contains { matcher in
                 switch matcher {
                 case .value(let v): return v == value
-                case .range(let low, var high):
-                    if high.contains("{{") { high = String(currentYear) }
-                    return value.count == low.count && value.count == high.count && low <= value && value <= high
+                case .range(let low, let high):
+                    return inRange(value, low, high, currentYear: currentYear)
                 }
             }
         }
+    }
+
+    /// Whether `value` lies in a range of same-width bounds, compared byte by byte (no character counting).
+    @inline(__always) static func inRange(_ value: String, _ low: String, _ high: String, currentYear: Int) -> Bool {
+        let v = value.utf8, l = low.utf8
+        guard v.count == l.count else { return false }
+        if high.utf8.first == UInt8(ascii: "{") {  // {{ctx_year_current}}
+            let year = String(currentYear).utf8
+            return v.count == year.count && !v.lexicographicallyPrecedes(l) && !year.lexicographicallyPrecedes(v)
+        }
+        let h = high.utf8
+        return v.count == h.count && !v.lexicographicallyPrecedes(l) && !h.lexicographicallyPrecedes(v)
     }
 
     /// The first row whose input cells accept the context (only the `keys` given, when given), nil when none does.
@@ -236,23 +260,20 @@ struct Table: Sendable {
         firstRow(keys: keys, currentYear: currentYear) { context[$0] ?? "" }.map { rows[$0] }
     }
 
-    /// The index of the first row whose input cells accept the values `value(key)` gives (only the `keys` given, when
-    /// given), nil when none does.
-    func firstRow(keys: Set<String>? = nil, currentYear: Int, _ value: (String) -> String) -> Int? {
+    /// The index of the first row whose input cells accept the values `value(key)` gives, a column whose value is nil
+    /// not being checked.
+    func firstRow(currentYear: Int, checking value: (String) -> String?) -> Int? {
         func accepts(_ r: Int) -> Bool {
             let row = rows[r]
             for (index, key) in inputColumns {
-                if let keys, !keys.contains(key) { continue }
+                guard let v = value(key) else { continue }
                 let cell = index < row.count ? row[index] : .blank
-                if !Self.matches(cell, value(key), currentYear: currentYear) { return false }
+                if !Self.matches(cell, v, currentYear: currentYear) { return false }
             }
             return true
         }
-        guard let column = keyColumn, keys?.contains(columns[column].key) ?? true else {
-            return rows.indices.first(where: accepts)
-        }
-        // Rows listing the value and rows open to any value, tried in table order.
-        let listed = rowsByValue[value(columns[column].key)] ?? []
+        guard let column = keyColumn, let keyValue = value(columns[column].key) else { return rows.indices.first(where: accepts) }
+        let listed = rowsByValue[keyValue] ?? []
         var i = 0, j = 0
         while i < listed.count || j < rowsForAnyValue.count {
             let r: Int32
@@ -260,5 +281,11 @@ struct Table: Sendable {
             if accepts(Int(r)) { return Int(r) }
         }
         return nil
+    }
+
+    /// The index of the first row whose input cells accept the values `value(key)` gives (only the `keys` given, when
+    /// given), nil when none does.
+    func firstRow(keys: Set<String>? = nil, currentYear: Int, _ value: (String) -> String) -> Int? {
+        firstRow(currentYear: currentYear, checking: { key in keys.map { $0.contains(key) } ?? true ? value(key) : nil })
     }
 }

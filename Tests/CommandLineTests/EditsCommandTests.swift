@@ -66,7 +66,8 @@ struct EditsCommandTests {
         #expect(edits.first { $0["id"] == "IF25" }?["severity"] == "warning")
         // Source, years and sets of each edit.
         let if25 = try #require(edits.first { $0["id"] == "IF25" })
-        #expect(if25["source"] == "SEER" && if25["years"] == "all" && if25["sets"] == "incoming-abstract state-submission")
+        #expect(if25["source"] == "SEER" && if25["years"] == "all" && if25["sets"] == "incoming-abstract state-submission npcr-submission seer-submission naaccr-call-for-data")
+        #expect(edits.first { $0["id"] == "STG08" }?["years"] == "2018-" && edits.first { $0["id"] == "COC-ST" }?["sets"]?.contains("seer") == false)
         #expect(edits.first { $0["id"] == "RQ1291" }?["years"] == "2023-")
         #expect(edits.first { $0["id"] == "SF27" }?["source"] == "CoC")
         #expect(try RegistryExecutable.run(["edits", "list", "--set", "nonsense"]).status != 0)

@@ -1,0 +1,394 @@
+import Crypto
+import Edits
+import Foundation
+import NAACCR
+import Postgres
+import RegistryStore
+
+/// What a submission did (or, for a dry run, would do).
+public struct SubmissionSummary: Sendable, Codable {
+    public var id: Int?
+    public var destination: String
+    public var editSet: String
+    public var fileName: String?
+    public var sha256: String?
+    public var dryRun: Bool
+    public var patients = 0
+    /// Eligible tumors never accepted by the destination, changed since it last accepted them, sent again in full
+    /// (the newest diagnosis year, for destinations that take it whole), and unchanged (not sent).
+    public var tumorsNew = 0, tumorsChanged = 0, tumorsResent = 0, tumorsUnchanged = 0
+    /// Eligible tumors held back by the destination's edits, and the edits that held them (tumors per edit).
+    public var tumorsHeld = 0
+    public var heldByEdit: [String: Int] = [:]
+    /// Tumors the store holds that the destination does not take.
+    public var tumorsNotEligible = 0
+    /// The file was refused: more than the destination's share of eligible tumors failed its edits.
+    public var refused = false
+    public var maxHeldPercent: Double
+    /// Earlier submissions to the destination not yet marked accepted (their tumors are sent again until one is).
+    public var pending: [Int] = []
+    /// Tumors sent to the destination earlier and since deleted from the store (the deletion report).
+    public var deletedSinceSent = 0
+    /// For de-identified extracts: cells of the site-by-sex counts under 16 (small counts to suppress when published).
+    public var smallCells = 0
+
+    public var tumorsSent: Int { tumorsNew + tumorsChanged + tumorsResent }
+}
+
+public enum SubmissionError: Error, CustomStringConvertible {
+    case refused(SubmissionSummary)
+    case noSuchSubmission(Int)
+    case badStatus(String)
+    case checksumMismatch(Int)
+
+    public var description: String {
+        switch self {
+        case .refused(let s):
+            return "the \(s.destination) file is refused: \(s.tumorsHeld) of \(s.tumorsHeld + s.tumorsSent) eligible tumors fail the \(s.editSet) edits "
+                + "(more than \(s.maxHeldPercent)%); nothing was recorded. Correct them (registry submit --to \(s.destination) --dry-run lists them) and submit again"
+        case .noSuchSubmission(let id): return "no submission \(id)"
+        case .badStatus(let s): return "a submission is marked sent, accepted or rejected, not \(s.prefix(20))"
+        case .checksumMismatch(let id): return "submission \(id): the stored file does not match its recorded SHA-256"
+        }
+    }
+}
+
+/// Submissions to destinations: eligibility, the destination's edits as the gate, change tracking against what the
+/// destination last accepted, the NAACCR file, and the ledger that records it (issue #14).
+extension Registry {
+    /// Items a research extract never carries (direct identifiers, HIPAA 45 CFR 164.514(b)(2)): names, Social Security
+    /// number, medical record number, street addresses, telephone, and every text field (free text can name people).
+    static let directIdentifiers: Set<String> = [
+        "nameLast", "nameFirst", "nameMiddle", "namePrefix", "nameSuffix", "nameAlias", "nameMaiden", "nameSpouseParent",
+        "nameBirthSurname", "socialSecurityNumber", "medicalRecordNumber", "addrAtDxNoStreet", "addrAtDxSupplementl",
+        "addrCurrentNoStreet", "addrCurrentSupplementl", "telephone", "followUpContactName", "followUpContactNoSt",
+        "followUpContactSuppl", "followUpContactPostal", "followUpContactCity", "followUpContactState", "physicianFollowUp",
+        "physicianManaging", "physicianPrimarySurg", "physician3", "physician4", "emergencyContactName", "addrAtDxCity", "addrCurrentCity",
+        "censusBlockGroup2000", "censusBlockGroup2010", "censusBlockGroup2020", "censusTractCode2020", "latitude", "longitude",
+    ]
+
+    /// Generates a submission for a destination: reads every tumor of the registry from one snapshot, keeps those the
+    /// destination takes, sends the new and changed ones (changed: their content's SHA-256 differs from the one the
+    /// destination last accepted), holds back those failing the destination's edit set (errors not over-ridden), and
+    /// refuses the whole file when more than the destination's share fails. The file (NAACCR XML v26, `.gz` when the
+    /// name says so) is written to `directory`; the ledger rows, the file's bytes and the audit row commit together.
+    /// Every sent tumor carries Date Case Report Exported (item 2110) = `today`. A dry run writes and records nothing.
+    public func submit(to destination: Destination, dryRun: Bool, directory: String, today: Date = Date(),
+                       by actor: ActingUser) async throws -> SubmissionSummary {
+        let set = editSets.first { $0.name == destination.editSet } ?? .stateSubmission
+        let initial = SubmissionSummary(destination: destination.name, editSet: set.name, dryRun: dryRun, maxHeldPercent: destination.maxHeldPercent)
+        let dictionary = NaaccrDictionary.v26
+        let exported = Self.naaccrDate(today)
+        do {
+            return try await pool.withConnection { db in
+                try db.transaction { tx in
+                    var summary = initial
+                    try tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                    let ledger = SubmissionLedger(connection: tx)
+                    let registryId = try NaaccrExporter(connection: tx).registryId(for: ExportSelection())
+                    summary.pending = try ledger.list(destination: destination.name).filter { $0.status == "generated" || $0.status == "sent" }.map(\.id)
+                    summary.deletedSinceSent = try ledger.deletions(destination: destination.name).count
+                    let newestYear = destination.newestYearInFull == true ? try ledger.newestDiagnosisYear() : nil
+                    var output: SubmissionOutput?
+                    if !dryRun {
+                        let id = try ledger.begin(destination: destination.name, recordType: destination.recordType,
+                                                  naaccrVersion: dictionary.naaccrVersion, editSet: set.name, actor: actor)
+                        summary.id = id
+                        let name = Self.fileName(destination.fileName, registry: registryId, destination: destination.name, date: exported, id: id)
+                        summary.fileName = name
+                        var header = NaaccrHeader(baseDictionaryUri: dictionary.uri, recordType: destination.recordType)
+                        header.values[dictionary.key("registryId")!.index] = registryId
+                        header.values[dictionary.key("recordType")!.index] = destination.recordType
+                        output = try SubmissionOutput(path: (directory as NSString).appendingPathComponent(name), ledger: ledger, submission: id,
+                                                      dictionary: dictionary, header: header, timeGenerated: today)
+                    }
+                    let engine = EditEngine(set: set, library: editLibrary)
+                    let keys = SubmissionKeys(dictionary)
+                    var sent: [SubmissionTumorRow] = [], held: [SubmissionTumorRow] = []
+                    var studyNumber = 0
+                    var counts: [String: Int] = [:]
+                    try ledger.forEachPatient(registryId: registryId, destination: destination.name, dictionary: dictionary) { patient, number, candidates in
+                        var outgoing: [(index: Int, change: String, hash: String)] = []
+                        for (index, tumor) in patient.tumors.enumerated() {
+                            let year = tumor[keys.diagnosisDate].flatMap { Int($0.prefix(4)) }
+                            guard destination.cases.takes(behavior: tumor[keys.behavior], site: tumor[keys.site],
+                                                          classOfCase: tumor[keys.classOfCase], diagnosisYear: year) else {
+                                summary.tumorsNotEligible += 1
+                                continue
+                            }
+                            let hash = Self.contentHash(patient, tumor: index, keys: keys)
+                            let candidate = candidates[index]
+                            if candidate.acceptedHash == nil { outgoing.append((index, "new", hash)) }
+                            else if candidate.acceptedHash != hash { outgoing.append((index, "changed", hash)) }
+                            else if let newestYear, year == newestYear { outgoing.append((index, "resent", hash)) }
+                            else { summary.tumorsUnchanged += 1 }
+                        }
+                        guard !outgoing.isEmpty else { return }
+                        // The destination's edits on the whole patient (inter-record edits see every tumor).
+                        let failures = engine.check(patient).filter { $0.severity == .error && !$0.overridden }
+                        var out = patient
+                        out.tumors = []
+                        for entry in outgoing {
+                            let failing = failures.filter { $0.tumorIndex == entry.index }
+                            let candidate = candidates[entry.index]
+                            if !failing.isEmpty {
+                                summary.tumorsHeld += 1
+                                for edit in Set(failing.map(\.editId)) { summary.heldByEdit[edit, default: 0] += 1 }
+                                let detail = failing.map { ["edit": $0.editId, "message": $0.message] }
+                                held.append(SubmissionTumorRow(tumorId: candidate.tumorId, patientIdNumber: number, tumorKey: candidate.tumorKey,
+                                                               failures: String(decoding: try JSONEncoder().encode(detail), as: UTF8.self)))
+                                continue
+                            }
+                            switch entry.change {
+                            case "new": summary.tumorsNew += 1
+                            case "changed": summary.tumorsChanged += 1
+                            default: summary.tumorsResent += 1
+                            }
+                            var tumor = patient.tumors[entry.index]
+                            tumor[keys.reportExported] = exported
+                            out.tumors.append(tumor)
+                            sent.append(SubmissionTumorRow(tumorId: candidate.tumorId, patientIdNumber: number, tumorKey: candidate.tumorKey,
+                                                           contentHash: entry.hash, change: entry.change))
+                        }
+                        guard !out.tumors.isEmpty else { return }
+                        summary.patients += 1
+                        if let rule = destination.deidentify {
+                            studyNumber += 1
+                            Self.deidentify(&out, rule: rule, studyNumber: studyNumber, keys: keys)
+                            for tumor in out.tumors {
+                                counts["\(tumor[keys.site]?.prefix(3) ?? "C80")|\(out[keys.sex] ?? "9")", default: 0] += 1
+                            }
+                        }
+                        if let output {
+                            try output.writer.write(out)
+                            if sent.count >= ledger.batchSize { try ledger.record(sent: sent, submission: output.submission); sent = [] }
+                            if held.count >= ledger.batchSize { try ledger.record(held: held, submission: output.submission); held = [] }
+                        } else {
+                            sent = []
+                            held = []
+                        }
+                    }
+                    summary.smallCells = counts.values.filter { $0 < 16 }.count
+                    let eligible = summary.tumorsSent + summary.tumorsHeld
+                    if eligible > 0, Double(summary.tumorsHeld) * 100 > destination.maxHeldPercent * Double(eligible) {
+                        summary.refused = true
+                        output?.discard()
+                        throw SubmissionError.refused(summary)
+                    }
+                    guard let output else { return summary }
+                    try ledger.record(sent: sent, submission: output.submission)
+                    try ledger.record(held: held, submission: output.submission)
+                    summary.sha256 = try output.finish()
+                    try ledger.finish(submission: output.submission, fileName: summary.fileName!, sha256: summary.sha256!, patients: summary.patients,
+                                      new: summary.tumorsNew, changed: summary.tumorsChanged + summary.tumorsResent,
+                                      unchanged: summary.tumorsUnchanged, held: summary.tumorsHeld, heldByEdit: summary.heldByEdit)
+                    try AuditTrail.record(tx, actor, .submit, entity: "submission", id: output.submission, detail: [
+                        "destination": destination.name, "file": summary.fileName!, "sha256": summary.sha256!, "tumorsSent": String(summary.tumorsSent),
+                        "tumorsHeld": String(summary.tumorsHeld), "editSet": set.name,
+                    ])
+                    try output.publish()
+                    return summary
+                }
+            }
+        } catch SubmissionError.refused(let refused) {
+            // The refusal is audited on its own (the submission's transaction rolled back).
+            try await pool.withConnection { db in
+                try AuditTrail.record(db, actor, .submit, entity: "submission", detail: [
+                    "destination": destination.name, "refused": "true", "tumorsHeld": String(refused.tumorsHeld),
+                    "tumorsEligible": String(refused.tumorsHeld + refused.tumorsSent), "editSet": set.name,
+                ])
+            }
+            throw SubmissionError.refused(refused)
+        }
+    }
+
+    /// Re-creates a submission's file byte for byte from the ledger (`registry submit --resend ID`), checked against
+    /// its recorded SHA-256; audited.
+    public func resend(submission id: Int, to path: String, by actor: ActingUser) async throws -> SubmissionRecord {
+        try await pool.withConnection { db in
+            try db.transaction { tx in
+                let ledger = SubmissionLedger(connection: tx)
+                guard let record = try ledger.submission(id: id) else { throw SubmissionError.noSuchSubmission(id) }
+                let file = try FileByteSink(path: path + ".partial")
+                var hasher = SHA256()
+                try ledger.forEachFileChunk(submission: id) { bytes in
+                    hasher.update(data: bytes)
+                    try bytes.withUnsafeBytes { try file.write($0) }
+                }
+                try file.finish()
+                guard hasher.finalize().map({ String(format: "%02x", $0) }).joined() == record.sha256 else {
+                    try? FileManager.default.removeItem(atPath: path + ".partial")
+                    throw SubmissionError.checksumMismatch(id)
+                }
+                try AuditTrail.record(tx, actor, .submit, entity: "submission", id: id, detail: ["resent": "true", "file": record.fileName])
+                if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+                try FileManager.default.moveItem(atPath: path + ".partial", toPath: path)
+                return record
+            }
+        }
+    }
+
+    /// Marks a submission sent, accepted or rejected (with the reason a destination gave); audited. An accepted
+    /// submission becomes the baseline the next one to that destination is compared with.
+    public func markSubmission(_ id: Int, status: String, reason: String?, by actor: ActingUser) async throws {
+        guard ["sent", "accepted", "rejected"].contains(status) else { throw SubmissionError.badStatus(status) }
+        try await pool.withConnection { db in
+            try db.transaction { tx in
+                guard try SubmissionLedger(connection: tx).mark(submission: id, status: status, reason: reason.map { String($0.prefix(500)) }) else {
+                    throw SubmissionError.noSuchSubmission(id)
+                }
+                try AuditTrail.record(tx, actor, .submit, entity: "submission", id: id, detail: ["status": status])
+            }
+        }
+    }
+
+    /// The ledger: submissions newest first (one destination's when given).
+    public func submissions(to destination: String? = nil) async throws -> [SubmissionRecord] {
+        try await pool.withConnection { db in try SubmissionLedger(connection: db).list(destination: destination) }
+    }
+
+    /// One submission with the tumors it carried and held, and the destination's deletion report.
+    public func submission(_ id: Int) async throws -> (record: SubmissionRecord, sent: [SubmissionTumorRow], held: [SubmissionTumorRow], deleted: [SubmissionTumorRow]) {
+        try await pool.withConnection { db in
+            let ledger = SubmissionLedger(connection: db)
+            guard let record = try ledger.submission(id: id) else { throw SubmissionError.noSuchSubmission(id) }
+            return (record, try ledger.tumors(of: id, held: false), try ledger.tumors(of: id, held: true), try ledger.deletions(destination: record.destination))
+        }
+    }
+
+    // MARK: Parts
+
+    /// SHA-256 of a tumor's content as a destination receives it: the patient's items and the tumor's, by naaccrId in
+    /// dictionary order, leaving out Date Case Report Exported (2110), which each submission sets.
+    static func contentHash(_ patient: NaaccrPatient, tumor index: Int, keys: SubmissionKeys) -> String {
+        var hasher = SHA256()
+        func add(_ values: NaaccrValues, _ level: NaaccrLevel) {
+            let items = keys.dictionary.items[level]!
+            for entry in values.entries where entry.index < items.count && !(level == .tumor && entry.index == keys.reportExported.index) {
+                hasher.update(data: Array(items[entry.index].naaccrId.utf8) + [0x3d] + Array(entry.value.utf8) + [0x0a])
+            }
+        }
+        add(patient.values, .patient)
+        hasher.update(data: [0x1e])
+        add(patient.tumors[index].values, .tumor)
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Blanks the direct identifiers, replaces the patient id number by a study number, cuts dates to month or year
+    /// and postal codes to their first digits.
+    static func deidentify(_ patient: inout NaaccrPatient, rule: Destination.Deidentification, studyNumber: Int, keys: SubmissionKeys) {
+        func clean(_ values: inout NaaccrValues, _ level: NaaccrLevel) {
+            let items = keys.dictionary.items[level]!
+            for entry in values.entries where entry.index < items.count {
+                let item = items[entry.index]
+                if directIdentifiers.contains(item.naaccrId) || item.naaccrId.hasPrefix("text") {
+                    values[entry.index] = nil
+                } else if item.dataType == .date {
+                    values[entry.index] = String(entry.value.prefix(rule.dates == "year" ? 4 : 6))
+                } else if item.naaccrId.hasSuffix("PostalCode") {
+                    values[entry.index] = String(entry.value.prefix(rule.postalCodeDigits))
+                }
+            }
+        }
+        clean(&patient.values, .patient)
+        for t in patient.tumors.indices { clean(&patient.tumors[t].values, .tumor) }
+        patient[keys.patientIdNumber] = String(format: "%08d", studyNumber)
+    }
+
+    static func fileName(_ pattern: String, registry: String, destination: String, date: String, id: Int) -> String {
+        let safeRegistry = registry.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(String.init).joined()
+        return pattern.replacingOccurrences(of: "{registry}", with: safeRegistry.isEmpty ? "registry" : safeRegistry)
+            .replacingOccurrences(of: "{destination}", with: destination).replacingOccurrences(of: "{date}", with: date)
+            .replacingOccurrences(of: "{id}", with: String(id))
+    }
+
+    static func naaccrDate(_ date: Date) -> String {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
+        return String(format: "%04d%02d%02d", c.year!, c.month!, c.day!)
+    }
+}
+
+/// The dictionary keys a submission reads.
+struct SubmissionKeys {
+    let dictionary: NaaccrDictionary
+    let behavior, site, classOfCase, diagnosisDate, reportExported, sex, patientIdNumber: NaaccrItemKey
+
+    init(_ dictionary: NaaccrDictionary) {
+        self.dictionary = dictionary
+        behavior = dictionary.key("behaviorCodeIcdO3")!
+        site = dictionary.key("primarySite")!
+        classOfCase = dictionary.key("classOfCase")!
+        diagnosisDate = dictionary.key("dateOfDiagnosis")!
+        reportExported = dictionary.key("dateCaseReportExported")!
+        sex = dictionary.key("sexAssignedAtBirth")!
+        patientIdNumber = dictionary.key("patientIdNumber")!
+    }
+}
+
+/// A submission's file as it is written: XML through gzip (when the name ends in .gz) to a `.partial` file, each
+/// chunk of the bytes also stored in the ledger and hashed; `publish` renames it when the transaction is about to commit.
+final class SubmissionOutput {
+    let writer: NaaccrXMLWriter
+    let submission: Int
+    private let tee: LedgerTee
+    private let path: String
+
+    init(path: String, ledger: SubmissionLedger, submission: Int, dictionary: NaaccrDictionary, header: NaaccrHeader, timeGenerated: Date) throws {
+        self.path = path
+        self.submission = submission
+        tee = LedgerTee(file: try FileByteSink(path: path + ".partial"), ledger: ledger, submission: submission)
+        let sink: ByteSink = path.hasSuffix(".gz") ? try GzipByteSink(tee) : tee
+        writer = try NaaccrXMLWriter(sink: sink, dictionary: dictionary, header: header, indent: true, timeGenerated: timeGenerated)
+    }
+
+    /// Ends the file; returns its SHA-256.
+    func finish() throws -> String {
+        try writer.finish()
+        return tee.hex()
+    }
+
+    func publish() throws {
+        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+        try FileManager.default.moveItem(atPath: path + ".partial", toPath: path)
+    }
+
+    func discard() { try? FileManager.default.removeItem(atPath: path + ".partial") }
+}
+
+/// Passes bytes to the file and, in 4 MB chunks, to the ledger; hashes them.
+final class LedgerTee: ByteSink {
+    private let file: FileByteSink
+    private let ledger: SubmissionLedger
+    private let submission: Int
+    private var buffer: [UInt8] = []
+    private var chunk = 0
+    private var hasher = SHA256()
+    static let chunkSize = 4 << 20
+
+    init(file: FileByteSink, ledger: SubmissionLedger, submission: Int) {
+        self.file = file
+        self.ledger = ledger
+        self.submission = submission
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        try file.write(bytes)
+        hasher.update(bufferPointer: bytes)
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.chunkSize { try flushChunk() }
+    }
+
+    func finish() throws {
+        try file.finish()
+        try flushChunk()
+    }
+
+    private func flushChunk() throws {
+        guard !buffer.isEmpty else { return }
+        try ledger.appendFileChunk(submission: submission, chunk: chunk, bytes: buffer)
+        chunk += 1
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func hex() -> String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
+}

@@ -1,0 +1,216 @@
+import Edits
+import Foundation
+import NAACCR
+import Postgres
+import Registry
+import RegistryStore
+import SyntheticRegistry
+import TestSupport
+import Testing
+
+/// Submissions end to end against PostgreSQL: eligibility counted independently in SQL, the ledger's change tracking,
+/// the edit gate and the refusal threshold, byte-identical resends, the de-identified extract, the deletion report.
+@Suite("Submissions: eligibility, change tracking against the last accepted file, edit gate, ledger", .serialized)
+struct SubmissionTests {
+    let actor = ActingUser(userId: nil, username: "os:submitter")
+    static let today = ISO8601DateFormatter().date(from: "2026-11-24T12:00:00Z")!
+
+    func destination(_ name: String) -> Destination { Destination.builtIn.first { $0.name == name }! }
+
+    func withRegistry(patients: Int = 120, _ body: @Sendable (Registry, PostgresConnection, String) async throws -> Void) async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let db = try PostgresConnection(url)
+            try Migrator().migrate(db)
+            let pool = try PostgresPool(connectionString: url, maxConnections: 2)
+            defer { pool.close() }
+            let registry = Registry(pool: pool, bcryptCost: 4)
+            let generator = SyntheticRegistryGenerator(patientCount: patients, seed: 14)
+            let iterator = WorkflowTests.Box(generator.makeIterator())
+            _ = try await registry.importPatients(header: generator.header(), dictionary: generator.dictionary, source: "test",
+                                                  by: .operatingSystemAccount(), patients: { iterator.value.next() })
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("submissions-" + UUID().uuidString).path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            try await body(registry, db, folder)
+        }
+    }
+
+    /// Reads a submission file back: (patient id number, tumor items) per tumor.
+    func read(_ path: String) throws -> [(patient: NaaccrPatient, tumor: NaaccrTumor)] {
+        let reader = try NaaccrFile.open(path: path)
+        var out: [(NaaccrPatient, NaaccrTumor)] = []
+        while let patient = try reader.next() { for tumor in patient.tumors { out.append((patient, tumor)) } }
+        return out
+    }
+
+    func count(_ db: PostgresConnection, _ sql: String) throws -> Int { try db.query(sql)[0].decode(Int.self, at: 0) }
+
+    /// Reportable to the state: in situ and malignant, and benign/borderline brain and CNS (C700-C729, C751-C753).
+    static let stateEligibleSQL = """
+        SELECT count(*)::int FROM tumor WHERE behavior IN ('2', '3')
+            OR (behavior IN ('0', '1') AND (primary_site BETWEEN 'C700' AND 'C729' OR primary_site BETWEEN 'C751' AND 'C753'))
+        """
+
+    @Test func theStateFileCarriesEveryEligibleTumorOnceAndTheLedgerRemembersIt() async throws {
+        try await withRegistry { registry, db, folder in
+            let eligible = try count(db, Self.stateEligibleSQL)
+            let total = try count(db, "SELECT count(*)::int FROM tumor")
+            // A dry run counts and writes nothing.
+            let dry = try await registry.submit(to: destination("state"), dryRun: true, directory: folder, today: Self.today, by: actor)
+            #expect(dry.tumorsNew == eligible && dry.tumorsHeld == 0 && dry.tumorsNotEligible == total - eligible && eligible > 0)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+            #expect(try count(db, "SELECT count(*)::int FROM submission") == 0)
+
+            let first = try await registry.submit(to: destination("state"), dryRun: false, directory: folder, today: Self.today, by: actor)
+            let path = (folder as NSString).appendingPathComponent(try #require(first.fileName))
+            let records = try read(path)
+            #expect(records.count == eligible && first.tumorsNew == eligible)
+            #expect(records.allSatisfy { $0.tumor["dateCaseReportExported"] == "20261124" })
+            #expect(try count(db, "SELECT count(*)::int FROM submission_tumor") == eligible)
+            // The checksum is the file's.
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            #expect(first.sha256 == SHA256Hex.of(bytes))
+
+            // Not yet accepted: the next submission sends the same tumors again and says why.
+            let again = try await registry.submit(to: destination("state"), dryRun: true, directory: folder, today: Self.today, by: actor)
+            #expect(again.tumorsNew == eligible && again.pending == [first.id!])
+
+            // Accepted: nothing changed, nothing to send.
+            try await registry.markSubmission(first.id!, status: "accepted", reason: nil, by: actor)
+            let none = try await registry.submit(to: destination("state"), dryRun: true, directory: folder, today: Self.today, by: actor)
+            #expect(none.tumorsSent == 0 && none.tumorsUnchanged == eligible)
+
+            // Five abstracts change: exactly those five go.
+            let changed = try db.query("""
+                SELECT t.id FROM tumor t WHERE t.behavior IN ('2', '3') ORDER BY t.id LIMIT 5
+                """).map { try $0.decode(Int.self, at: 0) }
+            try db.execute("UPDATE tumor SET items = jsonb_set(items::jsonb, '{2680}', '\"Follow-up note added\"'), updated_at = now() WHERE id = ANY($1::bigint[])",
+                           ["{" + changed.map(String.init).joined(separator: ",") + "}"])
+            let second = try await registry.submit(to: destination("state"), dryRun: false, directory: folder, today: Self.today, by: actor)
+            #expect(second.tumorsChanged == 5 && second.tumorsNew == 0 && second.tumorsSent == 5)
+            let sentIds = try db.query("SELECT tumor_id FROM submission_tumor WHERE submission_id = $1 ORDER BY 1", [second.id!]).map { try $0.decode(Int.self, at: 0) }
+            #expect(sentIds == changed.sorted())
+
+            // A lost file comes back byte for byte.
+            let copy = (folder as NSString).appendingPathComponent("copy.xml.gz")
+            _ = try await registry.resend(submission: first.id!, to: copy, by: actor)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: copy)) == bytes)
+
+            // Every step is in the audit trail.
+            #expect(try count(db, "SELECT count(*)::int FROM audit_log WHERE action = 'submit' AND entity = 'submission'") == 4)
+        }
+    }
+
+    @Test func failingRecordsAreHeldBackAndTooManyRefuseTheFile() async throws {
+        try await withRegistry { registry, db, folder in
+            let eligible = try count(db, Self.stateEligibleSQL)
+            // One malignant tumor with an invalid primary site (SF01) and one with no date of diagnosis (RQ390).
+            let broken = try db.query("SELECT id FROM tumor WHERE behavior = '3' ORDER BY id LIMIT 2").map { try $0.decode(Int.self, at: 0) }
+            try db.execute("UPDATE tumor SET items = jsonb_set(items::jsonb, '{400}', '\"C99X\"') WHERE id = $1", [broken[0]])
+            try db.execute("UPDATE tumor SET items = (items::jsonb - '390') WHERE id = $1", [broken[1]])
+            let summary = try await registry.submit(to: destination("state"), dryRun: false, directory: folder, today: Self.today, by: actor)
+            #expect(summary.tumorsHeld == 2 && summary.tumorsSent == eligible - 2 && summary.heldByEdit["SF01"] == 1 && summary.heldByEdit["RQ390"] == 1)
+            let (_, _, held, _) = try await registry.submission(summary.id!)
+            #expect(held.map(\.tumorId).sorted() == broken.sorted() && held.allSatisfy { $0.failures.contains("\"edit\"") })
+            #expect(try read((folder as NSString).appendingPathComponent(summary.fileName!)).count == eligible - 2)
+
+            // A destination tolerating none refuses the whole file: nothing written, nothing recorded, the refusal audited.
+            let strict = try Destination.decode(Data("""
+                {"destinations": [{"name": "strict", "description": "no failures", "recordType": "A", "editSet": "state-submission",
+                  "maxHeldPercent": 0, "fileName": "strict_{id}.xml", "cases": {"behaviors": "2,3"}}]}
+                """.utf8))[0]
+            let before = try count(db, "SELECT count(*)::int FROM submission")
+            await #expect(throws: SubmissionError.self) {
+                _ = try await registry.submit(to: strict, dryRun: false, directory: folder, today: Self.today, by: actor)
+            }
+            #expect(try count(db, "SELECT count(*)::int FROM submission") == before)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder).allSatisfy { !$0.hasPrefix("strict") })
+            #expect(try count(db, "SELECT count(*)::int FROM audit_log WHERE action = 'submit' AND detail->>'refused' = 'true'") == 1)
+        }
+    }
+
+    @Test func theResearchExtractCarriesNoDirectIdentifier() async throws {
+        try await withRegistry { registry, db, folder in
+            let summary = try await registry.submit(to: destination("research"), dryRun: false, directory: folder, today: Self.today, by: actor)
+            let records = try read((folder as NSString).appendingPathComponent(summary.fileName!))
+            #expect(!records.isEmpty)
+            let storedIds = Set(try db.query("SELECT patient_id_number FROM patient").map { try $0.decode(String.self, at: 0) })
+            let identifiers = ["nameLast", "nameFirst", "nameMiddle", "socialSecurityNumber", "medicalRecordNumber", "addrAtDxNoStreet",
+                               "addrCurrentNoStreet", "telephone", "textRemarks"]
+            for (patient, tumor) in records {
+                for id in identifiers { #expect(patient[id] == nil && tumor[id] == nil, "\(id)") }
+                #expect((patient["dateOfBirth"]?.count ?? 0) <= 6 && (tumor["dateOfDiagnosis"]?.count ?? 0) <= 6)
+                #expect((tumor["addrAtDxPostalCode"]?.count ?? 0) <= 3 && (patient["addrCurrentPostalCode"]?.count ?? 0) <= 3)
+            }
+            // Study numbers, not the registry's patient ids (the synthetic ids start at 00000001 too, so compare the sets' pairing).
+            let fileIds = records.map { $0.patient["patientIdNumber"]! }
+            #expect(Set(fileIds).count == summary.patients && fileIds.first == "00000001")
+            #expect(storedIds.count >= summary.patients)
+        }
+    }
+
+    @Test func ncdbTakesAnalyticCasesAndTheNewestYearInFull() async throws {
+        try await withRegistry { registry, db, folder in
+            let analytic = try count(db, """
+                SELECT count(*)::int FROM tumor WHERE class_of_case IN ('00', '10', '11', '12', '13', '14', '20', '21', '22') AND diagnosis_year >= 2018
+                  AND (behavior IN ('2', '3') OR (behavior IN ('0', '1') AND (primary_site BETWEEN 'C700' AND 'C729' OR primary_site BETWEEN 'C751' AND 'C753')))
+                """)
+            let first = try await registry.submit(to: destination("ncdb"), dryRun: false, directory: folder, today: Self.today, by: actor)
+            #expect(first.tumorsSent + first.tumorsHeld == analytic)
+            try await registry.markSubmission(first.id!, status: "accepted", reason: "RCRS accepted", by: actor)
+            let newest = try count(db, "SELECT max(diagnosis_year)::int FROM tumor")
+            let ofNewestYear = try db.query("SELECT count(*)::int FROM submission_tumor st JOIN tumor t ON t.id = st.tumor_id WHERE t.diagnosis_year = $1",
+                                            [newest])[0].decode(Int.self, at: 0)
+            let next = try await registry.submit(to: destination("ncdb"), dryRun: true, directory: folder, today: Self.today, by: actor)
+            #expect(next.tumorsResent == ofNewestYear && next.tumorsNew == 0 && next.tumorsChanged == 0)
+        }
+    }
+
+    @Test func aTumorDeletedAfterItWasSentIsInTheDeletionReport() async throws {
+        try await withRegistry { registry, db, folder in
+            let first = try await registry.submit(to: destination("state"), dryRun: false, directory: folder, today: Self.today, by: actor)
+            let gone = try db.query("SELECT tumor_id FROM submission_tumor WHERE submission_id = $1 ORDER BY tumor_id LIMIT 1", [first.id!])[0].decode(Int.self, at: 0)
+            try db.execute("DELETE FROM edit_result WHERE tumor_id = $1", [gone])
+            try db.execute("DELETE FROM tumor WHERE id = $1", [gone])
+            let (_, _, _, deleted) = try await registry.submission(first.id!)
+            #expect(deleted.map(\.tumorId) == [gone])
+            let next = try await registry.submit(to: destination("state"), dryRun: true, directory: folder, today: Self.today, by: actor)
+            #expect(next.deletedSinceSent == 1)
+        }
+    }
+
+    @Test func destinationsAreDataAndMistakesNameTheDestination() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../schema/submissions/destinations.json").standardized
+        #expect(Destination.builtInText == (try String(contentsOf: file, encoding: .utf8)).trimmingCharacters(in: .newlines))
+        #expect(Destination.builtIn.map(\.name) == ["state", "ncdb", "npcr", "seer", "research"])
+        #expect(Destination.builtIn.allSatisfy { d in EditSet.builtIn.contains { $0.name == d.editSet } })
+        #expect(throws: DestinationError.invalid("x", "recordType is A, M, C or I")) {
+            _ = try Destination.decode(Data("""
+                {"destinations": [{"name": "x", "description": "", "recordType": "Z", "editSet": "s", "maxHeldPercent": 1, "fileName": "f", "cases": {}}]}
+                """.utf8))
+        }
+        // Eligibility rules: benign brain tumors count for the state, class 30 is not analytic.
+        let state = destination("state").cases, ncdb = destination("ncdb").cases
+        #expect(state.takes(behavior: "0", site: "C710", classOfCase: "30", diagnosisYear: 2022))
+        #expect(!state.takes(behavior: "0", site: "C500", classOfCase: "10", diagnosisYear: 2022))
+        #expect(!ncdb.takes(behavior: "3", site: "C500", classOfCase: "30", diagnosisYear: 2022))
+        #expect(ncdb.takes(behavior: "3", site: "C500", classOfCase: "22", diagnosisYear: 2022))
+    }
+}
+
+/// SHA-256 in hex, computed apart from the registry's own code (Foundation-free: `sha256sum` does the work).
+enum SHA256Hex {
+    static func of(_ data: Data) -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
+        FileManager.default.createFile(atPath: path, contents: data)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sha256sum", path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try? process.run()
+        process.waitUntilExit()
+        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
+    }
+}
