@@ -183,7 +183,7 @@ public struct AbstractRepository {
             }
             let current = try row.decode(Int.self, at: 1)
             let old = try StoredItems.items(row.text(at: 2))
-            let new = Self.merge(old, items)
+            var new = Self.merge(old, items)
             guard current == baseVersion else {
                 let draft = try tx.query("""
                     INSERT INTO abstract_draft (tumor_id, user_id, base_version, items, reason) VALUES ($1, $2, $3, $4, 'version conflict')
@@ -196,8 +196,11 @@ public struct AbstractRepository {
                     """, [id, userId, Self.draftsKeptPerAbstract])
                 return .conflict(currentVersion: current, draftId: draft)
             }
+            let edited = Self.difference(old, new).keys.sorted()
+            guard !edited.isEmpty else { return .saved(version: current, changedItems: []) }
+            // Date Case Last Changed (item 2100) follows every change (in the revision; the caller hears what it changed).
+            new["dateCaseLastChanged"] = Self.today()
             let changes = Self.difference(old, new)
-            guard !changes.isEmpty else { return .saved(version: current, changedItems: []) }
             let version = current + 1
             try tx.execute("""
                 UPDATE tumor SET items = $2::json, version = $3, updated_at = now(),
@@ -209,7 +212,7 @@ public struct AbstractRepository {
             try tx.execute("""
                 INSERT INTO abstract_revision (patient_id, tumor_id, version, changed_by, source, changes) VALUES ($1, $2, $3, $4, $5, $6)
                 """, [try row.decode(Int.self, at: 0), id, version, userId, source, try PostgresJSON(encoding: changes)])
-            return .saved(version: version, changedItems: changes.keys.sorted())
+            return .saved(version: version, changedItems: edited)
         }
     }
 
@@ -267,8 +270,18 @@ public struct AbstractRepository {
                 """, [id, StoredItems.json(new), new["patientIdNumber"]] + TypedColumns.patient(new))
             try tx.execute("INSERT INTO abstract_revision (patient_id, version, changed_by, source, changes) VALUES ($1, $2, $3, 'api', $4)",
                            [id, current + 1, userId, try PostgresJSON(encoding: diff)])
+            // A patient's change changes each of its abstracts: Date Case Last Changed (2100) on every tumor.
+            try tx.execute("""
+                UPDATE tumor SET items = jsonb_set(items::jsonb, ARRAY[$2::text], to_jsonb($3::text))::json, updated_at = now() WHERE patient_id = $1
+                """, [id, String(NaaccrDictionary.v26.item("dateCaseLastChanged")!.naaccrNum), Self.today()])
             return .saved(version: current + 1, changedItems: diff.keys.sorted())
         }
+    }
+
+    /// Today as a NAACCR date (CCYYMMDD, UTC).
+    static func today() -> String {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
+        return String(format: "%04d%02d%02d", c.year!, c.month!, c.day!)
     }
 
     /// Each item whose value differs, with its old and new value (nil where absent), as revisions record them.

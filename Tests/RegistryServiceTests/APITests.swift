@@ -154,6 +154,9 @@ struct APITests {
                 var expected = before
                 expected["gradeClinical"] = "4"
                 expected["textRemarks"] = nil
+                // Date Case Last Changed (item 2100) is today's date (UTC) after any change.
+                let day = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
+                expected["dateCaseLastChanged"] = String(format: "%04d%02d%02d", day.year!, day.month!, day.day!)
                 #expect(after == expected)
             }
         }
