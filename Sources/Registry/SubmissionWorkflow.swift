@@ -32,7 +32,39 @@ public struct SubmissionSummary: Sendable, Codable {
     /// For de-identified extracts: cells of the site-by-sex counts under 16 (small counts to suppress when published).
     public var smallCells = 0
 
+    /// The data-quality figures of every eligible tumor (dry runs), against NPCR's standards.
+    public var quality: SubmissionQuality?
+
     public var tumorsSent: Int { tumorsNew + tumorsChanged + tumorsResent }
+}
+
+/// Before-submission data-quality figures over the tumors a destination takes, as NPCR judges a submission (NPCR
+/// Program Standards, data quality criteria): death certificate only cases (Type of Reporting Source 7) at most 3%;
+/// unknown age (Age at Diagnosis 999), sex (Sex Assigned at Birth 9), race (Race 1 99) and county (County at DX 999)
+/// at most 2%, 2%, 3% and 2%; at least 99% of records passing the destination's edits.
+public struct SubmissionQuality: Sendable, Codable, Equatable {
+    public var tumors = 0
+    public var deathCertificateOnly = 0
+    public var unknownAge = 0, unknownSex = 0, unknownRace = 0, unknownCounty = 0
+    public var passingEdits = 0
+
+    public struct Figure: Sendable, Codable, Equatable {
+        public let name: String
+        public let percent: Double
+        /// The NPCR standard, and whether the figure meets it.
+        public let standard: String
+        public let meets: Bool
+    }
+
+    public var figures: [Figure] {
+        func percent(_ n: Int) -> Double { tumors == 0 ? 0 : Double(n) * 100 / Double(tumors) }
+        func most(_ name: String, _ n: Int, _ limit: Double) -> Figure {
+            Figure(name: name, percent: percent(n), standard: "≤ \(limit.formatted())%", meets: percent(n) <= limit)
+        }
+        return [most("death certificate only", deathCertificateOnly, 3), most("unknown age", unknownAge, 2), most("unknown sex", unknownSex, 2),
+                most("unknown race", unknownRace, 3), most("unknown county", unknownCounty, 2),
+                Figure(name: "passing the edits", percent: percent(passingEdits), standard: "≥ 99%", meets: percent(passingEdits) >= 99)]
+    }
 }
 
 public enum SubmissionError: Error, CustomStringConvertible {
@@ -109,6 +141,7 @@ extension Registry {
                     var counts: [String: Int] = [:]
                     try ledger.forEachPatient(registryId: registryId, destination: destination.name, dictionary: dictionary) { patient, number, candidates in
                         var outgoing: [(index: Int, change: String, hash: String)] = []
+                        var eligibleIndices: [Int] = []
                         for (index, tumor) in patient.tumors.enumerated() {
                             let year = tumor[keys.diagnosisDate].flatMap { Int($0.prefix(4)) }
                             guard destination.cases.takes(behavior: tumor[keys.behavior], site: tumor[keys.site],
@@ -116,6 +149,7 @@ extension Registry {
                                 summary.tumorsNotEligible += 1
                                 continue
                             }
+                            eligibleIndices.append(index)
                             let hash = Self.contentHash(patient, tumor: index, keys: keys)
                             let candidate = candidates[index]
                             if candidate.acceptedHash == nil { outgoing.append((index, "new", hash)) }
@@ -123,9 +157,24 @@ extension Registry {
                             else if let newestYear, year == newestYear { outgoing.append((index, "resent", hash)) }
                             else { summary.tumorsUnchanged += 1 }
                         }
-                        guard !outgoing.isEmpty else { return }
+                        // A dry run judges every eligible tumor (the quality figures); a submission only those it sends.
+                        guard !outgoing.isEmpty || (dryRun && !eligibleIndices.isEmpty) else { return }
                         // The destination's edits on the whole patient (inter-record edits see every tumor).
                         let failures = engine.check(patient).filter { $0.severity == .error && !$0.overridden }
+                        if dryRun {
+                            var q = summary.quality ?? SubmissionQuality()
+                            for index in eligibleIndices {
+                                let tumor = patient.tumors[index]
+                                q.tumors += 1
+                                if tumor[keys.reportingSource] == "7" { q.deathCertificateOnly += 1 }
+                                if (tumor[keys.age] ?? "999") == "999" { q.unknownAge += 1 }
+                                if (patient[keys.sex] ?? "9") == "9" { q.unknownSex += 1 }
+                                if (patient[keys.race1] ?? "99") == "99" { q.unknownRace += 1 }
+                                if (tumor[keys.county] ?? "999") == "999" { q.unknownCounty += 1 }
+                                if !failures.contains(where: { $0.tumorIndex == index }) { q.passingEdits += 1 }
+                            }
+                            summary.quality = q
+                        }
                         var out = patient
                         out.tumors = []
                         for entry in outgoing {
@@ -172,7 +221,9 @@ extension Registry {
                     let eligible = summary.tumorsSent + summary.tumorsHeld
                     if eligible > 0, Double(summary.tumorsHeld) * 100 > destination.maxHeldPercent * Double(eligible) {
                         summary.refused = true
-                        output?.discard()
+                        // A dry run says the file would be refused; a submission is refused.
+                        guard let output else { return summary }
+                        output.discard()
                         throw SubmissionError.refused(summary)
                     }
                     guard let output else { return summary }
@@ -312,6 +363,7 @@ extension Registry {
 struct SubmissionKeys {
     let dictionary: NaaccrDictionary
     let behavior, site, classOfCase, diagnosisDate, reportExported, sex, patientIdNumber: NaaccrItemKey
+    let reportingSource, age, race1, county: NaaccrItemKey
 
     init(_ dictionary: NaaccrDictionary) {
         self.dictionary = dictionary
@@ -322,6 +374,10 @@ struct SubmissionKeys {
         reportExported = dictionary.key("dateCaseReportExported")!
         sex = dictionary.key("sexAssignedAtBirth")!
         patientIdNumber = dictionary.key("patientIdNumber")!
+        reportingSource = dictionary.key("typeOfReportingSource")!
+        age = dictionary.key("ageAtDiagnosis")!
+        race1 = dictionary.key("race1")!
+        county = dictionary.key("countyAtDx")!
     }
 }
 

@@ -54,6 +54,7 @@ struct SubmitCommand: AsyncParsableCommand {
         do {
             let summary = try await registry.submit(to: destination, dryRun: dryRun, directory: out ?? ".", by: actor)
             print(format == .json ? Self.json(summary) : Self.text(summary))
+            if summary.refused { throw ExitCode(2) }  // a dry run whose file would be refused
         } catch SubmissionError.refused(let summary) {
             if format == .json { print(Self.json(summary)) } else { printErr(Self.text(summary)) }
             printErr("\(SubmissionError.refused(summary))")
@@ -63,7 +64,7 @@ struct SubmitCommand: AsyncParsableCommand {
 
     static func text(_ s: SubmissionSummary) -> String {
         var lines: [String] = []
-        let verb = s.dryRun ? "would send" : s.refused ? "refused" : "sent"
+        let verb = s.dryRun ? (s.refused ? "would be refused; it would send" : "would send") : s.refused ? "refused" : "sent"
         lines.append("\(s.destination): \(verb) \(s.tumorsSent) tumors of \(s.patients) patients (\(s.tumorsNew) new, \(s.tumorsChanged) changed"
                      + (s.tumorsResent > 0 ? ", \(s.tumorsResent) of the newest year again" : "") + "); \(s.tumorsUnchanged) unchanged not sent; "
                      + "\(s.tumorsHeld) held back by the \(s.editSet) edits; \(s.tumorsNotEligible) not taken by the destination")
@@ -76,6 +77,12 @@ struct SubmitCommand: AsyncParsableCommand {
                          + "their tumors count as not yet received (registry submissions mark ID --accepted)")
         }
         if s.deletedSinceSent > 0 { lines.append("deletion report: \(s.deletedSinceSent) tumors sent earlier are no longer in the registry (registry submissions show)") }
+        if let quality = s.quality, quality.tumors > 0 {
+            lines.append("data quality of the \(quality.tumors) tumors the destination takes (NPCR standards):")
+            for f in quality.figures {
+                lines.append(String(format: "  %-24@ %6.2f%%  %@  %@", f.name as NSString, f.percent, f.standard as NSString, f.meets ? "meets" : "DOES NOT MEET"))
+            }
+        }
         if s.smallCells > 0 { lines.append("warning: \(s.smallCells) site-by-sex counts of this extract are under 16; suppress them in anything published") }
         return lines.joined(separator: "\n")
     }

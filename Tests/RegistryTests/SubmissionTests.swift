@@ -179,6 +179,30 @@ struct SubmissionTests {
         }
     }
 
+    /// NPCR's data-quality figures over the eligible tumors, counted independently in SQL from the stored items
+    /// (500 Type of Reporting Source, 230 Age at Diagnosis, 90 County at DX, 160 Race 1, 220 Sex Assigned at Birth).
+    @Test func aDryRunShowsTheNPCRQualityFigures() async throws {
+        try await withRegistry { registry, db, folder in
+            let ids = try db.query("SELECT id FROM tumor WHERE behavior = '3' AND diagnosis_year >= 2018 ORDER BY id LIMIT 3").map { try $0.decode(Int.self, at: 0) }
+            try db.execute("UPDATE tumor SET items = jsonb_set(items::jsonb, '{500}', '\"7\"')::json WHERE id = $1", [ids[0]])
+            try db.execute("UPDATE tumor SET items = jsonb_set(items::jsonb, '{230}', '\"999\"')::json WHERE id = $1", [ids[1]])
+            try db.execute("UPDATE tumor SET items = jsonb_set(items::jsonb, '{90}', '\"999\"')::json WHERE id = $1", [ids[2]])
+            let eligible = "FROM tumor t JOIN patient p ON p.id = t.patient_id WHERE t.behavior IN ('2', '3') AND t.diagnosis_year >= 2018"
+            func share(_ condition: String) throws -> Double {
+                let n = try count(db, "SELECT count(*)::int \(eligible) AND \(condition)")
+                return Double(n) * 100 / Double(try count(db, "SELECT count(*)::int \(eligible)"))
+            }
+            let summary = try await registry.submit(to: destination("npcr"), dryRun: true, directory: folder, today: Self.today, by: actor)
+            let figures = try #require(summary.quality?.figures)
+            func figure(_ name: String) -> Double { figures.first { $0.name == name }!.percent }
+            #expect(abs(figure("death certificate only") - (try share("t.items::jsonb->>'500' = '7'"))) < 1e-9)
+            #expect(abs(figure("unknown age") - (try share("coalesce(t.items::jsonb->>'230', '999') = '999'"))) < 1e-9)
+            #expect(abs(figure("unknown county") - (try share("coalesce(t.items::jsonb->>'90', '999') = '999'"))) < 1e-9)
+            #expect(abs(figure("unknown race") - (try share("coalesce(p.items::jsonb->>'160', '99') = '99'"))) < 1e-9)
+            #expect(figure("death certificate only") > 0 && figures.first { $0.name == "passing the edits" }!.standard == "≥ 99%")
+        }
+    }
+
     @Test func destinationsAreDataAndMistakesNameTheDestination() throws {
         let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../schema/submissions/destinations.json").standardized
         #expect(Destination.builtInText == (try String(contentsOf: file, encoding: .utf8)).trimmingCharacters(in: .newlines))
