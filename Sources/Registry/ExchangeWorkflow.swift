@@ -22,6 +22,13 @@ public struct FileImport: Sendable {
     public let conversion: [String: Int]
 }
 
+/// What an import's `finish` hook knows of the file: its header, checksum and NAACCR version.
+public struct FileImportContext: Sendable {
+    public let header: NaaccrHeader
+    public let sha256: String?
+    public let version: String
+}
+
 /// Imports and exports of NAACCR files.
 extension Registry {
     /// Imports one NAACCR file (XML of v14 to v26 or flat of v12 to v18, plain or gzip) in one transaction with its audit row (file name, SHA-256,
@@ -35,7 +42,9 @@ extension Registry {
     public func importFile(path: String, name: String? = nil, options: NaaccrReadOptions = NaaccrReadOptions(),
                            by actor: ActingUser,
                            mayChangeStoredAbstracts: Bool = true,
-                           progress: @escaping @Sendable (Int, Double?) -> Void = { _, _ in }) async throws -> FileImport {
+                           progress: @escaping @Sendable (Int, Double?) -> Void = { _, _ in },
+                           inspect: @escaping @Sendable (NaaccrPatient) -> Void = { _ in },
+                           finish: @escaping @Sendable (PostgresConnection, ImportSummary, FileImportContext) throws -> Void = { _, _, _ in }) async throws -> FileImport {
         let displayName = name ?? URL(fileURLWithPath: path).lastPathComponent
         return try await pool.withConnection { db in
             let checksum = FileChecksum()
@@ -51,9 +60,15 @@ extension Registry {
                     let patient = try reader.next()
                     // The audit row is written after the last patient: by then the whole file has been hashed.
                     if patient == nil, path != "-" { detail["sha256"] = checksum.hex() }
-                    return patient.map { converter?.convert($0) ?? $0 }
+                    let converted = patient.map { converter?.convert($0) ?? $0 }
+                    if let converted { inspect(converted) }
+                    return converted
                 },
-                progress: { progress($0, reader.fractionRead) })
+                progress: { progress($0, reader.fractionRead) },
+                finish: { tx, summary in
+                    try finish(tx, summary, FileImportContext(header: reader.header, sha256: detail["sha256"],
+                                                              version: converter?.source.naaccrVersion ?? reader.dictionary.naaccrVersion))
+                })
             return FileImport(summary: summary, header: reader.header, sha256: path == "-" ? nil : detail["sha256"],
                               convertedFrom: converter?.source.naaccrVersion, conversion: converter?.counts ?? [:])
         }

@@ -99,7 +99,8 @@ public struct NaaccrImporter {
     /// `fileDetail` (file name, checksum), asked for after the last patient, goes on the audit row.
     public func importPatients(header: NaaccrHeader, dictionary: NaaccrDictionary, source: String, actor: ActingUser,
                                mayChangeStoredAbstracts: Bool = true, fileDetail: () -> [String: String] = { [:] },
-                               next: () throws -> NaaccrPatient?, progress: (Int) -> Void = { _ in }) throws -> ImportSummary {
+                               next: () throws -> NaaccrPatient?, progress: (Int) -> Void = { _ in },
+                               finish: (PostgresConnection, ImportSummary) throws -> Void = { _, _ in }) throws -> ImportSummary {
         try db.transaction { tx in
             try tx.execute("SELECT pg_advisory_xact_lock($1)", [Self.importLockKey])
             // Items are compressed the fast way, where the server has lz4.
@@ -177,6 +178,7 @@ public struct NaaccrImporter {
                 summary.tumorsInserted += merged.tumorsInserted
                 summary.tumorsUpdated = merged.tumorsUpdated
             }
+            try finish(tx, summary)
             var detail = fileDetail()
             detail["source"] = source
             for (key, value) in [("patientsRead", summary.patientsRead), ("tumorsRead", summary.tumorsRead),

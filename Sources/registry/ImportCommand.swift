@@ -21,6 +21,10 @@ struct ImportCommand: AsyncParsableCommand {
 
     @Argument(help: "NAACCR files (XML or flat, plain or .gz).") var files: [String]
     @Flag(help: "Only read and validate; store nothing. Exits non-zero when any problem (not a mere warning) is found.") var dryRun = false
+    @Option(help: ArgumentHelp("A central registry receiving from this facility: the file is recorded in the intake ledger, checked with the incoming edit set, and refused when received before.", valueName: "facility"))
+    var from: String?
+    @Flag(help: "With --from: receive a file whose checksum was received before.") var force = false
+    @Option(help: ArgumentHelp("With --from: the central registry's incoming edit set.", valueName: "name")) var incomingSet = "state-submission"
     @OptionGroup var read: ReadOptions
     @OptionGroup var database: DatabaseOptions
 
@@ -35,8 +39,28 @@ struct ImportCommand: AsyncParsableCommand {
             let progress = ProgressReporter(label: URL(fileURLWithPath: file).lastPathComponent)
             let summary: ImportSummary, header: NaaccrHeader
             if let registry, let actor {
-                let imported = try await registry.importFile(path: file, options: options, by: actor,
+                let imported: FileImport
+                if let from {
+                    guard let set = registry.editSets.first(where: { $0.name == incomingSet }) else {
+                        throw ValidationError("--incoming-set: no edit set \(incomingSet) (\(registry.editSets.map(\.name).joined(separator: ", ")))")
+                    }
+                    let received: (FileImport, IntakeRecord)
+                    do {
+                        received = try await registry.receiveFile(path: file, options: options, from: IntakeRequest(facility: from, force: force, editSet: set),
+                                                                  by: actor, progress: { progress.update(records: $0, fraction: $1) })
+                    } catch let error as IntakeError {
+                        printErr("\(file): \(error)")
+                        failed = true
+                        continue
+                    }
+                    imported = received.0
+                    let r = received.1
+                    printErr("\(file): intake \(r.id) from \(r.facility): \(r.tumorsNew) tumors new, \(r.tumorsChanged) changed, \(r.tumorsUnchanged) unchanged; "
+                             + "\(r.tumorsFailing) fail the \(r.editSet) edits (registry intake rejections \(r.id))")
+                } else {
+                    imported = try await registry.importFile(path: file, options: options, by: actor,
                                                              progress: { progress.update(records: $0, fraction: $1) })
+                }
                 (summary, header) = (imported.summary, imported.header)
                 if let sha = imported.sha256 { printErr("\(file): SHA-256 \(sha)") }
                 if let version = imported.convertedFrom {

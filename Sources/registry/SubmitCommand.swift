@@ -1,6 +1,7 @@
 import ArgumentParser
 import Edits
 import Foundation
+import NAACCR
 import Registry
 import RegistryStore
 
@@ -186,5 +187,72 @@ extension FileManager {
     func isDirectory(_ path: String) -> Bool {
         var directory: ObjCBool = false
         return fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
+    }
+}
+
+/// `registry intake list|rejections`: the files a central registry received.
+struct IntakeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "intake",
+        abstract: "Files received from facilities (registry import --from FACILITY), and their rejection reports.",
+        subcommands: [List.self, Rejections.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Received files, newest first.")
+        @Option(help: ArgumentHelp("Only this facility's.", valueName: "facility")) var from: String?
+        @Option(help: "text or json.") var format: EditsCommand.Format = .text
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let registry = try database.registry(connections: 1)
+            defer { registry.pool.close() }
+            let records = try await registry.intakes(from: from)
+            if format == .json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                encoder.dateEncodingStrategy = .iso8601
+                print(String(decoding: try encoder.encode(records), as: UTF8.self))
+                return
+            }
+            print("id\tfacility\treceived\tfile\tversion\tnew\tchanged\tunchanged\tfailing edits")
+            for r in records {
+                print("\(r.id)\t\(r.facility)\t\(ISO8601DateFormatter().string(from: r.receivedAt))\t\(r.fileName)\t\(r.naaccrVersion)\t"
+                      + "\(r.tumorsNew)\t\(r.tumorsChanged)\t\(r.tumorsUnchanged)\t\(r.tumorsFailing)")
+            }
+        }
+    }
+
+    struct Rejections: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The records of a received file that fail the central edits: NAACCR XML to send back, and CSV for people.")
+        @Argument(help: "Intake id.") var id: Int
+        @Option(help: ArgumentHelp("Write the failing records as NAACCR XML (record type A; .gz to compress).", valueName: "file")) var xml: String?
+        @Option(help: ArgumentHelp("Write the list (patient, tumor, edit, message) as CSV; default standard output.", valueName: "file")) var csv: String?
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let registry = try database.registry(connections: 1)
+            defer { registry.pool.close() }
+            let actor = try await database.actor(registry)
+            let dictionary = NaaccrDictionary.v26
+            var header = NaaccrHeader(baseDictionaryUri: dictionary.uri, recordType: "A")
+            header.values[dictionary.key("recordType")!.index] = "A"
+            let writer = try xml.map { CommandLocal(try NaaccrXMLWriter(sink: try openByteSink(path: $0), dictionary: dictionary, header: header)) }
+            let (record, rejections) = try await registry.rejectionReport(intake: id, by: actor) { patient in try writer?.value.write(patient) }
+            try writer?.value.finish()
+            var lines = ["patientIdNumber,tumorKey,edit,message"]
+            for r in rejections {
+                let failures = (try? JSONDecoder().decode([[String: String]].self, from: Data(r.failures.utf8))) ?? []
+                for f in failures { lines.append([r.patientIdNumber, r.tumorKey, f["edit"] ?? "", f["message"] ?? ""].map(Self.csvField).joined(separator: ",")) }
+            }
+            let text = lines.joined(separator: "\r\n") + "\r\n"
+            if let csv { try text.write(toFile: csv, atomically: true, encoding: .utf8) } else { print(text, terminator: "") }
+            printErr("intake \(record.id) from \(record.facility): \(rejections.count) records fail the \(record.editSet) edits"
+                     + (xml.map { "; written to \($0)" } ?? ""))
+        }
+
+        static func csvField(_ value: String) -> String {
+            value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
+        }
     }
 }

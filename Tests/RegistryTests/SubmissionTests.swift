@@ -203,9 +203,50 @@ struct SubmissionTests {
         }
     }
 
+    /// A central registry receives a facility's file: recorded with its checksum and counts, the incoming edits' failures
+    /// kept for the rejection report, and the same file refused the second time unless forced.
+    @Test func theIntakeLedgerRecordsEachFileOnceWithItsRejections() async throws {
+        try await withRegistry(patients: 10) { registry, db, folder in
+            let generator = SyntheticRegistryGenerator(patientCount: 30, seed: 77, firstPatientNumber: 5001)
+            let path = (folder as NSString).appendingPathComponent("facility.xml")
+            let writer = try NaaccrXMLWriter(sink: try FileByteSink(path: path), dictionary: generator.dictionary, header: generator.header())
+            var broken: String?
+            for var patient in generator {
+                if broken == nil, patient.tumors[0]["behaviorCodeIcdO3"] == "3" {
+                    patient.tumors[0][generator.dictionary.key("primarySite")!] = "C99X"  // fails SF01
+                    broken = patient["patientIdNumber"]
+                }
+                try writer.write(patient)
+            }
+            try writer.finish()
+            let tumorsInFile = try read(path).count
+            let request = IntakeRequest(facility: "FAC1", editSet: .stateSubmission)
+            let (imported, intake) = try await registry.receiveFile(path: path, from: request, by: actor)
+            let fileBytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            #expect(intake.facility == "FAC1" && intake.sha256 == SHA256Hex.of(fileBytes))
+            #expect(intake.tumorsRead == tumorsInFile && intake.tumorsNew == imported.summary.tumorsInserted && intake.tumorsNew == tumorsInFile)
+            #expect(intake.tumorsFailing == 1 && intake.failingByEdit["SF01"] == 1)
+            // The same file again: refused, nothing imported.
+            let before = try count(db, "SELECT count(*)::int FROM tumor")
+            await #expect(throws: IntakeError.self) { _ = try await registry.receiveFile(path: path, from: request, by: actor) }
+            #expect(try count(db, "SELECT count(*)::int FROM tumor") == before)
+            #expect(try count(db, "SELECT count(*)::int FROM intake") == 1)
+            // Forced: received again, every tumor unchanged.
+            let (_, again) = try await registry.receiveFile(path: path, from: IntakeRequest(facility: "FAC1", force: true), by: actor)
+            #expect(again.tumorsUnchanged == tumorsInFile && again.tumorsNew == 0)
+            // The rejection report names the failing record and gives it back as NAACCR.
+            let sink = WorkflowTests.Box([NaaccrPatient]())
+            let (_, rejections) = try await registry.rejectionReport(intake: intake.id, by: actor) { sink.value.append($0) }
+            #expect(rejections.map(\.patientIdNumber) == [broken!] && rejections[0].failures.contains("SF01"))
+            #expect(sink.value.count == 1 && sink.value[0]["patientIdNumber"] == broken && sink.value[0].tumors.count == 1)
+            #expect(try count(db, "SELECT count(*)::int FROM audit_log WHERE entity = 'intake_rejection'") == 1)
+        }
+    }
+
     @Test func destinationsAreDataAndMistakesNameTheDestination() throws {
         let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../schema/submissions/destinations.json").standardized
-        #expect(Destination.builtInText == (try String(contentsOf: file, encoding: .utf8)).trimmingCharacters(in: .newlines))
+        let text = try String(contentsOf: file, encoding: .utf8)
+        #expect(Destination.builtInText == text.trimmingCharacters(in: .newlines))
         #expect(Destination.builtIn.map(\.name) == ["state", "ncdb", "npcr", "seer", "research"])
         #expect(Destination.builtIn.allSatisfy { d in EditSet.builtIn.contains { $0.name == d.editSet } })
         #expect(throws: DestinationError.invalid("x", "recordType is A, M, C or I")) {

@@ -1,0 +1,139 @@
+import Crypto
+import Edits
+import Foundation
+import NAACCR
+import Postgres
+import RegistryStore
+
+/// How a central registry receives a facility's file.
+public struct IntakeRequest: Sendable {
+    /// The reporting facility (its NPI or the registry's own code for it).
+    public let facility: String
+    /// Receive a file whose checksum was received before.
+    public let force: Bool
+    /// The central registry's incoming edit set.
+    public let editSet: EditSet
+
+    public init(facility: String, force: Bool = false, editSet: EditSet = .stateSubmission) {
+        self.facility = facility
+        self.force = force
+        self.editSet = editSet
+    }
+}
+
+public enum IntakeError: Error, CustomStringConvertible {
+    case alreadyReceived(IntakeRecord)
+    case badFacility
+    case noSuchIntake(Int)
+    case unreadable(String)
+
+    public var description: String {
+        switch self {
+        case .alreadyReceived(let r):
+            return "this file (SHA-256 \(r.sha256)) was received from \(r.facility) as intake \(r.id) on "
+                + "\(ISO8601DateFormatter().string(from: r.receivedAt)) (\(r.fileName)); nothing was imported. --force receives it again"
+        case .badFacility: return "the facility is 1-40 letters, digits, '.', '_' or '-'"
+        case .noSuchIntake(let id): return "no intake \(id)"
+        case .unreadable(let path): return "\(path): cannot be opened for reading"
+        }
+    }
+}
+
+/// Collects the central edits' results as records pass by during an import (one import thread).
+final class IntakeEditCollector: @unchecked Sendable {
+    let engine: EditEngine
+    let keys: (tumorRecordNumber: NaaccrItemKey?, sequenceCentral: NaaccrItemKey?, sequenceHospital: NaaccrItemKey?, patientId: NaaccrItemKey?)
+    var failing = 0
+    var byEdit: [String: Int] = [:]
+    var rejections: [IntakeRejection] = []
+    /// At most this many failing records are kept for the rejection report (all are counted).
+    static let kept = 100_000
+
+    init(engine: EditEngine) {
+        self.engine = engine
+        let d = engine.dictionary
+        keys = (d.key("tumorRecordNumber"), d.key("sequenceNumberCentral"), d.key("sequenceNumberHospital"), d.key("patientIdNumber"))
+    }
+
+    func inspect(_ patient: NaaccrPatient) {
+        let failures = engine.check(patient).filter { $0.severity == .error && !$0.overridden }
+        guard !failures.isEmpty else { return }
+        for (index, tumor) in patient.tumors.enumerated() {
+            let mine = failures.filter { $0.tumorIndex == index }
+            guard !mine.isEmpty else { continue }
+            failing += 1
+            for id in Set(mine.map(\.editId)) { byEdit[id, default: 0] += 1 }
+            guard rejections.count < Self.kept else { continue }
+            // The tumor's key as imports key tumors: record number, else central or hospital sequence, else position.
+            let key = [keys.tumorRecordNumber, keys.sequenceCentral, keys.sequenceHospital].compactMap { $0.flatMap { tumor[$0] } }
+                .first { !$0.isEmpty } ?? "#\(index + 1)"
+            let detail = mine.map { ["edit": $0.editId, "message": $0.message] }
+            rejections.append(IntakeRejection(patientIdNumber: keys.patientId.flatMap { patient[$0] } ?? "", tumorKey: key,
+                                              failures: String(decoding: (try? JSONEncoder().encode(detail)) ?? Data("[]".utf8), as: UTF8.self)))
+        }
+    }
+}
+
+/// The receiving side of submissions: a central registry's intake of facility files (issue #14).
+extension Registry {
+    /// Receives a facility's NAACCR file: refuses it when a file with the same SHA-256 was received before (unless
+    /// forced), imports it (as `importFile`), runs the central registry's incoming edit set on every record as it is
+    /// read, and records the intake (facility, file, checksum, record type, version, counts new/changed/unchanged, the
+    /// records failing the edits) in the import's own transaction.
+    public func receiveFile(path: String, name: String? = nil, options: NaaccrReadOptions = NaaccrReadOptions(), from request: IntakeRequest,
+                            by actor: ActingUser, progress: @escaping @Sendable (Int, Double?) -> Void = { _, _ in }) async throws -> (FileImport, IntakeRecord) {
+        guard request.facility.range(of: "^[A-Za-z0-9._-]{1,40}$", options: .regularExpression) != nil else { throw IntakeError.badFacility }
+        let sha256 = try Self.sha256(ofFile: path)
+        if !request.force, let earlier = try await pool.withConnection({ db in try IntakeLedger(connection: db).received(sha256: sha256) }) {
+            throw IntakeError.alreadyReceived(earlier)
+        }
+        let collector = IntakeEditCollector(engine: EditEngine(set: request.editSet, library: editLibrary))
+        let displayName = name ?? URL(fileURLWithPath: path).lastPathComponent
+        let recorded = IntakeBox()
+        let file = try await importFile(path: path, name: displayName, options: options, by: actor, progress: progress,
+                                        inspect: { collector.inspect($0) },
+                                        finish: { tx, summary, context in
+            let registryId = NaaccrDictionary.v26.key("registryId").flatMap { context.header.values[$0.index] } ?? ""
+            let accepted = summary.tumorsRead - summary.rejectedPatients.count
+            let record = IntakeRecord(facility: request.facility, registryId: registryId, receivedBy: actor.username, fileName: String(displayName.prefix(255)),
+                                      sha256: sha256, recordType: context.header.recordType, naaccrVersion: context.version,
+                                      patientsRead: summary.patientsRead, tumorsRead: summary.tumorsRead, tumorsNew: summary.tumorsInserted,
+                                      tumorsChanged: summary.tumorsUpdated, tumorsUnchanged: max(0, accepted - summary.tumorsInserted - summary.tumorsUpdated),
+                                      patientsRejected: summary.rejectedPatients.count, editSet: request.editSet.name,
+                                      tumorsFailing: collector.failing, failingByEdit: collector.byEdit)
+            let id = try IntakeLedger(connection: tx).record(record, rejections: collector.rejections, actor: actor)
+            recorded.value = try IntakeLedger(connection: tx).intake(id: id)
+        })
+        return (file, recorded.value!)
+    }
+
+    /// Received files, newest first (one facility's when given).
+    public func intakes(from facility: String? = nil) async throws -> [IntakeRecord] {
+        try await pool.withConnection { db in try IntakeLedger(connection: db).list(facility: facility) }
+    }
+
+    /// An intake's rejection report: the failing records' identities and edits, and the records themselves as the
+    /// store holds them (each patient with its failing tumors) passed to `write` for the file sent back. Audited.
+    public func rejectionReport(intake id: Int, by actor: ActingUser, write: @escaping @Sendable (NaaccrPatient) throws -> Void) async throws -> (IntakeRecord, [IntakeRejection]) {
+        try await pool.withConnection { db in
+            try db.transaction { tx in
+                let ledger = IntakeLedger(connection: tx)
+                guard let record = try ledger.intake(id: id) else { throw IntakeError.noSuchIntake(id) }
+                let rejections = try ledger.rejections(of: id)
+                try ledger.forEachRejectedPatient(intake: id, dictionary: .v26, body: write)
+                try AuditTrail.record(tx, actor, .export, entity: "intake_rejection", id: id, detail: ["facility": record.facility, "records": String(rejections.count)])
+                return (record, rejections)
+            }
+        }
+    }
+
+    static func sha256(ofFile path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw IntakeError.unreadable(path) }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+final class IntakeBox: @unchecked Sendable { var value: IntakeRecord? }
