@@ -32,6 +32,9 @@ public struct SubmissionSummary: Sendable, Codable {
     /// For de-identified extracts: cells of the site-by-sex counts under 16 (small counts to suppress when published).
     public var smallCells = 0
 
+    /// Only patients changed since this time were read (a submission after an accepted one); the counts of unchanged
+    /// and not eligible tumors are then of those read.
+    public var readChangedSince: Date?
     /// The data-quality figures of every eligible tumor (dry runs), against NPCR's standards.
     public var quality: SubmissionQuality?
 
@@ -121,6 +124,11 @@ extension Registry {
                     summary.pending = try ledger.list(destination: destination.name).filter { $0.status == "generated" || $0.status == "sent" }.map(\.id)
                     summary.deletedSinceSent = try ledger.deletions(destination: destination.name).count
                     let newestYear = destination.newestYearInFull == true ? try ledger.newestDiagnosisYear() : nil
+                    // A submission after an accepted one reads only patients changed since a day before that one was
+                    // generated (a margin for transactions that committed late), and the newest year when taken whole;
+                    // a dry run reads everything (its quality figures cover every eligible tumor).
+                    let since = dryRun ? nil : try ledger.lastAcceptedAt(destination: destination.name).map { $0.addingTimeInterval(-86_400) }
+                    summary.readChangedSince = since
                     var output: SubmissionOutput?
                     if !dryRun {
                         let id = try ledger.begin(destination: destination.name, recordType: destination.recordType,
@@ -139,7 +147,8 @@ extension Registry {
                     var sent: [SubmissionTumorRow] = [], held: [SubmissionTumorRow] = []
                     var studyNumber = 0
                     var counts: [String: Int] = [:]
-                    try ledger.forEachPatient(registryId: registryId, destination: destination.name, dictionary: dictionary) { patient, number, candidates in
+                    try ledger.forEachPatient(registryId: registryId, destination: destination.name, dictionary: dictionary,
+                                              changedSince: since, year: newestYear) { patient, number, candidates in
                         var outgoing: [(index: Int, change: String, hash: String)] = []
                         var eligibleIndices: [Int] = []
                         for (index, tumor) in patient.tumors.enumerated() {

@@ -1081,6 +1081,7 @@ extension Migration {
                 id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
                 destination       text NOT NULL,
                 created_at        timestamptz NOT NULL DEFAULT clock_timestamp(),
+                snapshot_at       timestamptz NOT NULL DEFAULT now(),   -- the generating transaction's start: what it could see
                 created_by        bigint REFERENCES app_user (id),
                 created_by_name   text NOT NULL,
                 file_name         text NOT NULL,
@@ -1131,6 +1132,11 @@ extension Migration {
                 bytes         bytea NOT NULL,
                 PRIMARY KEY (submission_id, chunk)
             );
+
+            -- An incremental submission reads only patients changed since the destination's last accepted one (and the newest
+            -- diagnosis year, for destinations that take it whole): these indexes find them without reading the registry.
+            CREATE INDEX patient_by_updated_at ON patient (updated_at);
+            CREATE INDEX tumor_by_updated_at ON tumor (updated_at);
 
             -- A submission's rows never change once written (its status does): the ledger of what was sent is append-only.
             CREATE TRIGGER submission_tumor_is_append_only BEFORE UPDATE OR DELETE ON submission_tumor

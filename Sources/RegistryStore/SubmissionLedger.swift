@@ -68,8 +68,12 @@ public struct SubmissionLedger {
 
     /// Reads every patient of a registry with its tumors from the transaction's snapshot, with the content hash each
     /// tumor had in the destination's latest accepted submission; patients come in the order they were stored.
-    public func forEachPatient(registryId: String, destination: String, dictionary: NaaccrDictionary,
+    ///
+    /// With `changedSince`, only patients changed (the patient or one of its tumors) at or after that time are read,
+    /// and those with a tumor of `year` (found through the `updated_at` and diagnosis-year indexes).
+    public func forEachPatient(registryId: String, destination: String, dictionary: NaaccrDictionary, changedSince: Date? = nil, year: Int? = nil,
                                body: (NaaccrPatient, _ patientIdNumber: String, [SubmissionCandidate]) throws -> Void) throws {
+        let since: PostgresEncodable? = changedSince
         try db.execute("""
             DECLARE submission_rows NO SCROLL CURSOR FOR
             SELECT p.id, p.patient_id_number, p.items::text, t.id, t.tumor_key, t.items::text,
@@ -78,8 +82,12 @@ public struct SubmissionLedger {
                     ORDER BY st.submission_id DESC LIMIT 1)
             FROM patient p LEFT JOIN tumor t ON t.patient_id = p.id
             WHERE p.registry_id = $1
+              AND ($3::timestamptz IS NULL OR p.id IN (
+                    SELECT id FROM patient WHERE updated_at >= $3
+                    UNION SELECT patient_id FROM tumor WHERE updated_at >= $3
+                    UNION SELECT patient_id FROM tumor WHERE diagnosis_year = $4))
             ORDER BY p.id, t.tumor_key, t.id
-            """, [registryId, destination])
+            """, [registryId, destination, since, year])
         let exporter = NaaccrExporter(connection: db)
         var unknown: [String: Int] = [:]
         var current: (id: Int, number: String, patient: NaaccrPatient, tumors: [SubmissionCandidate])?
@@ -109,6 +117,12 @@ public struct SubmissionLedger {
         }
         try finishCurrent()
         try db.execute("CLOSE submission_rows")
+    }
+
+    /// When the destination's latest accepted submission was generated (its transaction's start), nil when none was.
+    public func lastAcceptedAt(destination: String) throws -> Date? {
+        try db.query("SELECT max(snapshot_at) FROM submission WHERE destination = $1 AND status = 'accepted'", [destination])
+            .first.flatMap { try $0.decode(Date?.self, at: 0) }
     }
 
     /// Starts a submission's row (counts and checksum come with `finish`); returns its id.

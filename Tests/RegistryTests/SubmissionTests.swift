@@ -61,6 +61,9 @@ struct SubmissionTests {
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
             #expect(try count(db, "SELECT count(*)::int FROM submission") == 0)
 
+            // The registry was abstracted days ago (so the incremental read below has something to skip).
+            try db.execute("UPDATE patient SET updated_at = now() - interval '3 days'")
+            try db.execute("UPDATE tumor SET updated_at = now() - interval '3 days'")
             let first = try await registry.submit(to: destination("state"), dryRun: false, directory: folder, today: Self.today, by: actor)
             let path = (folder as NSString).appendingPathComponent(try #require(first.fileName))
             let records = try read(path)
@@ -88,6 +91,11 @@ struct SubmissionTests {
                            ["{" + changed.map(String.init).joined(separator: ",") + "}"])
             let second = try await registry.submit(to: destination("state"), dryRun: false, directory: folder, today: Self.today, by: actor)
             #expect(second.tumorsChanged == 5 && second.tumorsNew == 0 && second.tumorsSent == 5)
+            // Only the changed patients were read (their other tumors are all that counts as unchanged or not taken).
+            let others = try db.query("""
+                SELECT count(*)::int FROM tumor WHERE patient_id IN (SELECT patient_id FROM tumor WHERE id = ANY($1::bigint[])) AND NOT id = ANY($1::bigint[])
+                """, ["{" + changed.map(String.init).joined(separator: ",") + "}"])[0].decode(Int.self, at: 0)
+            #expect(second.readChangedSince != nil && second.tumorsUnchanged + second.tumorsNotEligible == others)
             let sentIds = try db.query("SELECT tumor_id FROM submission_tumor WHERE submission_id = $1 ORDER BY 1", [second.id!]).map { try $0.decode(Int.self, at: 0) }
             #expect(sentIds == changed.sorted())
 
