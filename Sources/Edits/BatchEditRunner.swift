@@ -30,6 +30,31 @@ public struct BatchEditRunner: Sendable {
     }
 }
 
+/// Checks batch after batch of patients on every core with engines made once (one per thread, each with closures of
+/// its own): for streams (a submission's patients come from a cursor), where a `BatchEditRunner` would build its
+/// engines again for every batch.
+public struct StreamingEditChecker: Sendable {
+    let engines: [EditEngine]
+
+    public init(engine: EditEngine, threads: Int = System.activeProcessorCount) {
+        engines = (0..<Swift.max(1, threads)).map { _ in
+            EditEngine(set: engine.set, dictionary: engine.dictionary, today: engine.today, ownEdits: true, library: engine.library)
+        }
+    }
+
+    /// The failures of each patient, in the order given.
+    public func check(_ patients: [NaaccrPatient]) -> [[EditFailure]] {
+        guard patients.count > 16, engines.count > 1 else { return patients.map(engines[0].check) }
+        let slices = SliceResults(count: engines.count)
+        let engines = self.engines
+        DispatchQueue.concurrentPerform(iterations: engines.count) { slice in
+            let start = patients.count * slice / engines.count, end = patients.count * (slice + 1) / engines.count
+            slices.store(slice, patients[start..<end].map(engines[slice].check))
+        }
+        return slices.joined()
+    }
+}
+
 /// One result array per slice, each written once by the thread that computed it, under a lock.
 private final class SliceResults: @unchecked Sendable {
     private let lock = NSLock()

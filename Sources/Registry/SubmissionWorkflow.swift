@@ -124,10 +124,10 @@ extension Registry {
                     summary.pending = try ledger.list(destination: destination.name).filter { $0.status == "generated" || $0.status == "sent" }.map(\.id)
                     summary.deletedSinceSent = try ledger.deletions(destination: destination.name).count
                     let newestYear = destination.newestYearInFull == true ? try ledger.newestDiagnosisYear() : nil
-                    // A submission after an accepted one reads only patients changed since a day before that one was
-                    // generated (a margin for transactions that committed late), and the newest year when taken whole;
-                    // a dry run reads everything (its quality figures cover every eligible tumor).
-                    let since = dryRun ? nil : try ledger.lastAcceptedAt(destination: destination.name).map { $0.addingTimeInterval(-86_400) }
+                    // A submission after an accepted one reads only patients changed since that one's snapshot (the
+                    // earliest start of the transactions then open), and the newest year when taken whole; a dry run
+                    // reads everything (its quality figures cover every eligible tumor).
+                    let since = dryRun ? nil : try ledger.lastAcceptedAt(destination: destination.name)
                     summary.readChangedSince = since
                     var output: SubmissionOutput?
                     if !dryRun {
@@ -142,11 +142,80 @@ extension Registry {
                         output = try SubmissionOutput(path: (directory as NSString).appendingPathComponent(name), ledger: ledger, submission: id,
                                                       dictionary: dictionary, header: header, timeGenerated: today)
                     }
-                    let engine = EditEngine(set: set, library: editLibrary)
+                    let checker = StreamingEditChecker(engine: EditEngine(set: set, library: editLibrary))
                     let keys = SubmissionKeys(dictionary)
                     var sent: [SubmissionTumorRow] = [], held: [SubmissionTumorRow] = []
                     var studyNumber = 0
                     var counts: [String: Int] = [:]
+                    // Patients go to the edits in batches, checked on every core; then written in order.
+                    struct Pending { let patient: NaaccrPatient; let number: String; let candidates: [SubmissionCandidate]
+                                     let outgoing: [(index: Int, change: String, hash: String)]; let eligibleIndices: [Int] }
+                    var pending: [Pending] = []
+                    func process() throws {
+                        guard !pending.isEmpty else { return }
+                        let checked = checker.check(pending.map(\.patient))
+                        for (entry, results) in zip(pending, checked) {
+                            let (patient, number, candidates, outgoing, eligibleIndices) = (entry.patient, entry.number, entry.candidates, entry.outgoing, entry.eligibleIndices)
+                            // The destination's edits on the whole patient (inter-record edits see every tumor).
+                            let failures = results.filter { $0.severity == .error && !$0.overridden }
+                            if dryRun {
+                                var q = summary.quality ?? SubmissionQuality()
+                                for index in eligibleIndices {
+                                    let tumor = patient.tumors[index]
+                                    q.tumors += 1
+                                    if tumor[keys.reportingSource] == "7" { q.deathCertificateOnly += 1 }
+                                    if (tumor[keys.age] ?? "999") == "999" { q.unknownAge += 1 }
+                                    if (patient[keys.sex] ?? "9") == "9" { q.unknownSex += 1 }
+                                    if (patient[keys.race1] ?? "99") == "99" { q.unknownRace += 1 }
+                                    if (tumor[keys.county] ?? "999") == "999" { q.unknownCounty += 1 }
+                                    if !failures.contains(where: { $0.tumorIndex == index }) { q.passingEdits += 1 }
+                                }
+                                summary.quality = q
+                            }
+                            var out = patient
+                            out.tumors = []
+                            for entry in outgoing {
+                                let failing = failures.filter { $0.tumorIndex == entry.index }
+                                let candidate = candidates[entry.index]
+                                if !failing.isEmpty {
+                                    summary.tumorsHeld += 1
+                                    for edit in Set(failing.map(\.editId)) { summary.heldByEdit[edit, default: 0] += 1 }
+                                    let detail = failing.map { ["edit": $0.editId, "message": $0.message] }
+                                    held.append(SubmissionTumorRow(tumorId: candidate.tumorId, patientIdNumber: number, tumorKey: candidate.tumorKey,
+                                                                   failures: String(decoding: try JSONEncoder().encode(detail), as: UTF8.self)))
+                                    continue
+                                }
+                                switch entry.change {
+                                case "new": summary.tumorsNew += 1
+                                case "changed": summary.tumorsChanged += 1
+                                default: summary.tumorsResent += 1
+                                }
+                                var tumor = patient.tumors[entry.index]
+                                tumor[keys.reportExported] = exported
+                                out.tumors.append(tumor)
+                                sent.append(SubmissionTumorRow(tumorId: candidate.tumorId, patientIdNumber: number, tumorKey: candidate.tumorKey,
+                                                               contentHash: entry.hash, change: entry.change))
+                            }
+                            guard !out.tumors.isEmpty else { continue }
+                            summary.patients += 1
+                            if let rule = destination.deidentify {
+                                studyNumber += 1
+                                Self.deidentify(&out, rule: rule, studyNumber: studyNumber, keys: keys)
+                                for tumor in out.tumors {
+                                    counts["\(tumor[keys.site]?.prefix(3) ?? "C80")|\(out[keys.sex] ?? "9")", default: 0] += 1
+                                }
+                            }
+                            if let output {
+                                try output.writer.write(out)
+                                if sent.count >= ledger.batchSize { try ledger.record(sent: sent, submission: output.submission); sent = [] }
+                                if held.count >= ledger.batchSize { try ledger.record(held: held, submission: output.submission); held = [] }
+                            } else {
+                                sent = []
+                                held = []
+                            }
+                        }
+                        pending.removeAll(keepingCapacity: true)
+                    }
                     try ledger.forEachPatient(registryId: registryId, destination: destination.name, dictionary: dictionary,
                                               changedSince: since, year: newestYear) { patient, number, candidates in
                         var outgoing: [(index: Int, change: String, hash: String)] = []
@@ -168,64 +237,10 @@ extension Registry {
                         }
                         // A dry run judges every eligible tumor (the quality figures); a submission only those it sends.
                         guard !outgoing.isEmpty || (dryRun && !eligibleIndices.isEmpty) else { return }
-                        // The destination's edits on the whole patient (inter-record edits see every tumor).
-                        let failures = engine.check(patient).filter { $0.severity == .error && !$0.overridden }
-                        if dryRun {
-                            var q = summary.quality ?? SubmissionQuality()
-                            for index in eligibleIndices {
-                                let tumor = patient.tumors[index]
-                                q.tumors += 1
-                                if tumor[keys.reportingSource] == "7" { q.deathCertificateOnly += 1 }
-                                if (tumor[keys.age] ?? "999") == "999" { q.unknownAge += 1 }
-                                if (patient[keys.sex] ?? "9") == "9" { q.unknownSex += 1 }
-                                if (patient[keys.race1] ?? "99") == "99" { q.unknownRace += 1 }
-                                if (tumor[keys.county] ?? "999") == "999" { q.unknownCounty += 1 }
-                                if !failures.contains(where: { $0.tumorIndex == index }) { q.passingEdits += 1 }
-                            }
-                            summary.quality = q
-                        }
-                        var out = patient
-                        out.tumors = []
-                        for entry in outgoing {
-                            let failing = failures.filter { $0.tumorIndex == entry.index }
-                            let candidate = candidates[entry.index]
-                            if !failing.isEmpty {
-                                summary.tumorsHeld += 1
-                                for edit in Set(failing.map(\.editId)) { summary.heldByEdit[edit, default: 0] += 1 }
-                                let detail = failing.map { ["edit": $0.editId, "message": $0.message] }
-                                held.append(SubmissionTumorRow(tumorId: candidate.tumorId, patientIdNumber: number, tumorKey: candidate.tumorKey,
-                                                               failures: String(decoding: try JSONEncoder().encode(detail), as: UTF8.self)))
-                                continue
-                            }
-                            switch entry.change {
-                            case "new": summary.tumorsNew += 1
-                            case "changed": summary.tumorsChanged += 1
-                            default: summary.tumorsResent += 1
-                            }
-                            var tumor = patient.tumors[entry.index]
-                            tumor[keys.reportExported] = exported
-                            out.tumors.append(tumor)
-                            sent.append(SubmissionTumorRow(tumorId: candidate.tumorId, patientIdNumber: number, tumorKey: candidate.tumorKey,
-                                                           contentHash: entry.hash, change: entry.change))
-                        }
-                        guard !out.tumors.isEmpty else { return }
-                        summary.patients += 1
-                        if let rule = destination.deidentify {
-                            studyNumber += 1
-                            Self.deidentify(&out, rule: rule, studyNumber: studyNumber, keys: keys)
-                            for tumor in out.tumors {
-                                counts["\(tumor[keys.site]?.prefix(3) ?? "C80")|\(out[keys.sex] ?? "9")", default: 0] += 1
-                            }
-                        }
-                        if let output {
-                            try output.writer.write(out)
-                            if sent.count >= ledger.batchSize { try ledger.record(sent: sent, submission: output.submission); sent = [] }
-                            if held.count >= ledger.batchSize { try ledger.record(held: held, submission: output.submission); held = [] }
-                        } else {
-                            sent = []
-                            held = []
-                        }
+                        pending.append(Pending(patient: patient, number: number, candidates: candidates, outgoing: outgoing, eligibleIndices: eligibleIndices))
+                        if pending.count >= 1_000 { try process() }
                     }
+                    try process()
                     summary.smallCells = counts.values.filter { $0 < 16 }.count
                     let eligible = summary.tumorsSent + summary.tumorsHeld
                     if eligible > 0, Double(summary.tumorsHeld) * 100 > destination.maxHeldPercent * Double(eligible) {
@@ -276,7 +291,7 @@ extension Registry {
                     try bytes.withUnsafeBytes { try file.write($0) }
                 }
                 try file.finish()
-                guard hasher.finalize().map({ String(format: "%02x", $0) }).joined() == record.sha256 else {
+                guard Self.hex(hasher.finalize()) == record.sha256 else {
                     try? FileManager.default.removeItem(atPath: path + ".partial")
                     throw SubmissionError.checksumMismatch(id)
                 }
@@ -323,15 +338,27 @@ extension Registry {
     static func contentHash(_ patient: NaaccrPatient, tumor index: Int, keys: SubmissionKeys) -> String {
         var hasher = SHA256()
         func add(_ values: NaaccrValues, _ level: NaaccrLevel) {
-            let items = keys.dictionary.items[level]!
-            for entry in values.entries where entry.index < items.count && !(level == .tumor && entry.index == keys.reportExported.index) {
-                hasher.update(data: Array(items[entry.index].naaccrId.utf8) + [0x3d] + Array(entry.value.utf8) + [0x0a])
+            let ids = keys.idBytes[level]!
+            for entry in values.entries where entry.index < ids.count && !(level == .tumor && entry.index == keys.reportExported.index) {
+                ids[entry.index].withUnsafeBytes { hasher.update(bufferPointer: $0) }  // "naaccrId="
+                var value = entry.value
+                value.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+                withUnsafeBytes(of: UInt8(0x0a)) { hasher.update(bufferPointer: $0) }
             }
         }
         add(patient.values, .patient)
-        hasher.update(data: [0x1e])
+        withUnsafeBytes(of: UInt8(0x1e)) { hasher.update(bufferPointer: $0) }
         add(patient.tumors[index].values, .tumor)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hex(hasher.finalize())
+    }
+
+    /// Lower-case hexadecimal of a digest.
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in digest { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 0x0f)]) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Blanks the direct identifiers, replaces the patient id number by a study number, cuts dates to month or year
@@ -373,6 +400,8 @@ struct SubmissionKeys {
     let dictionary: NaaccrDictionary
     let behavior, site, classOfCase, diagnosisDate, reportExported, sex, patientIdNumber: NaaccrItemKey
     let reportingSource, age, race1, county: NaaccrItemKey
+    /// Each item's "naaccrId=" bytes, by level and index (what the content hash feeds for an item).
+    let idBytes: [NaaccrLevel: [[UInt8]]]
 
     init(_ dictionary: NaaccrDictionary) {
         self.dictionary = dictionary
@@ -387,6 +416,9 @@ struct SubmissionKeys {
         age = dictionary.key("ageAtDiagnosis")!
         race1 = dictionary.key("race1")!
         county = dictionary.key("countyAtDx")!
+        idBytes = Dictionary(uniqueKeysWithValues: [NaaccrLevel.patient, .tumor].map { level in
+            (level, dictionary.items[level]!.map { Array($0.naaccrId.utf8) + [0x3d] })
+        })
     }
 }
 
@@ -455,5 +487,5 @@ final class LedgerTee: ByteSink {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    func hex() -> String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
+    func hex() -> String { Registry.hex(hasher.finalize()) }
 }

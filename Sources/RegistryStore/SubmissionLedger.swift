@@ -125,12 +125,17 @@ public struct SubmissionLedger {
             .first.flatMap { try $0.decode(Date?.self, at: 0) }
     }
 
-    /// Starts a submission's row (counts and checksum come with `finish`); returns its id.
+    /// Starts a submission's row (counts and checksum come with `finish`); returns its id. Its `snapshot_at` is the
+    /// earliest start of the transactions open now, this one included: a change this submission cannot see was made by
+    /// a transaction that started no earlier, and rows carry their transaction's start in `updated_at`, so the next
+    /// submission finds every such change by `updated_at >= snapshot_at`.
     public func begin(destination: String, recordType: String, naaccrVersion: String, editSet: String, actor: ActingUser,
                       resentFrom: Int? = nil) throws -> Int {
         try db.query("""
-            INSERT INTO submission (destination, created_by, created_by_name, file_name, record_type, naaccr_version, edit_set, resent_from)
-            VALUES ($1, $2, $3, '', $4, $5, $6, $7) RETURNING id
+            INSERT INTO submission (destination, created_by, created_by_name, file_name, record_type, naaccr_version, edit_set, resent_from, snapshot_at)
+            VALUES ($1, $2, $3, '', $4, $5, $6, $7, (SELECT least(now(), min(xact_start)) FROM pg_stat_activity
+                                                     WHERE xact_start IS NOT NULL AND datname = current_database()))
+            RETURNING id
             """, [destination, actor.userId, actor.username, recordType, naaccrVersion, editSet, resentFrom])[0].decode(Int.self, at: 0)
     }
 
