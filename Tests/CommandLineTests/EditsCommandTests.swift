@@ -76,7 +76,8 @@ struct EditsCommandTests {
     @Test func runningOverTheStoreSavesResultsPerTumor() async throws {
         try await TestDatabase.withFreshDatabase { url in
             let env = ["DATABASE_URL": url]
-            #expect(try RegistryExecutable.run(["demo", "--patients", "300"], environment: env).status == 0)
+            let demo = try RegistryExecutable.run(["demo", "--patients", "300"], environment: env)
+            #expect(demo.status == 0, "\(demo.stderr)")
             let run = try RegistryExecutable.run(["edits", "run", "--set", "state-submission"], environment: env)
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stdout.contains("0 with errors"))
