@@ -14,7 +14,7 @@ public enum Role: String, Sendable, Codable, CaseIterable {
 
 /// Which roles each kind of action allows (one table for the API and the pages, so a route cannot forget).
 public enum Permission: String, Sendable, CaseIterable {
-    case readAbstracts, readIdentifiers, editAbstracts, importFiles, manageUsers
+    case readAbstracts, readIdentifiers, editAbstracts, importFiles, submitData, manageUsers
 
     public var roles: Set<Role> {
         switch self {
@@ -24,6 +24,8 @@ public enum Permission: String, Sendable, CaseIterable {
         case .editAbstracts: return [.admin, .registrar]
         // Imports that change stored abstracts also need editAbstracts (submitters import new cases only).
         case .importFiles: return [.admin, .registrar, .submitter]
+        // Submissions to destinations and their ledger: counts, tumor ids and edit failures (no identifiers).
+        case .submitData: return [.admin, .submitter]
         case .manageUsers: return [.admin]
         }
     }

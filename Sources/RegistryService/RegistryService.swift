@@ -57,6 +57,7 @@ public struct RegistryService: Sendable {
         DraftController(registry: registry).addRoutes(to: router.group("api/drafts").add(middleware: PermissionMiddleware()))
         ImportController(registry: registry).addRoutes(to: router.group("api/imports").add(middleware: PermissionMiddleware()))
         CodeController().addRoutes(to: router.group("api/codes").add(middleware: PermissionMiddleware()))
+        SubmissionController(registry: registry).addRoutes(to: router.group("api/submissions").add(middleware: PermissionMiddleware()))
         PageController(registry: registry).addRoutes(to: router.group().add(middleware: PermissionMiddleware()))
         return router
     }

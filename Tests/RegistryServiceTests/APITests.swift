@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Registry
 import RegistryService
+import TestSupport
 import Testing
 
 @Suite("Registrar service API", .serialized)
@@ -74,6 +75,44 @@ struct APITests {
                     }
                 }
             }
+        }
+    }
+
+    /// The submitter generates, inspects, downloads and marks a submission; the ledger names held records by tumor id
+    /// only; the file downloaded is the one recorded (its SHA-256).
+    @Test func aSubmitterRunsASubmissionThroughTheAPI() async throws {
+        try await ServiceHarness.with { h in
+            try await h.test { client in
+                let session = try await client.signIn("submitter")
+                let dry = try await client.json("/api/submissions", .post, headers: session.bearer, body: ["destination": "state", "dryRun": true])
+                #expect(dry.status == .ok)
+                let dryJSON = try dry.json()
+                let wouldSend = dryJSON["tumorsNew"] as? Int ?? -1
+                #expect(wouldSend > 0 && dryJSON["quality"] != nil)
+                let made = try await client.json("/api/submissions", .post, headers: session.bearer, body: ["destination": "state"])
+                #expect(made.status == .created)
+                let id = try #require(try made.json()["id"] as? Int)
+                let madeJSON = try made.json()
+                #expect(madeJSON["tumorsNew"] as? Int == wouldSend)
+                let sha = try #require(madeJSON["sha256"] as? String)
+                let listed = try await client.json("/api/submissions?destination=state", headers: session.bearer).jsonArray()
+                #expect(listed.first?["id"] as? Int == id && listed.first?["status"] as? String == "generated")
+                let shown = try await client.json("/api/submissions/\(id)", headers: session.bearer)
+                #expect(shown.status == .ok && !String(decoding: Data(buffer: shown.body), as: UTF8.self).contains("patientIdNumber"))
+                let file = try await client.json("/api/submissions/\(id)/file", headers: session.bearer)
+                #expect(file.status == .ok && file.headers[.contentType] == "application/gzip")
+                #expect(SHA256Hex.of(Data(buffer: file.body)) == sha)
+                let marked = try await client.json("/api/submissions/\(id)/status", .post, headers: session.bearer, body: ["status": "accepted"])
+                #expect(marked.status == .ok)
+                let again = try await client.json("/api/submissions", .post, headers: session.bearer, body: ["destination": "state", "dryRun": true])
+                let againJSON = try again.json()
+                #expect(againJSON["tumorsNew"] as? Int == 0 && againJSON["tumorsUnchanged"] as? Int == wouldSend)
+                #expect(try await client.json("/api/submissions", .post, headers: session.bearer, body: ["destination": "mars"]).status == .badRequest)
+                #expect(try await client.json("/api/submissions/999999", headers: session.bearer).status == .notFound)
+                #expect(try await client.json("/api/submissions/\(id)/status", .post, headers: session.bearer, body: ["status": "lost"]).status == .badRequest)
+            }
+            let audited = try await h.query("SELECT count(*)::int FROM audit_log WHERE action = 'submit'")[0].decode(Int.self, at: 0)
+            #expect(audited >= 3)
         }
     }
 

@@ -270,20 +270,3 @@ struct SubmissionTests {
         #expect(ncdb.takes(behavior: "3", site: "C500", classOfCase: "22", diagnosisYear: 2022))
     }
 }
-
-/// SHA-256 in hex, computed apart from the registry's own code (Foundation-free: `sha256sum` does the work).
-enum SHA256Hex {
-    static func of(_ data: Data) -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
-        FileManager.default.createFile(atPath: path, contents: data)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sha256sum", path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try? process.run()
-        process.waitUntilExit()
-        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
-    }
-}
