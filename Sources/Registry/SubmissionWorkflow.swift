@@ -20,6 +20,13 @@ public struct SubmissionSummary: Sendable, Codable {
     /// Eligible tumors held back by the destination's edits, and the edits that held them (tumors per edit).
     public var tumorsHeld = 0
     public var heldByEdit: [String: Int] = [:]
+    /// The first held tumors (at most 500): tumor id and the failing edits' ids, to open the abstracts from a preview.
+    public var heldTumors: [HeldTumor] = []
+
+    public struct HeldTumor: Sendable, Codable, Equatable {
+        public let tumorId: Int
+        public let edits: [String]
+    }
     /// Tumors the store holds that the destination does not take.
     public var tumorsNotEligible = 0
     /// The file was refused: more than the destination's share of eligible tumors failed its edits.
@@ -180,6 +187,9 @@ extension Registry {
                                 if !failing.isEmpty {
                                     summary.tumorsHeld += 1
                                     for edit in Set(failing.map(\.editId)) { summary.heldByEdit[edit, default: 0] += 1 }
+                                    if summary.heldTumors.count < 500 {
+                                        summary.heldTumors.append(.init(tumorId: candidate.tumorId, edits: Array(Set(failing.map(\.editId))).sorted()))
+                                    }
                                     let detail = failing.map { ["edit": $0.editId, "message": $0.message] }
                                     held.append(SubmissionTumorRow(tumorId: candidate.tumorId, patientIdNumber: number, tumorKey: candidate.tumorKey,
                                                                    failures: String(decoding: try JSONEncoder().encode(detail), as: UTF8.self)))

@@ -40,6 +40,8 @@ public enum RouteTable {
         .init(method: .get, path: "/", permission: .readAbstracts),
         .init(method: .get, path: "/patients/{id}", permission: .readAbstracts),
         .init(method: .get, path: "/tumors/{id}", permission: .readAbstracts),
+        .init(method: .get, path: "/submissions", permission: .submitData),
+        .init(method: .get, path: "/submissions/preview", permission: .submitData),
     ]
 
     /// The protected routes (the role tests go through each as each role).

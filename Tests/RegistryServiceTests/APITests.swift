@@ -110,6 +110,12 @@ struct APITests {
                 #expect(try await client.json("/api/submissions", .post, headers: session.bearer, body: ["destination": "mars"]).status == .badRequest)
                 #expect(try await client.json("/api/submissions/999999", headers: session.bearer).status == .notFound)
                 #expect(try await client.json("/api/submissions/\(id)/status", .post, headers: session.bearer, body: ["status": "lost"]).status == .badRequest)
+                // The pages: the ledger with its download link, and a preview.
+                let page = try await client.json("/submissions", headers: [.cookie: session.cookie])
+                let html = String(decoding: Data(buffer: page.body), as: UTF8.self)
+                #expect(page.status == .ok && html.contains("/api/submissions/\(id)/file") && html.contains("accepted"))
+                let preview = try await client.json("/submissions/preview?destination=ncdb", headers: [.cookie: session.cookie])
+                #expect(preview.status == .ok && String(decoding: Data(buffer: preview.body), as: UTF8.self).contains("Held back by the edits"))
             }
             let audited = try await h.query("SELECT count(*)::int FROM audit_log WHERE action = 'submit'")[0].decode(Int.self, at: 0)
             #expect(audited >= 3)

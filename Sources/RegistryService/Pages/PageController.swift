@@ -17,7 +17,8 @@ enum PageRenderer {
         var layout: [String: Any] = ["title": title, "content": content, "query": query]
         if let session = context?.session {
             layout["user"] = ["displayName": session.user.displayName.isEmpty ? session.user.username : session.user.displayName,
-                              "role": session.user.role.rawValue, "csrf": session.csrfToken]
+                              "role": session.user.role.rawValue, "csrf": session.csrfToken,
+                              "submissions": Permission.submitData.allows(session.user.role)]
         }
         let html = Templates.library.render(layout, withTemplate: "layout") ?? ""
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8",
@@ -123,6 +124,43 @@ struct PageController {
         group.get("/") { request, context in try await worklistPage(request, context) }
         group.get("patients/:id") { _, context in try await patientPage(context) }
         group.get("tumors/:id") { _, context in try await abstractPage(context) }
+        group.get("submissions") { _, context in try await submissionsPage(context) }
+        group.get("submissions/preview") { request, context in try await previewPage(request, context) }
+    }
+
+    /// The submitter's page: the destinations and the ledger (GET /api/submissions does the same as JSON).
+    func submissionsPage(_ context: RegistryRequestContext) async throws -> Response {
+        let records = try await registry.submissions()
+        let csrf = context.session?.csrfToken ?? ""
+        let values: [String: Any] = [
+            "csrf": csrf,
+            "destinations": Destination.builtIn.map { ["name": $0.name, "description": $0.description, "editSet": $0.editSet] },
+            "history": records.map { r -> [String: Any] in
+                ["id": r.id, "destination": r.destination, "created": ISO8601DateFormatter().string(from: r.createdAt), "createdBy": r.createdBy,
+                 "sent": r.tumorsNew + r.tumorsChanged, "held": r.tumorsHeld, "status": r.status, "reason": r.statusReason ?? false,
+                 "fileName": r.fileName, "canMark": r.status != "accepted"]
+            },
+        ]
+        return PageRenderer.page(title: "Submissions", template: "submissions", values, context: context)
+    }
+
+    /// A dry run of one destination, with the held records linked to their abstracts.
+    func previewPage(_ request: Request, _ context: RegistryRequestContext) async throws -> Response {
+        let (user, address) = try context.actingUser()
+        let name = try request.queryText("destination", maxLength: 40) ?? ""
+        guard let destination = Destination.builtIn.first(where: { $0.name == name }) else { throw APIError.notFound("destination \(name)") }
+        let folder = FileManager.default.temporaryDirectory.path
+        let s = try await registry.submit(to: destination, dryRun: true, directory: folder, by: user.acting(from: address))
+        let values: [String: Any] = [
+            "destination": destination.name, "description": destination.description, "editSet": s.editSet, "refused": s.refused,
+            "maxHeldPercent": destination.maxHeldPercent.formatted(), "csrf": context.session?.csrfToken ?? "",
+            "tumorsNew": s.tumorsNew, "tumorsChanged": s.tumorsChanged, "tumorsResent": s.tumorsResent, "tumorsUnchanged": s.tumorsUnchanged,
+            "tumorsHeld": s.tumorsHeld, "tumorsNotEligible": s.tumorsNotEligible,
+            "quality": (s.quality?.figures ?? []).map { ["name": $0.name, "percent": String(format: "%.2f", $0.percent), "standard": $0.standard,
+                                                          "verdict": $0.meets ? "meets" : "does not meet"] },
+            "held": s.heldTumors.map { ["tumorId": $0.tumorId, "edits": $0.edits.joined(separator: ", ")] as [String: Any] },
+        ]
+        return PageRenderer.page(title: "Preview \(destination.name)", template: "preview", values, context: context)
     }
 
     func worklistPage(_ request: Request, _ context: RegistryRequestContext) async throws -> Response {

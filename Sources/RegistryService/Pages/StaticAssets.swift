@@ -43,6 +43,25 @@ enum StaticAssets {
           if (form) abstractForm(form);
           const revisions = document.getElementById("revisions");
           if (revisions) loadRevisions(revisions);
+          const history = document.getElementById("history");
+          if (history) history.addEventListener("click", async (event) => {
+            const button = event.target.closest("button[data-mark]");
+            if (!button) return;
+            const response = await fetch(`/api/submissions/${button.dataset.mark}/status`, { method: "POST",
+              headers: { "Content-Type": "application/json", "X-CSRF-Token": history.dataset.csrf }, body: JSON.stringify({ status: button.dataset.status }) });
+            if (response.ok) location.reload(); else button.textContent = "Not saved";
+          });
+          const build = document.getElementById("build");
+          if (build) build.addEventListener("click", async () => {
+            const status = document.getElementById("build-status");
+            build.disabled = true;
+            status.textContent = "Building…";
+            const response = await fetch("/api/submissions", { method: "POST",
+              headers: { "Content-Type": "application/json", "X-CSRF-Token": build.dataset.csrf }, body: JSON.stringify({ destination: build.dataset.destination }) });
+            const result = await response.json();
+            if (response.ok) location.href = "/submissions";
+            else { status.textContent = result.message || "Not built"; build.disabled = false; }
+          });
         });
 
         // Every editable field of a level, blanks included (a blank clears the item); items not on the form stay as stored.

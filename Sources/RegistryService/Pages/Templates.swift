@@ -4,7 +4,7 @@ import Mustache
 enum Templates {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
-        for (name, text) in [("layout", layout), ("signin", signIn), ("worklist", worklist), ("patient", patient), ("abstract", abstract), ("error", error)] {
+        for (name, text) in [("layout", layout), ("signin", signIn), ("worklist", worklist), ("patient", patient), ("abstract", abstract), ("error", error), ("submissions", submissions), ("preview", preview)] {
             try! library.register(text, named: name)
         }
         return library
@@ -23,7 +23,7 @@ enum Templates {
         <body>
         <header>
           <a class="brand" href="/">Tumor Registry</a>
-          {{#user}}<nav><a href="/" accesskey="w">Worklist</a>
+          {{#user}}<nav><a href="/" accesskey="w">Worklist</a>{{#submissions}} <a href="/submissions">Submissions</a>{{/submissions}}
           <form class="search" action="/" method="get" role="search"><label for="q" class="sr">Find a patient</label>
           <input id="q" name="q" placeholder="Last name[, first] or patient id" value="{{query}}" accesskey="f"></form>
           <span class="who">{{displayName}} ({{role}})</span>
@@ -32,6 +32,55 @@ enum Templates {
         <main id="main">{{{content}}}</main>
         </body>
         </html>
+        """
+
+    /// The submitter's page: destinations to preview, and the ledger with downloads and status changes.
+    static let submissions = """
+        <h1>Submissions</h1>
+        <section aria-labelledby="destinations-heading"><h2 id="destinations-heading">Destinations</h2>
+        <table>
+          <thead><tr><th>Destination</th><th>What it takes</th><th>Edit set</th><th></th></tr></thead>
+          <tbody>
+          {{#destinations}}<tr><td>{{name}}</td><td>{{description}}</td><td>{{editSet}}</td>
+            <td><a href="/submissions/preview?destination={{name}}">Preview</a></td></tr>{{/destinations}}
+          </tbody>
+        </table></section>
+        <section aria-labelledby="history-heading"><h2 id="history-heading">History</h2>
+        {{^history}}<p>No submission yet.</p>{{/history}}
+        <table id="history" data-csrf="{{csrf}}">
+          <thead><tr><th>Id</th><th>Destination</th><th>Created</th><th>By</th><th>Sent</th><th>Held</th><th>Status</th><th>File</th><th>Mark</th></tr></thead>
+          <tbody>
+          {{#history}}<tr><td>{{id}}</td><td>{{destination}}</td><td>{{created}}</td><td>{{createdBy}}</td><td>{{sent}}</td><td>{{held}}</td>
+            <td>{{status}}{{#reason}} ({{reason}}){{/reason}}</td><td><a href="/api/submissions/{{id}}/file" download>{{fileName}}</a></td>
+            <td class="actions">{{#canMark}}<button type="button" data-mark="{{id}}" data-status="sent">Sent</button>
+            <button type="button" data-mark="{{id}}" data-status="accepted">Accepted</button>
+            <button type="button" data-mark="{{id}}" data-status="rejected">Rejected</button>{{/canMark}}</td></tr>{{/history}}
+          </tbody>
+        </table></section>
+        """
+
+    /// A dry run: what a submission would send, what its edits hold back (linked to the abstracts), NPCR's figures.
+    static let preview = """
+        <h1>Preview: {{destination}}</h1>
+        <p>{{description}}</p>
+        {{#refused}}<p class="error" role="alert">The destination would refuse this file: more than {{maxHeldPercent}}% of its records fail the {{editSet}} edits.</p>{{/refused}}
+        <table>
+          <tbody>
+          <tr><th scope="row">New tumors</th><td>{{tumorsNew}}</td></tr>
+          <tr><th scope="row">Changed since the last accepted submission</th><td>{{tumorsChanged}}</td></tr>
+          <tr><th scope="row">Sent again in full (newest year)</th><td>{{tumorsResent}}</td></tr>
+          <tr><th scope="row">Unchanged (not sent)</th><td>{{tumorsUnchanged}}</td></tr>
+          <tr><th scope="row">Held back by the edits</th><td>{{tumorsHeld}}</td></tr>
+          <tr><th scope="row">Not taken by the destination</th><td>{{tumorsNotEligible}}</td></tr>
+          </tbody>
+        </table>
+        {{#quality.0}}<h2>Data quality (NPCR standards)</h2>{{/quality.0}}
+        <table>{{#quality}}<tr><th scope="row">{{name}}</th><td>{{percent}}%</td><td>{{standard}}</td><td>{{verdict}}</td></tr>{{/quality}}</table>
+        {{#held.0}}<h2>Held back</h2>{{/held.0}}
+        <ul id="held">{{#held}}<li><a href="/tumors/{{tumorId}}">Tumor {{tumorId}}</a>: {{edits}}</li>{{/held}}</ul>
+        <p class="actions"><button type="button" id="build" data-destination="{{destination}}" data-csrf="{{csrf}}">Build the file</button>
+        <a href="/submissions">Back to submissions</a></p>
+        <p id="build-status" role="status"></p>
         """
 
     static let signIn = """
