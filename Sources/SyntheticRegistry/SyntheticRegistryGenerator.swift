@@ -169,19 +169,31 @@ public struct SyntheticRegistryGenerator: Sequence, Sendable {
                         return (y.first.map { dxYear >= $0 } ?? true) && (y.last.map { dxYear <= $0 } ?? true)
                     } ?? histology
                 }
+                // About one tumor in 80 is a benign or borderline brain/CNS tumor, reportable since 2004 (Public Law
+                // 107-260): a meningioma of the cerebral meninges (9530/0) or a pituitary adenoma (8272/0).
+                var behavior = "3"
+                if Double.random(in: 0..<1, using: &random) < 0.0125 {
+                    (site, histology, behavior) = Double.random(in: 0..<1, using: &random) < 0.7 ? ("C700", "9530", "0") : ("C751", "8272", "0")
+                    setT("primarySite", site)
+                    setT("laterality", "0")
+                }
                 setT("histologicTypeIcdO3", histology)
-                setT("behaviorCodeIcdO3", "3")
+                setT("behaviorCodeIcdO3", behavior)
                 setT("gradeClinical", random.weighted([("1", 20), ("2", 35), ("3", 25), ("9", 20)]))
                 setT("dateOfDiagnosis", date(days))
                 let firstContact = days + Int.random(in: 0...30, using: &random)
                 setT("dateOf1stContact", date(firstContact))
                 setT("ageAtDiagnosis", String(format: "%03d", completedYears(from: birthDays, to: days)))
-                setT("classOfCase", random.weighted([("10", 20), ("14", 55), ("20", 8), ("22", 10), ("00", 7)]))
+                // Analytic cases (00, 10-14, 20-22) and, as in a hospital's real mix, some non-analytic ones: diagnosed and
+                // treated elsewhere with a visit here for recurrence or persistence (32, 33), diagnosis and treatment
+                // elsewhere and here only for later care (30, 31, 34-37), a staff physician's office case (41).
+                setT("classOfCase", random.weighted([("10", 19), ("14", 51), ("20", 8), ("22", 9), ("00", 6), ("30", 1), ("31", 1),
+                                                     ("32", 2), ("33", 1), ("34", 1), ("35", 1), ("37", 1), ("41", 1)]))
                 // Death certificate only (7) and autopsy only (6): single primaries of patients who died.
                 var source = random.weighted([("1", 92), ("3", 3), ("4", 2), ("6", 2), ("7", 1)])
                 if ["6", "7"].contains(source), !dead || tumorDiagnoses.count > 1 { source = "1" }
                 setT("typeOfReportingSource", source)
-                setT("summaryStage2018", stage)
+                setT("summaryStage2018", behavior == "3" ? stage : "8")  // 8: benign or borderline (brain and CNS schemas)
                 setT("countyAtDx", Self.counties.randomElement(using: &random)!)
                 setT("addrAtDxState", "KS")
                 setT("reportingFacility", random.weighted([("0000001001", 5), ("0000001002", 3), ("0000001003", 2)]))

@@ -80,14 +80,18 @@ struct NaaccrImporterTests {
             let generator = SyntheticRegistryGenerator(patientCount: 50, seed: 3)
             _ = try importGenerated(db, generator)
             var patients = Array(generator)
-            try patients[4].set("vitalStatus", "0")
-            try patients[4].set("dateOfLastContact", "2025")
+            // The fifth patient alive in the generated registry dies: vital status and last contact change.
+            let changed = try #require(patients.indices.filter { patients[$0]["vitalStatus"] == "1" }.dropFirst(4).first)
+            let patientId = try #require(patients[changed]["patientIdNumber"])
+            let oldStatus = patients[changed]["vitalStatus"]
+            try patients[changed].set("vitalStatus", "0")
+            try patients[changed].set("dateOfLastContact", "2025")
             var index = 0
             let summary = try NaaccrImporter(connection: db).importPatients(
                 header: generator.header(), dictionary: generator.dictionary, source: "test", actor: ActingUser(userId: nil, username: "tester"),
                 next: { defer { index += 1 }; return index < patients.count ? patients[index] : nil })
             #expect(summary.patientsUpdated == 1 && summary.patientsInserted == 0)
-            let row = try db.query("SELECT vital_status, version FROM patient WHERE patient_id_number = $1", ["00000005"])[0]
+            let row = try db.query("SELECT vital_status, version FROM patient WHERE patient_id_number = $1", [patientId])[0]
             #expect(try row.decode(String.self, column: "vital_status") == "0")
             #expect(try row.decode(Int.self, column: "version") == 2)
             // The change is in the revision history: each changed item with its old and new value.
@@ -95,10 +99,10 @@ struct NaaccrImporterTests {
                 SELECT r.version, r.source, r.changes->'vitalStatus'->>'old', r.changes->'vitalStatus'->>'new',
                        r.changes->'dateOfLastContact'->>'new', (SELECT count(*) FROM jsonb_object_keys(r.changes))
                 FROM abstract_revision r JOIN patient p ON p.id = r.patient_id WHERE p.patient_id_number = $1
-                """, ["00000005"])
+                """, [patientId])
             #expect(revision.count == 1)
             #expect(try revision[0].decode(Int.self, at: 0) == 2 && revision[0].text(at: 1) == "import")
-            #expect(revision[0].text(at: 2) == Array(generator)[4]["vitalStatus"])
+            #expect(revision[0].text(at: 2) == oldStatus)
             #expect(revision[0].text(at: 3) == "0" && revision[0].text(at: 4) == "2025")
             #expect(try revision[0].decode(Int.self, at: 5) == 2)
             #expect(try count(db, "abstract_revision") == 1)  // unchanged records get none

@@ -73,7 +73,8 @@ struct WorkflowTests {
         try await Self.withRegistry { registry, url in
             let user = try await registry.accounts.create(username: "reg", displayName: "", role: .registrar, password: "correct horse battery",
                                                           by: .operatingSystemAccount())
-            let tumorId = try PostgresConnection(url).query("SELECT min(id) FROM tumor")[0].decode(Int.self, at: 0)
+            // A tumor whose Grade Clinical is not yet 9 (unknown): the save changes it to 9.
+            let tumorId = try PostgresConnection(url).query("SELECT min(id) FROM tumor WHERE naaccr_value(items, 'gradeClinical') IS DISTINCT FROM '9'")[0].decode(Int.self, at: 0)
             let saved = try await registry.saveTumor(id: tumorId, baseVersion: 1, changes: ["gradeClinical": "9"], by: user, from: "192.0.2.1")
             #expect(saved.outcome == .saved(version: 2, changedItems: ["gradeClinical"]))
             let db = try PostgresConnection(url)
