@@ -68,14 +68,18 @@ struct ServeCommand: AsyncParsableCommand {
             printErr("ran the incoming-abstract edits: \(edits.tumorsChecked) tumors, \(edits.tumorsWithErrors) with errors")
         }
         let password = (0..<4).map { _ in String(format: "%04d", Int.random(in: 0..<10_000)) }.joined(separator: "-")
-        do {
-            _ = try await registry.accounts.create(username: "demo", displayName: "Demo Registrar", role: .registrar, password: password, by: actor)
-        } catch AccountError.duplicateUser {
-            try await registry.accounts.setPassword(username: "demo", password: password, by: actor)
-            try await registry.accounts.setDisabled(username: "demo", false, by: actor)
+        // A registrar, and a submitter for the submission pages, with the same password.
+        for (username, displayName, role) in [("demo", "Demo Registrar", Role.registrar), ("demo-submitter", "Demo Submitter", Role.submitter)] {
+            do {
+                _ = try await registry.accounts.create(username: username, displayName: displayName, role: role, password: password, by: actor)
+            } catch AccountError.duplicateUser {
+                try await registry.accounts.setPassword(username: username, password: password, by: actor)
+                try await registry.accounts.setDisabled(username: username, false, by: actor)
+            }
         }
         // Written straight to the descriptor: stdout is block-buffered when not a terminal and the server runs on.
-        FileHandle.standardOutput.write(Data("demo login: user 'demo', password '\(password)' (synthetic data only)\n".utf8))
+        FileHandle.standardOutput.write(Data(("demo login: user 'demo', password '\(password)' (synthetic data only); "
+                                              + "the submitter demo-submitter has the same password\n").utf8))
     }
 }
 

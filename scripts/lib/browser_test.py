@@ -103,6 +103,24 @@ try:
     assert "spanishHispanicOrigin" in status[0] and "gradeClinical" in status[0], f"both records should be saved: {status[0]}"
     wait(lambda: [li for li in finds("#revisions li") if "gradeClinical" in text(li)], "the revision history to show the change")
     print("PASS: sign in, inline edit shown and cleared, saved, revision listed")
+
+    # The submitter: sign out, sign in as demo-submitter, preview the state file, build it, mark it accepted.
+    click(find("#signout"))
+    wait(lambda: finds("#username"), "the sign-in page after signing out")
+    type_(find("#username"), "demo-submitter"); type_(find("#password"), password); click(find('form button[type="submit"]'))
+    wait(lambda: finds("header .who"), "the worklist after the submitter signs in")
+    click(wait(lambda: [a for a in finds("header nav a") if text(a) == "Submissions"][0], "the Submissions link"))
+    click(wait(lambda: [a for a in finds("a") if "destination=state" in (prop(a, "href") or "")][0], "the state preview link"))
+    new = wait(lambda: [r for r in finds("tr") if text(r).startswith("New tumors")], "the preview's counts")
+    assert int(text(new[0]).split()[-1]) > 0, text(new[0])
+    screenshot("4-preview")
+    click(find("#build"))
+    row = wait(lambda: [r for r in finds("#history tbody tr") if "state" in text(r) and "generated" in text(r)], "the new submission in the history", timeout=60)
+    assert [a for a in finds("#history a") if "/api/submissions/" in prop(a, "href")], "a download link"
+    click([b for b in finds("#history button[data-status=accepted]")][0])
+    wait(lambda: [r for r in finds("#history tbody tr") if "accepted" in text(r)], "the submission marked accepted")
+    screenshot("5-submissions")
+    print("PASS: the submitter previewed, built and marked a state submission")
 finally:
     try:
         call("DELETE", S)

@@ -159,6 +159,7 @@ struct PageController {
             "quality": (s.quality?.figures ?? []).map { ["name": $0.name, "percent": String(format: "%.2f", $0.percent), "standard": $0.standard,
                                                           "verdict": $0.meets ? "meets" : "does not meet"] },
             "held": s.heldTumors.map { ["tumorId": $0.tumorId, "edits": $0.edits.joined(separator: ", ")] as [String: Any] },
+            "hasQuality": !(s.quality?.figures ?? []).isEmpty, "hasHeld": !s.heldTumors.isEmpty,
         ]
         return PageRenderer.page(title: "Preview \(destination.name)", template: "preview", values, context: context)
     }

@@ -74,9 +74,9 @@ enum Templates {
           <tr><th scope="row">Not taken by the destination</th><td>{{tumorsNotEligible}}</td></tr>
           </tbody>
         </table>
-        {{#quality.0}}<h2>Data quality (NPCR standards)</h2>{{/quality.0}}
+        {{#hasQuality}}<h2>Data quality (NPCR standards)</h2>{{/hasQuality}}
         <table>{{#quality}}<tr><th scope="row">{{name}}</th><td>{{percent}}%</td><td>{{standard}}</td><td>{{verdict}}</td></tr>{{/quality}}</table>
-        {{#held.0}}<h2>Held back</h2>{{/held.0}}
+        {{#hasHeld}}<h2>Held back by the edits</h2>{{/hasHeld}}
         <ul id="held">{{#held}}<li><a href="/tumors/{{tumorId}}">Tumor {{tumorId}}</a>: {{edits}}</li>{{/held}}</ul>
         <p class="actions"><button type="button" id="build" data-destination="{{destination}}" data-csrf="{{csrf}}">Build the file</button>
         <a href="/submissions">Back to submissions</a></p>
