@@ -1,4 +1,5 @@
 import Crypto
+import Dispatch
 import Edits
 import Foundation
 import NAACCR
@@ -444,7 +445,7 @@ final class SubmissionOutput {
         self.path = path
         self.submission = submission
         tee = LedgerTee(file: try FileByteSink(path: path + ".partial"), ledger: ledger, submission: submission)
-        let sink: ByteSink = path.hasSuffix(".gz") ? try GzipByteSink(tee) : tee
+        let sink: ByteSink = path.hasSuffix(".gz") ? try BackgroundGzipSink(tee) : tee
         writer = try NaaccrXMLWriter(sink: sink, dictionary: dictionary, header: header, indent: true, timeGenerated: timeGenerated)
     }
 
@@ -498,4 +499,63 @@ final class LedgerTee: ByteSink {
     }
 
     func hex() -> String { Registry.hex(hasher.finalize()) }
+}
+
+/// Gzip on a thread of its own: the XML comes in on the caller's thread in 1 MB pieces, a worker compresses them in
+/// order (at most four pieces in flight, so memory stays bounded), and the compressed bytes go on to `downstream` on
+/// the caller's thread again (the ledger's connection is used by that thread only).
+final class BackgroundGzipSink: ByteSink, @unchecked Sendable {
+    private let downstream: ByteSink
+    private let worker = DispatchQueue(label: "submission-gzip")
+    private let slots = DispatchSemaphore(value: 4)
+    private let outbox = Outbox()
+    private let gzip: GzipByteSink
+    private var pending: [UInt8] = []
+    static let pieceSize = 1 << 20
+
+    /// Compressed bytes waiting for the caller's thread, and the worker's first error.
+    final class Outbox: ByteSink, @unchecked Sendable {
+        private let lock = NSLock()
+        private var bytes: [UInt8] = []
+        private var error: Error?
+        func write(_ chunk: UnsafeRawBufferPointer) throws { lock.withLock { bytes.append(contentsOf: chunk) } }
+        func finish() throws {}
+        func fail(_ e: Error) { lock.withLock { if error == nil { error = e } } }
+        func take() -> ([UInt8], Error?) { lock.withLock { let out = (bytes, error); bytes.removeAll(keepingCapacity: true); return out } }
+    }
+
+    init(_ downstream: ByteSink) throws {
+        self.downstream = downstream
+        gzip = try GzipByteSink(outbox)
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        pending.append(contentsOf: bytes)
+        if pending.count >= Self.pieceSize { hand() }
+        try drain()
+    }
+
+    func finish() throws {
+        hand()
+        worker.sync { do { try gzip.finish() } catch { outbox.fail(error) } }
+        try drain()
+        try downstream.finish()
+    }
+
+    private func hand() {
+        guard !pending.isEmpty else { return }
+        let piece = pending
+        pending = []
+        slots.wait()
+        worker.async { [self] in
+            do { try piece.withUnsafeBytes { try gzip.write($0) } } catch { outbox.fail(error) }
+            slots.signal()
+        }
+    }
+
+    private func drain() throws {
+        let (bytes, error) = outbox.take()
+        if let error { throw error }
+        if !bytes.isEmpty { try bytes.withUnsafeBytes { try downstream.write($0) } }
+    }
 }
