@@ -5,9 +5,17 @@ import Registry
 import Reports
 import Survival
 
+/// `registry survival`: estimates (the default) and `months`.
 struct SurvivalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "survival",
+        abstract: "Survival statistics (Kaplan-Meier, life table, relative and net survival), and SEER survival months for a listing.",
+        subcommands: [SurvivalEstimateCommand.self, SurvivalMonthsCommand.self], defaultSubcommand: SurvivalEstimateCommand.self)
+}
+
+struct SurvivalEstimateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "estimate",
         abstract: "Survival statistics by site, stage, sex or period: Kaplan-Meier, life table, relative and net survival.",
         discussion: """
             From the registry (default): malignant tumors diagnosed --from..--to, survival months by the SEER rules with \
@@ -16,6 +24,7 @@ struct SurvivalCommand: AsyncParsableCommand {
             (event 1 = death, 0 = censored), or dx_date,last_contact_date,vital_status,age,sex,group for relative and net \
             survival (dates YYYY-MM-DD; vital_status alive/dead or NAACCR 1/0; sex male/female or 1/2; age in years). \
             With --format csv only the table goes to standard output; notes and the log-rank test go to standard error.
+            'registry survival months' computes SEER survival months and flags for a case listing.
             """)
 
     enum Method: String, ExpressibleByArgument, CaseIterable { case km, actuarial, relative, net }

@@ -27,6 +27,29 @@ struct SurvivalCommandTests {
         #expect(result.stderr.contains("log-rank test: chi-square 139.518, 2 df"))  // notes go to standard error
     }
 
+    /// `registry survival months` on the reference implementation's published patient (imsweb SurvivalTimeUtilsTest:
+    /// end point 2010, last contact November 2009, alive), its rows shuffled among another patient's: the expected
+    /// months and flags are the reference's, written back in the input's order.
+    @Test func survivalMonthsForACaseListingMatchTheReferenceCases() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("months-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let rows = [("A", "01", "20090901"), ("B", "00", "20100314"), ("A", "02", "20089999"), ("A", "03", "20080399"), ("A", "04", "99999999"),
+                    ("A", "05", "20099923"), ("A", "06", "20080405"), ("A", "07", "20091199")]
+        var text = "patientIdNumber,sequenceNumberCentral,dateOfDiagnosis,dateOfBirth,dateOfLastContact,vitalStatus,typeOfReportingSource\n"
+        for (id, seq, dx) in rows {
+            text += id == "A" ? "A,\(seq),\(dx),20080304,20091199,1,1\n" : "B,\(seq),\(dx),20080304,20100314,1,1\n"
+        }
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let result = try RegistryExecutable.run(["survival", "months", "--input", file.path, "--cutoff", "2010", "--today", "2026-11-24"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map { $0.split(separator: ",").suffix(4).joined(separator: ",") }
+        #expect(lines == ["survivalMonths,survivalFlag,survivalMonthsPresumedAlive,survivalFlagPresumedAlive",
+                          "0002,3,0015,1", "0000,0,0009,1", "0020,3,0033,3", "0020,3,0033,3", "9999,9,9999,9",
+                          "0001,2,0014,3", "0019,3,0032,1", "0000,2,0013,3"])
+        let missing = try RegistryExecutable.run(["survival", "months", "--input", Self.fixtures.appendingPathComponent("km_cases.csv").path, "--cutoff", "2010"])
+        #expect(missing.status != 0 && missing.stderr.contains("patientIdNumber"))
+    }
+
     @Test func badCaseListingsNameTheLine() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).csv")
         try "time_months,event,group\n12,1,A\n-3,0,A\n".write(to: file, atomically: true, encoding: .utf8)
