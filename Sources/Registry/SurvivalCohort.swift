@@ -35,7 +35,9 @@ public enum SurvivalInput {
 
     /// Reads `time_months,event[,group]` or `dx_date,last_contact_date,vital_status,age,sex[,group]` CSV (header required).
     public static func readCSV(path: String) throws -> [SurvivalRecord] {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+        if let records = try readTimeEvent(data, path: path) { return records }
+        let text = String(decoding: data, as: UTF8.self)
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         while lines.last?.isEmpty == true { lines.removeLast() }
         guard let headerLine = lines.first else { throw SurvivalInputError(file: path, line: 1, message: "the file is empty") }
@@ -88,6 +90,94 @@ public enum SurvivalInput {
                 age: Int(age), stratum: stratumColumn.map { f[$0] } ?? ""))
         }
         return records
+    }
+}
+
+extension SurvivalInput {
+    /// The `time_months,event[,group][,age][,stratum]` listing read byte by byte (no line or field strings; a group
+    /// name is made once per distinct value); nil when the header is of the other kind. Errors name the line.
+    static func readTimeEvent(_ data: Data, path: String) throws -> [SurvivalRecord]? {
+        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [SurvivalRecord]? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            let n = bytes.count
+            var headerEnd = 0
+            while headerEnd < n && bytes[headerEnd] != 0x0a { headerEnd += 1 }
+            let header = String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<headerEnd]), as: UTF8.self)
+                .split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
+            guard let time = header.firstIndex(of: "time_months"), let event = header.firstIndex(of: "event") else { return nil }
+            let group = header.firstIndex(of: "group"), age = header.firstIndex(of: "age"), stratum = header.firstIndex(of: "stratum")
+            var records: [SurvivalRecord] = []
+            records.reserveCapacity(n / 12)
+            var names: [String: String] = [:]
+            var fields = [Range<Int>](repeating: 0..<0, count: header.count)
+            var line = 1, pos = headerEnd + 1
+            func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self) }
+            func name(_ r: Range<Int>) -> String {
+                let s = text(r)
+                if let known = names[s] { return known }
+                names[s] = s
+                return s
+            }
+            while pos < n {
+                line += 1
+                var end = pos
+                while end < n && bytes[end] != 0x0a { end += 1 }
+                defer { pos = end + 1 }
+                // Fields, trimmed of spaces and a carriage return.
+                var count = 0, start = pos, i = pos
+                var blank = true
+                while i <= end {
+                    if i == end || bytes[i] == 0x2c {
+                        var a = start, b = i
+                        while a < b && (bytes[a] == 0x20 || bytes[a] == 0x09) { a += 1 }
+                        while b > a && (bytes[b - 1] == 0x20 || bytes[b - 1] == 0x09 || bytes[b - 1] == 0x0d) { b -= 1 }
+                        if b > a { blank = false }
+                        if count < fields.count { fields[count] = a..<b }
+                        count += 1
+                        start = i + 1
+                    }
+                    i += 1
+                }
+                if blank && count <= 1 { continue }
+                func fail(_ m: String) -> SurvivalInputError { SurvivalInputError(file: path, line: line, message: m) }
+                guard count == header.count else { throw fail("expected \(header.count) fields, found \(count)") }
+                guard let months = number(bytes, fields[time]) ?? Double(text(fields[time])), months.isFinite, months >= 0 else {
+                    throw fail("time_months '\(text(fields[time]).prefix(40))' is not a non-negative number")
+                }
+                let e = fields[event]
+                guard e.count == 1, bytes[e.lowerBound] == 0x30 || bytes[e.lowerBound] == 0x31 else {
+                    throw fail("event '\(text(e).prefix(20))' must be 1 (death) or 0 (censored)")
+                }
+                var record = SurvivalRecord(group: group.map { name(fields[$0]) } ?? "All cases", months: months, event: bytes[e.lowerBound] == 0x31)
+                record.age = age.flatMap { Int(text(fields[$0])) }
+                record.stratum = stratum.map { name(fields[$0]) } ?? ""
+                records.append(record)
+            }
+            return records
+        }
+    }
+
+    /// A plain decimal number of at most 15 digits (digits, an optional point and digits), nil for anything else (then
+    /// parsed as text). The digits as an integer below 2^53 divided by an exact power of ten is one correctly rounded
+    /// division: the same double as parsing the text.
+    @inline(__always) static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Double? {
+        guard !r.isEmpty else { return nil }
+        var mantissa = 0, i = r.lowerBound, digits = 0, scale = 1, point = false
+        while i < r.upperBound {
+            let c = bytes[i]
+            if c >= 0x30 && c <= 0x39 {
+                mantissa = mantissa * 10 + Int(c - 0x30)
+                digits += 1
+                if point { scale *= 10 }
+            } else if c == 0x2e && !point {
+                point = true
+            } else {
+                return nil
+            }
+            i += 1
+        }
+        guard digits > 0, digits <= 15 else { return nil }
+        return Double(mantissa) / Double(scale)
     }
 }
 
