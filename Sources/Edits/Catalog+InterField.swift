@@ -323,6 +323,42 @@ extension EditCatalog {
             guard r[.radiation] == "0" else { return .skip }
             return r[.radiationDate] == nil ? .pass : .fail("no radiation (0) but rxDateRadiation is \(r[.radiationDate]!)")
         },
+        Edit(id: "RAD01", name: "Phase I Radiation Treatment Modality, RX Date--Radiation (NAACCR)", kind: .interField,
+             items: [.radiationModality, .radiationDate],
+             note: "Items 1506 and 1210: no radiation (modality 00) has no date radiation started. NAACCR v26 has no date flags, "
+                + "so a blank date with radiation given is not edited (it may be unknown).") { r in
+            guard r[.radiationModality] == "00" else { return .skip }
+            return r[.radiationDate] == nil ? .pass : .fail("phase1RadiationTreatmentModality 00 (no radiation) but rxDateRadiation is \(r[.radiationDate]!)")
+        },
+        Edit(id: "RAD02", name: "Phase I, II, III Radiation Treatment Modality (NAACCR)", kind: .interField,
+             items: [.radiationModality, .radiationModality2, .radiationModality3],
+             note: "Items 1506, 1516, 1526: a later phase exists only after an earlier one; with no radiation (00) or unknown (99) "
+                + "in phase I, phases II and III are the same code or blank, and phase III needs a phase II.") { r in
+            guard let first = r[.radiationModality] else { return .skip }
+            let second = r[.radiationModality2], third = r[.radiationModality3]
+            if ["00", "99"].contains(first) {
+                for (id, value) in [("phase2RadiationTreatmentModality", second), ("phase3RadiationTreatmentModality", third)] {
+                    if let value, value != first { return .fail("phase1RadiationTreatmentModality \(first) but \(id) \(value)") }
+                }
+                return .pass
+            }
+            if let third, !["00", "99"].contains(third), second == nil || second == "00" {
+                return .fail("phase3RadiationTreatmentModality \(third) without a phase II (phase2RadiationTreatmentModality \(second ?? "blank"))")
+            }
+            return .pass
+        },
+        Edit(id: "RAD03", name: "Phase I Radiation Treatment Modality, RX Summ--Radiation (NAACCR)", kind: .interField,
+             items: [.radiationModality, .radiation],
+             note: "Items 1506 and 1360: radiation given in phase I (01-16, 98) is not 'no radiation' (0) in the summary, and a "
+                + "summary of radiation given (1-5) is not phase I modality 00.") { r in
+            guard let modality = r[.radiationModality], let summary = r[.radiation] else { return .skip }
+            let given = (1...16).contains(Int(modality) ?? -1) || modality == "98"
+            if given && summary == "0" { return .fail("phase1RadiationTreatmentModality \(modality) (radiation given) but rxSummRadiation 0 (none)") }
+            if modality == "00" && ["1", "2", "3", "4", "5"].contains(summary) {
+                return .fail("rxSummRadiation \(summary) (radiation given) but phase1RadiationTreatmentModality 00 (none)")
+            }
+            return .pass
+        },
         Edit(id: "DX01", name: "Type of Reporting Source, Diagnostic Confirmation (NAACCR)", kind: .interField,
              items: [.reportingSource, .confirmation],
              note: "A death-certificate-only case (7) has unknown confirmation (9). Unsure of the exact edit name.") { r in

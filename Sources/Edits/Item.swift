@@ -45,7 +45,7 @@ public struct Item: Sendable, Hashable, CustomStringConvertible {
         "rxSummSurgPrimSite", "rxSummSurgPrimSite2023", "rxSummScopeRegLnSur", "rxSummSurgOthRegDis", "rxSummRadiation", "rxSummChemo",
         "rxSummHormone", "rxSummBrm", "rxSummOther", "rxSummTransplntEndocr", "reasonForNoSurgery", "reasonForNoRadiation",
         "rxSummSurgRadSeq", "rxSummSystemicSurSeq", "rxSummTreatmentStatus", "rxSummSurgicalMargins",
-        "phase1RadiationTreatmentModality", "rxDateSurgery", "rxDateRadiation", "rxDateChemo", "rxDateHormone",
+        "phase1RadiationTreatmentModality", "phase2RadiationTreatmentModality", "phase3RadiationTreatmentModality", "rxDateSurgery", "rxDateRadiation", "rxDateChemo", "rxDateHormone",
         "rxDateSystemic", "rxDateMostDefinSurg", "dateInitialRxSeer", "dateOfLastCancerStatus",
         "regionalNodesPositive", "regionalNodesExamined", "lymphVascularInvasion", "tumorSizeSummary", "tumorSizeClinical",
         "tumorSizePathologic", "metsAtDxBone", "metsAtDxBrain", "metsAtDxLiver", "metsAtDxLung", "metsAtDxDistantLn",
@@ -96,6 +96,7 @@ extension Item {
     static let surgeryRadiationSequence = Item("rxSummSurgRadSeq"), systemicSurgerySequence = Item("rxSummSystemicSurSeq")
     static let treatmentStatus = Item("rxSummTreatmentStatus"), margins = Item("rxSummSurgicalMargins")
     static let radiationModality = Item("phase1RadiationTreatmentModality")
+    static let radiationModality2 = Item("phase2RadiationTreatmentModality"), radiationModality3 = Item("phase3RadiationTreatmentModality")
     static let surgeryDate = Item("rxDateSurgery"), radiationDate = Item("rxDateRadiation"), chemoDate = Item("rxDateChemo")
     static let hormoneDate = Item("rxDateHormone"), systemicDate = Item("rxDateSystemic"), definitiveSurgeryDate = Item("rxDateMostDefinSurg")
     static let firstTreatmentDate = Item("dateInitialRxSeer"), cancerStatusDate = Item("dateOfLastCancerStatus")

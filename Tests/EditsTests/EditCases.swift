@@ -286,6 +286,16 @@ let editCases: [EditCase] = [
     EditCase("STG10", .pass), EditCase("STG10", .fail, ["oncotypeDxRecurrenceScoreInvasiv": nil]), EditCase("STG10", .skip, ["dateOfDiagnosis": "20170315"]),
     EditCase("STG11", .pass), EditCase("STG11", .fail, ["her2IhcSummary": nil]), EditCase("STG11", .skip, ["primarySite": nil]),
     EditCase("STG12", .pass), EditCase("STG12", .fail, ["her2OverallSummary": nil]), EditCase("STG12", .skip, ["histologicTypeIcdO3": nil]),
+    // Radiation phases (items 1506, 1516, 1526, 1210, 1360).
+    EditCase("RAD01", .pass), EditCase("RAD01", .fail, ["rxDateRadiation": "20200501"]),
+    EditCase("RAD01", .skip, ["phase1RadiationTreatmentModality": "02", "rxDateRadiation": "20200501", "rxSummRadiation": "1", "reasonForNoRadiation": "0"]),
+    EditCase("RAD02", .pass), EditCase("RAD02", .fail, ["phase2RadiationTreatmentModality": "02"]),
+    EditCase("RAD02", .pass, ["phase1RadiationTreatmentModality": "02", "phase2RadiationTreatmentModality": "09", "rxSummRadiation": "4"]),
+    EditCase("RAD02", .fail, ["phase1RadiationTreatmentModality": "02", "phase3RadiationTreatmentModality": "07", "rxSummRadiation": "4"]),
+    EditCase("RAD02", .skip, ["phase1RadiationTreatmentModality": nil]),
+    EditCase("RAD03", .pass), EditCase("RAD03", .fail, ["phase1RadiationTreatmentModality": "02"]),
+    EditCase("RAD03", .fail, ["rxSummRadiation": "1", "reasonForNoRadiation": "0"]),
+    EditCase("RAD03", .skip, ["rxSummRadiation": nil]),
     // SEER IF93, races 1-5.
     EditCase("IF93", .pass), EditCase("IF93", .pass, ["race1": "02", "race2": "01", "race3": "88", "race4": "88", "race5": "88"]),
     EditCase("IF93", .fail, ["race1": "01", "race2": "02"]),  // 01 must be the last race recorded
