@@ -57,10 +57,13 @@ struct ServeCommand: AsyncParsableCommand {
         try await group.run()
     }
 
-    /// Loads the demo registry into an empty database and (re)creates the demo registrar with a fresh password.
+    /// Loads the demo registry into an empty database and (re)creates the demo registrar and submitter with a fresh
+    /// password. A fresh demo also has a history: a state submission, accepted, then a few abstracts changed since, so
+    /// the submitter's preview shows them as changed.
     func prepareDemo(_ registry: Registry) async throws {
         let actor = try await database.actor(registry)
-        if try await registry.patientCount() == 0 {
+        let fresh = try await registry.patientCount() == 0
+        if fresh {
             let summary = try await DemoCommand.load(SyntheticRegistryGenerator(patientCount: 2_000, seed: 2026), into: registry,
                                                      source: "registry serve --demo", by: actor)
             printErr("loaded the demo registry: \(summary.patientsRead) synthetic patients")
@@ -76,6 +79,21 @@ struct ServeCommand: AsyncParsableCommand {
                 try await registry.accounts.setPassword(username: username, password: password, by: actor)
                 try await registry.accounts.setDisabled(username: username, false, by: actor)
             }
+        }
+        if fresh, let state = Destination.builtIn.first(where: { $0.name == "state" }),
+           let registrar = try await registry.accounts.account(named: "demo") {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("registry-demo-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let sent = try await registry.submit(to: state, dryRun: false, directory: folder, by: actor)
+            if let id = sent.id { try await registry.markSubmission(id, status: "accepted", reason: "demo: accepted by the state", by: actor) }
+            for tumorId in 1...5 {
+                guard let stored = try? await registry.abstract(tumorId: tumorId, for: registrar, from: nil) else { continue }
+                _ = try await registry.saveTumor(id: tumorId, baseVersion: stored.version,
+                                                 changes: ["textRemarks": "Follow-up: treatment plan revised after the state submission (demo)."],
+                                                 by: registrar, from: nil)
+            }
+            printErr("demo history: state submission \(sent.id ?? 0) accepted, 5 abstracts changed since")
         }
         // Written straight to the descriptor: stdout is block-buffered when not a terminal and the server runs on.
         FileHandle.standardOutput.write(Data(("demo login: user 'demo', password '\(password)' (synthetic data only); "
