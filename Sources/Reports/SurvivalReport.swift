@@ -61,7 +61,8 @@ public struct SurvivalReport {
     }
 
     public mutating func kaplanMeier(group: String, curve: KaplanMeierCurve, times: [Double]) {
-        let points = curve.summary(at: times)
+        // Times past a group's last follow-up are shown ("–", or 0% when everybody died), not dropped.
+        let points = curve.summary(at: times, extendingPastFollowUp: true)
         let median = curve.median
         switch format {
         case .csv:
@@ -92,7 +93,7 @@ public struct SurvivalReport {
                                "median": jsonNumber(median.estimate), "medianLower": jsonNumber(median.lower),
                                "medianUpper": jsonNumber(median.upper),
                                "points": points.map { ["time_months": $0.time, "n_risk": $0.atRisk, "n_event": $0.events,
-                                                       "survival": $0.survival, "std_err": jsonNumber($0.stdErr),
+                                                       "survival": jsonNumber($0.survival), "std_err": jsonNumber($0.stdErr),
                                                        "lower95": jsonNumber($0.lower), "upper95": jsonNumber($0.upper)] }])
         }
     }

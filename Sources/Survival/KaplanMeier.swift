@@ -105,6 +105,22 @@ public struct KaplanMeierCurve: Sendable {
         return points
     }
 
+    /// `summary(at:)` with the times after the last observation kept, as a committee's table shows them: 0% when the
+    /// curve reached 0 (everybody died), else not known (survival NaN, shown as "–"), with nobody at risk.
+    public func summary(at times: [Double], extendingPastFollowUp: Bool) -> [TimePoint] {
+        var points = summary(at: times)
+        guard extendingPastFollowUp, let last = rows.last else { return points }
+        var previous = points.last?.time ?? -Double.infinity
+        for t in times.sorted() where t > last.time {
+            let events = rows.lazy.filter { $0.time > previous && $0.time <= t }.reduce(0) { $0 + $1.events }
+            previous = t
+            points.append(last.survival == 0
+                ? TimePoint(time: t, atRisk: 0, events: events, survival: 0, stdErr: 0, lower: nil, upper: nil)
+                : TimePoint(time: t, atRisk: 0, events: events, survival: .nan, stdErr: .nan, lower: nil, upper: nil))
+        }
+        return points
+    }
+
     /// The median survival time with its confidence limits (nil where not reached), as R's `quantile.survfit`.
     public var median: (estimate: Double?, lower: Double?, upper: Double?) { quantile(0.5) }
 

@@ -50,6 +50,22 @@ struct SurvivalCommandTests {
         #expect(missing.status != 0 && missing.stderr.contains("patientIdNumber"))
     }
 
+    /// Times past a group's last follow-up stay in the table: 0% for a group where everybody died (as R's
+    /// summary(fit, times, extend = TRUE) gives), not known ("NA") for one whose follow-up ended alive.
+    @Test func timesPastTheLastFollowUpAreShownNotDropped() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("short-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "time_months,event,group\n3,1,Died\n10,1,Died\n20,1,Died\n5,0,Censored\n12,1,Censored\n30,0,Censored\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let result = try RegistryExecutable.run(["survival", "--input", file.path, "--times", "12,60", "--format", "csv"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = result.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let died60 = try #require(rows.first { $0.first == "Died" && $0[1] == "60" })
+        #expect(died60[2] == "0" && Double(died60[4]) == 0)
+        let censored60 = try #require(rows.first { $0.first == "Censored" && $0[1] == "60" })
+        #expect(censored60[2] == "0" && censored60[4] == "NA")
+    }
+
     @Test func badCaseListingsNameTheLine() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).csv")
         try "time_months,event,group\n12,1,A\n-3,0,A\n".write(to: file, atomically: true, encoding: .utf8)
