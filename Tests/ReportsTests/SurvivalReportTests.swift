@@ -35,6 +35,34 @@ struct SurvivalReportTests {
         #expect(svg.hasPrefix("<svg") || svg.hasPrefix("<?xml"))
         #expect(svg.contains("Breast") && svg.contains("Lung") && svg.contains("Observed survival"))
     }
+
+    /// The labels of `<text>` elements of a class (nil: the unclassed axis labels anchored in the middle, i.e. x ticks).
+    static func texts(_ svg: String, class name: String?) -> [String] {
+        svg.split(separator: "\n").filter { line in
+            line.hasPrefix("<text") && line.contains("text-anchor=\"middle\"") && (name.map { line.contains("class=\"\($0)\"") } ?? !line.contains("class="))
+                && !line.contains("font-weight")
+        }.compactMap { line in
+            guard let open = line.range(of: ">"), let close = line.range(of: "</text>") else { return nil }
+            return String(line[open.upperBound..<close.lowerBound])
+        }
+    }
+
+    /// Five years of follow-up: ticks every 12 months, a 95% band, numbers at risk at each tick counted here from the
+    /// cases themselves (time at or after the tick), censor marks thinned, the axis above 100% when a curve is.
+    @Test func thePlotIsCommitteeReady() throws {
+        var cases: [SurvivalCase] = []
+        for i in 0..<3_000 { cases.append(SurvivalCase(time: Double(i + 1) / 50, event: i % 3 == 0)) }  // 3,000 distinct times to 60 months
+        let plot = SurvivalPlot(title: "Five-year survival", curves: [.init(label: "All", curve: try KaplanMeierCurve(cases))])
+        let svg = plot.svg()
+        #expect(Self.texts(svg, class: nil).filter { $0.allSatisfy(\.isNumber) } == ["0", "12", "24", "36", "48", "60"])
+        #expect(svg.contains("class=\"band\"") && svg.contains("95% confidence band"))
+        let expectedAtRisk = [0.0, 12, 24, 36, 48, 60].map { t in String(cases.filter { $0.time >= t }.count) }
+        #expect(Self.texts(svg, class: "risk") == expectedAtRisk)
+        #expect(svg.components(separatedBy: "class=\"censor\"").count - 1 <= 300)  // 2,000 censorings, one mark per 2 pixels at most
+        // A net-survival curve above 100% stays in the frame; a curve without censoring has no "censored" legend.
+        let net = SurvivalPlot(title: "Net", curves: [.init(label: "Thyroid", steps: [(0, 1), (12, 1.04), (60, 1.12)], censorings: [])]).svg()
+        #expect(net.contains(">120%<") && !net.contains("censored") && !net.contains("At risk"))
+    }
 }
 
 @Suite("Report documents and their templates")
