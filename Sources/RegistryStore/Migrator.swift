@@ -1,3 +1,4 @@
+import Foundation
 import Postgres
 
 /// Why the schema could not be brought up to date.
@@ -55,22 +56,45 @@ public struct Migrator: Sendable {
         try checkCompatible(db)
         var applied: [Migration] = []
         for migration in migrations {
-            let didApply = try db.transaction { tx -> Bool in
-                try tx.execute("SELECT pg_advisory_xact_lock($1)", [Migrator.lockKey])
-                let done = try tx.query("SELECT 1 FROM schema_migration WHERE version = $1", [migration.version])
-                guard done.isEmpty else { return false }
+            // Roles belong to the whole server: two databases of one cluster migrating at once (tests, several
+            // registries) can collide on the group role of migration 0006, which the per-database lock does not
+            // serialise. Such a collision rolls the migration back; it is tried again, a few times.
+            var attempt = 0
+            while true {
                 do {
-                    try tx.savepoint { sp in try sp.executeScript(migration.sql, name: "migration \(migration.version)") }
-                } catch let error as PostgresError {
-                    throw MigrationError.migrationFailed(version: migration.version, name: migration.name, reason: error.description)
+                    if try apply(migration, db) { applied.append(migration) }
+                    break
+                } catch is ConcurrentChange where attempt < 4 {
+                    attempt += 1
+                    usleep(UInt32(100_000 * attempt))
+                } catch let conflict as ConcurrentChange {
+                    throw MigrationError.migrationFailed(version: migration.version, name: migration.name, reason: conflict.error.description)
                 }
-                try tx.execute("INSERT INTO schema_migration (version, name, checksum) VALUES ($1, $2, $3)",
-                               [migration.version, migration.name, migration.checksum])
-                return true
             }
-            if didApply { applied.append(migration) }
         }
         return applied
+    }
+
+    /// A server-wide change another session made at the same time (SQLSTATE 23505 on a shared catalog, XX000 "tuple
+    /// concurrently updated", 40001, 40P01): the migration may succeed when tried again.
+    struct ConcurrentChange: Error { let error: PostgresError }
+
+    /// Applies one migration under the lock unless it already is; true when it was applied now.
+    private func apply(_ migration: Migration, _ db: PostgresConnection) throws -> Bool {
+        try db.transaction { tx -> Bool in
+            try tx.execute("SELECT pg_advisory_xact_lock($1)", [Migrator.lockKey])
+            let done = try tx.query("SELECT 1 FROM schema_migration WHERE version = $1", [migration.version])
+            guard done.isEmpty else { return false }
+            do {
+                try tx.savepoint { sp in try sp.executeScript(migration.sql, name: "migration \(migration.version)") }
+            } catch let error as PostgresError {
+                if ["23505", "XX000", "40001", "40P01"].contains(error.sqlState ?? "") { throw ConcurrentChange(error: error) }
+                throw MigrationError.migrationFailed(version: migration.version, name: migration.name, reason: error.description)
+            }
+            try tx.execute("INSERT INTO schema_migration (version, name, checksum) VALUES ($1, $2, $3)",
+                           [migration.version, migration.name, migration.checksum])
+            return true
+        }
     }
 
     /// Throws unless the database's schema is one this binary can use (no newer or altered migration).
