@@ -26,7 +26,7 @@ extension EditCatalog {
     /// A schema with what the edits read of it resolved once: each input's item slot and compiled code check, and the
     /// inputs each standard setter requires (items with a required-item edit of their own and inputs whose table takes a
     /// blank left out).
-    struct CompiledSchema: Sendable {
+    final class CompiledSchema: Sendable {
         struct Input: Sendable {
             let key: String
             let item: Item
@@ -40,6 +40,14 @@ extension EditCatalog {
         let ssdis: [Input]
         /// By setter (SEER_REQUIRED, COC_REQUIRED, NPCR_REQUIRED).
         let required: [String: [Input]]
+
+        init(schema: StagingAlgorithm.Schema, inputs: [Input], byKey: [String: Input], ssdis: [Input], required: [String: [Input]]) {
+            self.schema = schema
+            self.inputs = inputs
+            self.byKey = byKey
+            self.ssdis = ssdis
+            self.required = required
+        }
     }
 
     static let compiledSchemas: [String: CompiledSchema] = Dictionary(uniqueKeysWithValues: StagingAlgorithm.eod.schemas.map { schema in
@@ -60,15 +68,21 @@ extension EditCatalog {
 
     /// The schema of a tumor diagnosed 2018 or later with a valid site and histology; nil (the edit skips) otherwise.
     /// Selected once per tumor (the record's memo) for all the staging edits.
-    static func schema(_ r: EditRecord) -> StagingAlgorithm.Schema? {
+    static func schema(_ r: EditRecord) -> CompiledSchema? {
         guard let year = r.diagnosisYear, year >= 2018, let site = r[.site], ICDO3.topography.contains(site),
-              let h = r[.histology], ICDO3.isHistology(h), case .schema(let schema) = selection(r) else { return nil }
-        return schema
+              let h = r[.histology], ICDO3.isHistology(h) else { return nil }
+        return staged(r).compiled
     }
 
     /// The tumor's schema selection, made once per tumor (the record's memo) for all the staging edits.
-    static func selection(_ r: EditRecord) -> Stager.Selection {
-        r.memo.selection(for: r.tumorIndex) { stager.selectSchema { stagingValue(r, $0) } }
+    static func selection(_ r: EditRecord) -> Stager.Selection { staged(r).selection }
+
+    static func staged(_ r: EditRecord) -> (selection: Stager.Selection, compiled: CompiledSchema?) {
+        r.memo.staging(for: r.tumorIndex) {
+            let selection = stager.selectSchema { stagingValue(r, $0) }
+            if case .schema(let schema) = selection { return (selection, compiledSchemas[schema.id]) }
+            return (selection, nil)
+        }
     }
 
     @inline(__always) static func stagingValue(_ r: EditRecord, _ naaccrId: String) -> String? {
@@ -95,9 +109,9 @@ extension EditCatalog {
         Edit(id: id, name: name, kind: .interField, items: [.site, .histology] + items,
              note: "EOD 2018 schemas (SEER EOD Public \(StagingAlgorithm.eod.version)): for diagnoses 2018 and later the \(what) must be a code "
                 + "the schema's table lists for it (a blank item is left to the required-item edits).") { r in
-            guard items.contains(where: { r[$0] != nil }), let schema = schema(r), let compiled = compiledSchemas[schema.id] else { return .skip }
+            guard items.contains(where: { r[$0] != nil }), let compiled = schema(r) else { return .skip }
             let invalid = invalidInputs(r, keys.compactMap { compiled.byKey[$0] })
-            return invalid.isEmpty ? .pass : .fail("\(invalid.joined(separator: ", ")) not valid for schema \(schema.name) (\(schema.schemaId ?? schema.id))")
+            return invalid.isEmpty ? .pass : .fail("\(invalid.joined(separator: ", ")) not valid for schema \(compiled.schema.name) (\(compiled.schema.schemaId ?? compiled.schema.id))")
         }
     }
 
@@ -107,13 +121,13 @@ extension EditCatalog {
              note: "The staging algorithm marks each schema input \(setter) with the diagnosis years it is required for (NAACCR "
                 + "Standards Volume II, SSDI manual); a required item left blank fails (items with their own required-item edit are "
                 + "left to it; an input whose table takes a blank, as Grade Post Therapy without neoadjuvant therapy, is not required).") { r in
-            guard let schema = schema(r), let year = r.diagnosisYear else { return .skip }
+            guard let compiled = schema(r), let year = r.diagnosisYear else { return .skip }
             var missing: [String] = []
-            for input in compiledSchemas[schema.id]?.required[setter] ?? [] where r[input.item] == nil && input.input.isRequired(by: setter, year: year) {
+            for input in compiled.required[setter] ?? [] where r[input.item] == nil && input.input.isRequired(by: setter, year: year) {
                 missing.append(input.item.naaccrId)
             }
             return missing.isEmpty ? .pass
-                : .fail("\(missing.joined(separator: ", ")) required by \(label) for schema \(schema.name) in \(year) and blank")
+                : .fail("\(missing.joined(separator: ", ")) required by \(label) for schema \(compiled.schema.name) in \(year) and blank")
         }
     }
 
@@ -146,16 +160,16 @@ extension EditCatalog {
         Edit(id: "STG06", name: "Site-Specific Data Items, Schema ID (NAACCR)", kind: .interField, items: [.site, .histology],
              note: "For diagnoses 2018 and later every site-specific data item the schema reads must hold a code its table lists "
                 + "(SSDI manual); items the schema does not read are not checked here.") { r in
-            guard let schema = schema(r), let compiled = compiledSchemas[schema.id] else { return .skip }
+            guard let compiled = schema(r) else { return .skip }
             let invalid = invalidInputs(r, compiled.ssdis)
-            return invalid.isEmpty ? .pass : .fail("\(invalid.joined(separator: ", ")) not valid for schema \(schema.name) (\(schema.schemaId ?? schema.id))")
+            return invalid.isEmpty ? .pass : .fail("\(invalid.joined(separator: ", ")) not valid for schema \(compiled.schema.name) (\(compiled.schema.schemaId ?? compiled.schema.id))")
         },
         schemaInputEdit("STG07", "Summary Stage 2018, Schema ID (SEER)", [.stage2018], keys: ["ss2018"], what: "Summary Stage 2018 (item 764)"),
         Edit(id: "STG08", name: "Derived SS2018, EOD, Schema ID (SEER)", kind: .interField,
              items: [.derivedStage2018, .eodPrimary, .eodNodes, .eodMets],
              note: "Derived Summary Stage 2018 (item 762), when coded, must be what the schema's algorithm derives from EOD Primary "
                 + "Tumor, Regional Nodes and Mets (items 772, 774, 776).") { r in
-            guard let coded = r[.derivedStage2018], r[.eodPrimary] != nil, let schema = schema(r),
+            guard let coded = r[.derivedStage2018], r[.eodPrimary] != nil, let schema = schema(r)?.schema,
                   schema.outputs.contains(where: { $0.key == "ss2018_derived" }) else { return .skip }
             guard let derived = stager.derive({ stagingValue(r, $0) }, schema: schema, only: ["ss2018_derived"]).outputs["derivedSummaryStage2018"] else { return .skip }
             return derived == coded ? .pass

@@ -110,14 +110,15 @@ extension PatientValues {
 /// makes a memo per patient and the records of that check are used on the thread that made them).
 final class EditMemo: @unchecked Sendable {
     private var tumor = -1
-    private var selection: Stager.Selection?
+    private var staged: (selection: Stager.Selection, compiled: EditCatalog.CompiledSchema?)?
 
-    /// The tumor's staging schema selection, computed once per tumor.
-    func selection(for tumor: Int, _ compute: () -> Stager.Selection) -> Stager.Selection {
-        if self.tumor == tumor, let selection { return selection }
+    /// The tumor's staging schema selection and its compiled schema, computed once per tumor.
+    func staging(for tumor: Int, _ compute: () -> (selection: Stager.Selection, compiled: EditCatalog.CompiledSchema?))
+        -> (selection: Stager.Selection, compiled: EditCatalog.CompiledSchema?) {
+        if self.tumor == tumor, let staged { return staged }
         let s = compute()
         self.tumor = tumor
-        selection = s
+        staged = s
         return s
     }
 }
