@@ -8,7 +8,7 @@ import RegistryStore
 final class FileChecksum: @unchecked Sendable {
     private var hasher = SHA256()
     func update(_ bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
-    func hex() -> String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
+    func hex() -> String { Registry.hex(hasher.finalize()) }
 }
 
 /// What an import of one file did, with the file's checksum.

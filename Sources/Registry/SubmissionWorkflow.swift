@@ -463,14 +463,14 @@ final class SubmissionOutput {
     func discard() { try? FileManager.default.removeItem(atPath: path + ".partial") }
 }
 
-/// Passes bytes to the file and, in 4 MB chunks, to the ledger; hashes them.
+/// Passes bytes to the file and, in 4 MB chunks, to the ledger; hashes them (`FileChecksum`).
 final class LedgerTee: ByteSink {
     private let file: FileByteSink
     private let ledger: SubmissionLedger
     private let submission: Int
     private var buffer: [UInt8] = []
     private var chunk = 0
-    private var hasher = SHA256()
+    private let checksum = FileChecksum()
     static let chunkSize = 4 << 20
 
     init(file: FileByteSink, ledger: SubmissionLedger, submission: Int) {
@@ -481,7 +481,7 @@ final class LedgerTee: ByteSink {
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         try file.write(bytes)
-        hasher.update(bufferPointer: bytes)
+        checksum.update(bytes)
         buffer.append(contentsOf: bytes)
         if buffer.count >= Self.chunkSize { try flushChunk() }
     }
@@ -498,7 +498,7 @@ final class LedgerTee: ByteSink {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    func hex() -> String { Registry.hex(hasher.finalize()) }
+    func hex() -> String { checksum.hex() }
 }
 
 /// Gzip on a thread of its own: the XML comes in on the caller's thread in 1 MB pieces, a worker compresses them in

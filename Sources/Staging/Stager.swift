@@ -75,12 +75,6 @@ public struct Stager: Sendable {
         })
     }
 
-    /// Whether a value is valid for a schema input (the first row of its table that takes it is not an error row):
-    /// `check` without the label, through the compiled codes (a hash probe, and a comparison per range row).
-    public func isValid(_ input: StagingAlgorithm.Schema.Input, value: String) -> Bool {
-        codeCheck(for: input).isValid(value)
-    }
-
     /// The compiled validity check of one schema input, to keep and call per record.
     public func codeCheck(for input: StagingAlgorithm.Schema.Input) -> CodeCheck {
         CodeCheck(codes: input.table.flatMap { inputCodes[$0 + "|" + input.key] }, hasTable: input.table != nil, currentYear: currentYear)
@@ -89,18 +83,6 @@ public struct Stager: Sendable {
     /// The table paths that derive one output of a schema, in mapping order: the one deriving it and those deriving
     /// that path's inputs (computed once per schema and output in `init`).
     let plans: [String: [String: [StagingAlgorithm.Schema.TablePath]]]
-
-    /// The schemas whose selection table accepts these values (site, hist, and any of year_dx, behavior,
-    /// discriminator_1, discriminator_2, sex_at_birth given); a selection column whose key is not given is not checked.
-    public func lookupSchemas(_ lookup: [String: String]) -> [StagingAlgorithm.Schema] {
-        let keys = Set(lookup.filter { !$0.value.isEmpty || ["discriminator_1", "discriminator_2"].contains($0.key) }.keys)
-        return candidates(site: lookup["site"] ?? "", keys: keys.union(["site", "hist"])) { lookup[$0] ?? "" }.map { algorithm.schemas[$0] }
-    }
-
-    /// The schemas (positions) of the site whose selection table accepts the values.
-    private func candidates(site: String, keys: Set<String>?, _ value: (String) -> String) -> [Int] {
-        candidates(site: site) { key in keys.map { $0.contains(key) } ?? true ? value(key) : nil }
-    }
 
     /// The schemas of the site whose selection table accepts the values (`value(key)` nil: the column is not checked).
     private func candidates(site: String, _ value: (String) -> String?) -> [Int] {
@@ -179,7 +161,7 @@ public struct Stager: Sendable {
     /// Whether a value is valid for a schema input (its table lists it and does not call it an error), with its label.
     public func check(_ input: StagingAlgorithm.Schema.Input, value: String) -> (valid: Bool, label: String?) {
         guard let tableId = input.table, let table = algorithm.tables[tableId] else { return (true, nil) }
-        guard let r = table.firstRow(currentYear: currentYear, { $0 == input.key ? value : "" }) else { return (false, nil) }
+        guard let r = table.firstRow(currentYear: currentYear, checking: { $0 == input.key ? value : "" }) else { return (false, nil) }
         let row = table.rows[r]
         return (!Self.endpoints(table, row).contains { $0.value.hasPrefix("ERROR") }, Self.description(table, row))
     }
@@ -240,7 +222,7 @@ public struct Stager: Sendable {
         // One table of a mapping: the first matching row's endpoints set the path's outputs or jump.
         func run(_ path: StagingAlgorithm.Schema.TablePath, tableId: String, depth: Int) {
             guard depth < 20, let table = algorithm.tables[tableId] else { return }
-            guard let r = table.firstRow(currentYear: currentYear, lookup) else {
+            guard let r = table.firstRow(currentYear: currentYear, checking: lookup) else {
                 errors.append("no row of table \(tableId) fits the inputs; \(path.outputs.joined(separator: ", ")) not derived")
                 return
             }

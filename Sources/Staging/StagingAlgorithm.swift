@@ -255,11 +255,6 @@ struct Table: Sendable {
         return v.count == h.count && !v.lexicographicallyPrecedes(l) && !h.lexicographicallyPrecedes(v)
     }
 
-    /// The first row whose input cells accept the context (only the `keys` given, when given), nil when none does.
-    func match(_ context: [String: String], keys: Set<String>? = nil, currentYear: Int) -> [Cell]? {
-        firstRow(keys: keys, currentYear: currentYear) { context[$0] ?? "" }.map { rows[$0] }
-    }
-
     /// The index of the first row whose input cells accept the values `value(key)` gives, a column whose value is nil
     /// not being checked.
     func firstRow(currentYear: Int, checking value: (String) -> String?) -> Int? {
@@ -283,9 +278,4 @@ struct Table: Sendable {
         return nil
     }
 
-    /// The index of the first row whose input cells accept the values `value(key)` gives (only the `keys` given, when
-    /// given), nil when none does.
-    func firstRow(keys: Set<String>? = nil, currentYear: Int, _ value: (String) -> String) -> Int? {
-        firstRow(currentYear: currentYear, checking: { key in keys.map { $0.contains(key) } ?? true ? value(key) : nil })
-    }
 }

@@ -89,9 +89,7 @@ struct SubmitCommand: AsyncParsableCommand {
     }
 
     static func json(_ s: SubmissionSummary) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: (try? encoder.encode(s)) ?? Data(), as: UTF8.self)
+        (try? prettyJSON(s)) ?? "{}"
     }
 }
 
@@ -138,10 +136,7 @@ struct SubmissionsCommand: AsyncParsableCommand {
                     list.map { Row(tumorId: $0.tumorId, patientIdNumber: $0.patientIdNumber, tumorKey: $0.tumorKey, detail: detail($0)) }
                 }
                 let document = Document(submission: r, sent: rows(sent) { $0.change }, held: rows(held) { $0.failures }, deleted: rows(deleted) { $0.change })
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                encoder.dateEncodingStrategy = .iso8601
-                print(String(decoding: try encoder.encode(document), as: UTF8.self))
+                print(try prettyJSON(document))
                 return
             }
             print("submission \(r.id) to \(r.destination): \(r.status)" + (r.statusReason.map { " (\($0))" } ?? ""))
@@ -176,11 +171,16 @@ struct SubmissionsCommand: AsyncParsableCommand {
     }
 
     static func json(_ records: [SubmissionRecord]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: (try? encoder.encode(records)) ?? Data(), as: UTF8.self)
+        (try? prettyJSON(records)) ?? "[]"
     }
+}
+
+/// Indented JSON with sorted keys and ISO 8601 dates, as the ledger commands print it.
+func prettyJSON(_ value: some Encodable) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.dateEncodingStrategy = .iso8601
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
 }
 
 extension FileManager {
@@ -208,10 +208,7 @@ struct IntakeCommand: AsyncParsableCommand {
             defer { registry.pool.close() }
             let records = try await registry.intakes(from: from)
             if format == .json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                encoder.dateEncodingStrategy = .iso8601
-                print(String(decoding: try encoder.encode(records), as: UTF8.self))
+                print(try prettyJSON(records))
                 return
             }
             print("id\tfacility\treceived\tfile\tversion\tnew\tchanged\tunchanged\tfailing edits")
