@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // The C library libpq (Debian: libpq-dev).
@@ -30,12 +31,12 @@ let package = Package(
         .target(name: "CivilCalendar"),
         // The only code that calls libpq.
         .target(name: "Postgres", dependencies: ["CLibPQ", "CivilCalendar"]),
-        // zlib, for .xml.gz files (Debian: zlib1g-dev).
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        // zlib, for .xml.gz files (Debian: zlib1g-dev). Not named CZlib: ZIPFoundation has a module of that name.
+        .systemLibrary(name: "SystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // The NAACCR data standard: dictionary, record model, value validation, streaming XML.
         // Its byte-level XML scanner is a hot loop: dynamic exclusivity checks on the scanner's buffer state cost a
         // tenth of the reading time, and every access there is confined to one instance on one thread.
-        .target(name: "NAACCR", dependencies: ["CZlib"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        .target(name: "NAACCR", dependencies: ["SystemZlib"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // A reproducible synthetic registry for demos and benchmarks (no real patients).
         .target(name: "SyntheticRegistry", dependencies: ["NAACCR", "CivilCalendar", "Coding", "Staging"]),
         // The registry's own PostgreSQL cluster when no DATABASE_URL is given.
@@ -50,14 +51,14 @@ let package = Package(
         .target(name: "Staging", resources: [.copy("Data")]),
         // Migrations and the registry's tables.
         .target(name: "RegistryStore", dependencies: ["Postgres", "NAACCR"]),
-        // Typed report tables and their renderings (text, CSV, JSON, SVG charts); templates in the top-level reports/.
-        .target(name: "Reports", dependencies: ["Survival", "Coding", .product(name: "Mustache", package: "swift-mustache")]),
+        // Typed report tables and their renderings (HTML, PDF, CSV, JSON, XLSX, SVG charts; public suppression); templates in the top-level reports/.
+        .target(name: "Reports", dependencies: ["Survival", "Coding", .product(name: "Mustache", package: "swift-mustache"), "ZIPFoundation"]),
         // The registry's workflows: every operation (save, import, run edits, export, survival cohort, users and
         // sessions) as one transactional, audited function, used by the CLI and the service alike.
         .target(
             name: "Registry",
             dependencies: [
-                "Postgres", "RegistryStore", "NAACCR", "Edits", "Coding", "Survival", "CivilCalendar",
+                "Postgres", "RegistryStore", "NAACCR", "Edits", "Coding", "Survival", "CivilCalendar", "Reports",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,22 +1,63 @@
 import Foundation
 import Mustache
 
-/// A table of a report: what it counts (in words), its columns, its rows as text, and notes.
+/// One cell of a report table, typed so a spreadsheet gets numbers and a public report can tell a suppressed count
+/// from a missing one.
+public enum ReportCell: Sendable, Equatable {
+    case text(String)
+    /// A count of tumors, patients or deaths.
+    case count(Int)
+    /// A rate, percentage or estimate shown with `decimals` places.
+    case number(Double, decimals: Int)
+    /// Not shown in a public report: a count under 16, a figure based on one, or its complementary cell (USCS rule).
+    case suppressed
+    /// No value: past a group's follow-up, or not computable (shown as "–").
+    case notAvailable
+
+    /// The text a reader sees (HTML, CSV and the plain table).
+    public var display: String {
+        switch self {
+        case .text(let t): return t
+        case .count(let n): return String(n)
+        case let .number(x, decimals): return x.isFinite ? String(format: "%.\(decimals)f", x) : "–"
+        case .suppressed: return ReportCell.suppressionMark
+        case .notAvailable: return "–"
+        }
+    }
+
+    /// The mark for a suppressed cell, explained in each public table's notes.
+    public static let suppressionMark = "*"
+}
+
+/// A table of a report: what it counts (in words), its columns, its typed cells, and notes.
 public struct ReportTable: Sendable, Equatable {
     public var title: String
     /// Which records the table counts (which tumors, which years), in words.
     public var counts: String
     public var columns: [String]
-    public var rows: [[String]]
+    public var cells: [[ReportCell]]
     public var notes: [String]
+    /// A short name for a spreadsheet tab or a file (letters, digits, dashes).
+    public var name: String
+    /// The last row is the total of the others (printed bold).
+    public var lastRowIsTotal = false
 
-    public init(title: String, counts: String = "", columns: [String], rows: [[String]] = [], notes: [String] = []) {
+    public init(title: String, counts: String = "", columns: [String], cells: [[ReportCell]], notes: [String] = [], name: String = "") {
         self.title = title
         self.counts = counts
         self.columns = columns
-        self.rows = rows
+        self.cells = cells
         self.notes = notes
+        self.name = name.isEmpty ? ReportTable.slug(title) : name
     }
+
+    /// A table of text cells.
+    public init(title: String, counts: String = "", columns: [String], rows: [[String]] = [], notes: [String] = [], name: String = "") {
+        self.init(title: title, counts: counts, columns: columns, cells: rows.map { $0.map(ReportCell.text) }, notes: notes, name: name)
+    }
+
+    /// The cells as the text a reader sees.
+    public var rows: [[String]] { cells.map { $0.map(\.display) } }
 
     /// The table as CSV (RFC 4180: fields with commas, quotes or line breaks are quoted).
     public var csv: String {
@@ -26,6 +67,17 @@ public struct ReportTable: Sendable, Equatable {
     static func csvField(_ text: String) -> String {
         text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
             ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+
+    /// Lower-case words joined by dashes, at most 40 characters.
+    static func slug(_ text: String) -> String {
+        var out = "", dash = false
+        for c in text.lowercased().unicodeScalars {
+            if CharacterSet.alphanumerics.contains(c) && c.isASCII { out.unicodeScalars.append(c); dash = false }
+            else if !dash && !out.isEmpty { out += "-"; dash = true }
+        }
+        while out.hasSuffix("-") { out.removeLast() }
+        return String(out.prefix(40))
     }
 }
 
@@ -62,7 +114,8 @@ public struct ReportDocument: Sendable {
             "sections": sections.map { section -> [String: Any] in
                 switch section {
                 case .table(let t):
-                    return ["table": ["title": t.title, "counts": t.counts, "columns": t.columns, "rows": t.rows.map { ["cells": $0] },
+                    return ["table": ["title": t.title, "counts": t.counts, "columns": t.columns, "rows": t.rows.enumerated().map { i, cells in
+                                          ["cells": cells, "total": t.lastRowIsTotal && i == t.rows.count - 1] as [String: Any] },
                                       "notes": t.notes] as [String: Any]]
                 case let .figure(svg, caption): return ["figure": ["svg": svg, "caption": caption]]
                 case .text(let text): return ["text": text]

@@ -18,7 +18,8 @@ extension ReportTemplates {
               section { page-break-inside: avoid; margin: 1.2em 0; }
               h2 { font-size: 13pt; margin: 0 0 .3em; }
               .counts { color: #444; margin: 0 0 .5em; }
-              table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+              table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 9.5pt; }
+              tr.total td { font-weight: bold; border-top: 1.5px solid #1e3a5f; }
               th, td { border-bottom: 1px solid #ccc; padding: .2em .6em; text-align: right; }
               th:first-child, td:first-child { text-align: left; }
               thead th { border-bottom: 2px solid #1e3a5f; }
@@ -42,7 +43,7 @@ extension ReportTemplates {
               {{#counts}}<p class="counts">{{counts}}</p>{{/counts}}
               <table>
                 <thead><tr>{{#columns}}<th scope="col">{{.}}</th>{{/columns}}</tr></thead>
-                <tbody>{{#rows}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/rows}}</tbody>
+                <tbody>{{#rows}}<tr{{#total}} class="total"{{/total}}>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/rows}}</tbody>
               </table>
               {{#notes}}<p class="notes">{{.}}</p>{{/notes}}
               {{/table}}

@@ -18,16 +18,7 @@ struct SubmissionTests {
     func destination(_ name: String) -> Destination { Destination.builtIn.first { $0.name == name }! }
 
     func withRegistry(patients: Int = 120, _ body: @Sendable (Registry, PostgresConnection, String) async throws -> Void) async throws {
-        try await TestDatabase.withFreshDatabase { url in
-            let db = try PostgresConnection(url)
-            try Migrator().migrate(db)
-            let pool = try PostgresPool(connectionString: url, maxConnections: 2)
-            defer { pool.close() }
-            let registry = Registry(pool: pool, bcryptCost: 4)
-            let generator = SyntheticRegistryGenerator(patientCount: patients, seed: 14)
-            let iterator = WorkflowTests.Box(generator.makeIterator())
-            _ = try await registry.importPatients(header: generator.header(), dictionary: generator.dictionary, source: "test",
-                                                  by: .operatingSystemAccount(), patients: { iterator.value.next() })
+        try await WorkflowTests.withSyntheticRegistry(patients: patients, seed: 14) { registry, db, _ in
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("submissions-" + UUID().uuidString).path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: folder) }

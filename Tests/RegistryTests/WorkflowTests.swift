@@ -12,17 +12,24 @@ import Testing
 struct WorkflowTests {
     /// A migrated database with a small demo registry and the workflows over it.
     static func withRegistry(_ body: @Sendable (Registry, String) async throws -> Void) async throws {
+        try await withSyntheticRegistry(patients: 40, seed: 9) { registry, _, url in try await body(registry, url) }
+    }
+
+    /// A migrated database holding a synthetic registry of `patients` imported through the workflow: the registry, a
+    /// connection of the test's own, and the database's URL.
+    static func withSyntheticRegistry(patients: Int, seed: UInt64,
+                                      _ body: @Sendable (Registry, PostgresConnection, String) async throws -> Void) async throws {
         try await TestDatabase.withFreshDatabase { url in
             let db = try PostgresConnection(url)
             try Migrator().migrate(db)
             let pool = try PostgresPool(connectionString: url, maxConnections: 2)
             defer { pool.close() }
             let registry = Registry(pool: pool, bcryptCost: 4)
-            let generator = SyntheticRegistryGenerator(patientCount: 40, seed: 9)
+            let generator = SyntheticRegistryGenerator(patientCount: patients, seed: seed)
             let iterator = Box(generator.makeIterator())
             _ = try await registry.importPatients(header: generator.header(), dictionary: generator.dictionary, source: "test",
                                                   by: .operatingSystemAccount(), patients: { iterator.value.next() })
-            try await body(registry, url)
+            try await body(registry, db, url)
         }
     }
 
