@@ -105,6 +105,15 @@ extension Registry {
                                 register: register)
     }
 
+    /// The diagnosis years the registry holds tumors of, newest first, with their tumor counts (an index-only scan of
+    /// `tumor_by_diagnosis_year_and_site`), for choosing a report's year.
+    public func diagnosisYears() async throws -> [(year: Int, tumors: Int)] {
+        try await pool.withConnection { db in
+            try db.query("SELECT diagnosis_year::int, count(*)::int FROM tumor WHERE diagnosis_year IS NOT NULL GROUP BY 1 ORDER BY 1 DESC")
+                .map { (try $0.decode(Int.self, at: 0), try $0.decode(Int.self, at: 1)) }
+        }
+    }
+
     /// CCYYMMDD as CCYY-MM-DD (a partial date as far as it is known).
     static func readableDate(_ naaccr: String) -> String {
         let digits = Array(naaccr)

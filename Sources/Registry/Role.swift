@@ -14,7 +14,7 @@ public enum Role: String, Sendable, Codable, CaseIterable {
 
 /// Which roles each kind of action allows (one table for the API and the pages, so a route cannot forget).
 public enum Permission: String, Sendable, CaseIterable {
-    case readAbstracts, readIdentifiers, editAbstracts, importFiles, submitData, manageUsers
+    case readAbstracts, readIdentifiers, editAbstracts, importFiles, submitData, readReports, manageUsers
 
     public var roles: Set<Role> {
         switch self {
@@ -26,6 +26,8 @@ public enum Permission: String, Sendable, CaseIterable {
         case .importFiles: return [.admin, .registrar, .submitter]
         // Submissions to destinations and their ledger: counts, tumor ids and edit failures (no identifiers).
         case .submitData: return [.admin, .submitter]
+        // The cancer committee's reports (names in the internal register only with readIdentifiers).
+        case .readReports: return [.admin, .registrar, .reviewer]
         case .manageUsers: return [.admin]
         }
     }

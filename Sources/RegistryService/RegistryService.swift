@@ -59,6 +59,7 @@ public struct RegistryService: Sendable {
         CodeController().addRoutes(to: router.group("api/codes").add(middleware: PermissionMiddleware()))
         SubmissionController(registry: registry).addRoutes(to: router.group("api/submissions").add(middleware: PermissionMiddleware()))
         PageController(registry: registry).addRoutes(to: router.group().add(middleware: PermissionMiddleware()))
+        ReportPageController(registry: registry).addRoutes(to: router.group().add(middleware: PermissionMiddleware()))
         return router
     }
 

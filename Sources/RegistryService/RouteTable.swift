@@ -42,6 +42,8 @@ public enum RouteTable {
         .init(method: .get, path: "/tumors/{id}", permission: .readAbstracts),
         .init(method: .get, path: "/submissions", permission: .submitData),
         .init(method: .get, path: "/submissions/preview", permission: .submitData),
+        .init(method: .get, path: "/reports", permission: .readReports),
+        .init(method: .get, path: "/reports/annual", permission: .readReports),
     ]
 
     /// The protected routes (the role tests go through each as each role).

@@ -72,7 +72,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let password = (0..<4).map { _ in String(format: "%04d", Int.random(in: 0..<10_000)) }.joined(separator: "-")
         // A registrar, and a submitter for the submission pages, with the same password.
-        for (username, displayName, role) in [("demo", "Demo Registrar", Role.registrar), ("demo-submitter", "Demo Submitter", Role.submitter)] {
+        for (username, displayName, role) in [("demo", "Demo Registrar", Role.registrar), ("demo-submitter", "Demo Submitter", Role.submitter),
+                                               ("demo-reviewer", "Demo Committee Reviewer", Role.reviewer)] {
             do {
                 _ = try await registry.accounts.create(username: username, displayName: displayName, role: role, password: password, by: actor)
             } catch AccountError.duplicateUser {
@@ -97,7 +98,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // Written straight to the descriptor: stdout is block-buffered when not a terminal and the server runs on.
         FileHandle.standardOutput.write(Data(("demo login: user 'demo', password '\(password)' (synthetic data only); "
-                                              + "the submitter demo-submitter has the same password\n").utf8))
+                                              + "demo-submitter and demo-reviewer (cancer committee) have the same password\n").utf8))
     }
 }
 

@@ -122,6 +122,37 @@ struct APITests {
         }
     }
 
+    /// The committee's reviewer opens the annual report: the printable page (its own policy: inline styles, no
+    /// script), the spreadsheet and JSON; the internal register shows no names to a reviewer; bad input is a 400.
+    @Test func aReviewerOpensTheAnnualReportInEveryFormat() async throws {
+        try await ServiceHarness.with { h in
+            try await h.test { client in
+                let session = try await client.signIn("reviewer")
+                let page = try await client.json("/reports", headers: [.cookie: session.cookie])
+                #expect(page.status == .ok && String(decoding: Data(buffer: page.body), as: UTF8.self).contains("Annual report"))
+                let year = try await h.query("SELECT max(diagnosis_year)::int FROM tumor")[0].decode(Int.self, at: 0)
+                let html = try await client.json("/reports/annual?year=\(year)", headers: session.bearer)
+                let text = String(decoding: Data(buffer: html.body), as: UTF8.self)
+                #expect(html.status == .ok && text.contains("Primary site table, \(year)") && text.contains("Accession register"))
+                #expect(html.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("script-src") == false)
+                for name in try await h.query("SELECT name_last FROM patient WHERE length(name_last) > 5") {
+                    #expect(!text.contains(name.text(at: 0) ?? "~"), "a reviewer sees no names")
+                }
+                let xlsx = try await client.json("/reports/annual?year=\(year)&public=1&format=xlsx", headers: session.bearer)
+                #expect(xlsx.status == .ok && Data(buffer: xlsx.body).prefix(2) == Data("PK".utf8))
+                #expect(xlsx.headers[.contentDisposition]?.contains("annual-\(year)-public.xlsx") == true)
+                let json = try await client.json("/reports/annual?year=\(year)&public=1&format=json", headers: session.bearer).json()
+                let names = (json["tables"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+                #expect(names.contains("primary-sites") && !names.contains("accession-register"))
+                let csv = try await client.json("/reports/annual?year=\(year)&format=csv&table=trend", headers: session.bearer)
+                #expect(csv.status == .ok && String(decoding: Data(buffer: csv.body), as: UTF8.self).hasPrefix("Primary site,Total,"))
+                #expect(try await client.json("/reports/annual?year=12345", headers: session.bearer).status == .badRequest)
+                #expect(try await client.json("/reports/annual?format=docx", headers: session.bearer).status == .badRequest)
+                #expect(try await client.json("/reports/annual?format=csv&table=nope", headers: session.bearer).status == .notFound)
+            }
+        }
+    }
+
     @Test func cookieSessionsNeedTheCSRFTokenForChanges() async throws {
         try await ServiceHarness.with { h in
             let tumorId = try await h.query("SELECT min(id) FROM tumor")[0].decode(Int.self, at: 0)

@@ -122,6 +122,23 @@ try:
     wait(lambda: [r for r in finds("#history tbody tr") if "accepted" in text(r)], "the submission marked accepted")
     screenshot("5-submissions")
     print("PASS: the submitter previewed, built and marked a state submission")
+
+    # The committee's reviewer: the Reports page, last year's public annual report as a printable page.
+    click(find("#signout"))
+    wait(lambda: finds("#username"), "the sign-in page after the submitter signs out")
+    type_(find("#username"), "demo-reviewer"); type_(find("#password"), password); click(find('form button[type="submit"]'))
+    click(wait(lambda: [a for a in finds("header nav a") if text(a) == "Reports"][0], "the Reports link"))
+    click(wait(lambda: finds('input[name="public"][value="1"]')[0], "the public option"))
+    click(find('#annual button[type="submit"]'))
+    heading = wait(lambda: [h for h in finds("h2") if text(h).startswith("Primary site table")], "the annual report's site table", timeout=60)
+    marking = text(find(".marking"))
+    assert marking.startswith("Public"), marking
+    assert not [h for h in finds("h2") if text(h).startswith("Accession register")], "no register in the public report"
+    cells = [text(td) for td in finds("td:not(:first-child)")]  # the first column holds labels (county codes)
+    small = [c for c in cells if c.isdigit() and 1 <= int(c) <= 15]
+    assert not small, f"public cells under 16 shown: {small[:5]}"
+    screenshot("6-annual-report")
+    print("PASS: the reviewer opened the public annual report (no count under 16, no register)")
 finally:
     try:
         call("DELETE", S)

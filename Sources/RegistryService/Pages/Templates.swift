@@ -4,7 +4,7 @@ import Mustache
 enum Templates {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
-        for (name, text) in [("layout", layout), ("signin", signIn), ("worklist", worklist), ("patient", patient), ("abstract", abstract), ("error", error), ("submissions", submissions), ("preview", preview)] {
+        for (name, text) in [("layout", layout), ("signin", signIn), ("worklist", worklist), ("patient", patient), ("abstract", abstract), ("error", error), ("submissions", submissions), ("preview", preview), ("reports", reports)] {
             try! library.register(text, named: name)
         }
         return library
@@ -23,7 +23,7 @@ enum Templates {
         <body>
         <header>
           <a class="brand" href="/">Tumor Registry</a>
-          {{#user}}<nav><a href="/" accesskey="w">Worklist</a>{{#submissions}} <a href="/submissions">Submissions</a>{{/submissions}}
+          {{#user}}<nav><a href="/" accesskey="w">Worklist</a>{{#submissions}} <a href="/submissions">Submissions</a>{{/submissions}}{{#reports}} <a href="/reports">Reports</a>{{/reports}}
           <form class="search" action="/" method="get" role="search"><label for="q" class="sr">Find a patient</label>
           <input id="q" name="q" placeholder="Last name[, first] or patient id" value="{{query}}" accesskey="f"></form>
           <span class="who">{{displayName}} ({{role}})</span>
@@ -57,6 +57,28 @@ enum Templates {
             <button type="button" data-mark="{{id}}" data-status="rejected">Rejected</button>{{/canMark}}</td></tr>{{/history}}
           </tbody>
         </table></section>
+        """
+
+    /// The committee's reports: the year, internal or public, and the format.
+    static let reports = """
+        <h1>Reports</h1>
+        <section aria-labelledby="annual-heading"><h2 id="annual-heading">Annual report</h2>
+        <p>Primary site table, stage of the most frequent sites, ten-year trend, age by sex, county, survival at 1, 3 and 5
+        years by stage with curves, and (internal only) the accession register.</p>
+        <form id="annual" action="/reports/annual" method="get">
+          <label for="year">Diagnosis year</label>
+          <select id="year" name="year">{{#years}}<option value="{{year}}"{{#selected}} selected{{/selected}}>{{year}} ({{tumors}} tumors)</option>{{/years}}</select>
+          {{#noYears}}<p>The registry holds no tumors yet.</p>{{/noYears}}
+          <fieldset><legend>Audience</legend>
+            <label><input type="radio" name="public" value="0" checked> Internal (committee): all counts</label>
+            <label><input type="radio" name="public" value="1"> Public: counts under 16 suppressed, no register</label>
+          </fieldset>
+          <label for="format">Format</label>
+          <select id="format" name="format"><option value="html" selected>Printable page (HTML)</option>
+            <option value="pdf">PDF</option><option value="xlsx">Spreadsheet (XLSX)</option><option value="json">JSON</option>
+            <option value="csv">CSV (primary site table)</option></select>
+          <button type="submit">Open the report</button>
+        </form></section>
         """
 
     /// A dry run: what a submission would send, what its edits hold back (linked to the abstracts), NPCR's figures.
