@@ -43,6 +43,8 @@ let package = Package(
         .target(name: "EmbeddedPostgres"),
         // Survival statistics: survival months, Kaplan-Meier, life tables, relative and net survival, log-rank.
         .target(name: "Survival", dependencies: ["CivilCalendar"]),
+        // Incidence statistics: crude and age-adjusted rates (2000 US standard), Tiwari gamma intervals, annual percent change.
+        .target(name: "Incidence", dependencies: ["Survival"]),
         // Code tables: ICD-O-3 topography and morphology, NAACCR code lists, paired sites, SEER site recode.
         .target(name: "Coding"),
         // Data-quality edits: the engine, the edit library, edit sets, over-rides.
@@ -58,7 +60,7 @@ let package = Package(
         .target(
             name: "Registry",
             dependencies: [
-                "Postgres", "RegistryStore", "NAACCR", "Edits", "Coding", "Survival", "CivilCalendar", "Reports",
+                "Postgres", "RegistryStore", "NAACCR", "Edits", "Coding", "Survival", "CivilCalendar", "Reports", "Incidence",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -105,6 +107,7 @@ let package = Package(
         .testTarget(name: "CommandLineTests", dependencies: ["TestSupport", "Postgres"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "RegistryStore", "Postgres", "TestSupport", "SyntheticRegistry", "NAACCR", "Edits"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Survival"]),
+        .testTarget(name: "IncidenceTests", dependencies: ["Incidence"]),
         .testTarget(name: "RegistryServiceTests", dependencies: [
             "RegistryService", "Registry", "RegistryStore", "Postgres", "TestSupport", "SyntheticRegistry", "NAACCR",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

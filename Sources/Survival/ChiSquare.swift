@@ -15,7 +15,7 @@ public enum ChiSquare {
 
     /// log Q(a, x), Q the regularized upper incomplete gamma function: a series for P when x < a + 1,
     /// else Lentz's continued fraction for Q, both carried on the log scale.
-    static func logRegularizedUpperGamma(_ a: Double, _ x: Double) -> Double {
+    public static func logRegularizedUpperGamma(_ a: Double, _ x: Double) -> Double {
         let logPrefactor = -x + a * Foundation.log(x) - Foundation.lgamma(a)
         if x < a + 1 {
             var term = 1 / a, sum = term, n = a
