@@ -54,7 +54,7 @@ let package = Package(
         // Migrations and the registry's tables.
         .target(name: "RegistryStore", dependencies: ["Postgres", "NAACCR"]),
         // Typed report tables and their renderings (HTML, PDF, CSV, JSON, XLSX, SVG charts; public suppression); templates in the top-level reports/.
-        .target(name: "Reports", dependencies: ["Survival", "Coding", .product(name: "Mustache", package: "swift-mustache"), "ZIPFoundation"]),
+        .target(name: "Reports", dependencies: ["Survival", "Incidence", "Coding", .product(name: "Mustache", package: "swift-mustache"), "ZIPFoundation"]),
         // The registry's workflows: every operation (save, import, run edits, export, survival cohort, users and
         // sessions) as one transactional, audited function, used by the CLI and the service alike.
         .target(
@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "CommandLineTests", dependencies: ["TestSupport", "Postgres"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "RegistryStore", "Postgres", "TestSupport", "SyntheticRegistry", "NAACCR", "Edits"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Survival"]),
-        .testTarget(name: "IncidenceTests", dependencies: ["Incidence"]),
+        .testTarget(name: "IncidenceTests", dependencies: ["Incidence", "TestSupport"]),
         .testTarget(name: "RegistryServiceTests", dependencies: [
             "RegistryService", "Registry", "RegistryStore", "Postgres", "TestSupport", "SyntheticRegistry", "NAACCR",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

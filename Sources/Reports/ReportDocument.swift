@@ -64,6 +64,19 @@ public struct ReportTable: Sendable, Equatable {
         ([columns] + rows).map { $0.map(ReportTable.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
+    /// The table as aligned plain text for a terminal: title, columns padded to their widest cell (numbers right-aligned).
+    public func textTable() -> String {
+        let all = [columns] + rows
+        let widths = columns.indices.map { c in all.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { c, text in
+                let pad = String(repeating: " ", count: max(0, widths[c] - text.count))
+                return c == 0 ? text + pad : pad + text
+            }.joined(separator: "  ")
+        }
+        return ([title, line(columns)] + rows.map(line) + notes).joined(separator: "\n")
+    }
+
     static func csvField(_ text: String) -> String {
         text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
             ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text

@@ -73,7 +73,7 @@ public struct SyntheticRegistryGenerator: Sequence, Sendable {
                                   "Karen", "Lisa", "Nancy", "Betty", "Zoë", "Margaret", "Sandra", "Ashley", "María", "Dorothy"]
         static let maleNames = ["James", "Robert", "John", "Michael", "David", "William", "Richard", "Joseph", "Thomas",
                                 "Charles", "Christopher", "Daniel", "Matthew", "José", "Anthony", "Mark", "Donald", "Wei", "Paul"]
-        static let counties = ["045", "091", "173", "177", "209", "161", "015", "051", "113", "169", "059", "021"]
+        public static let counties = ["045", "091", "173", "177", "209", "161", "015", "051", "113", "169", "059", "021"]
 
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
 

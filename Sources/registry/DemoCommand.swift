@@ -41,6 +41,13 @@ struct DemoCommand: AsyncParsableCommand {
         let registry = try database.registry(connections: 1)
         defer { registry.pool.close() }
         let summary = try await Self.load(generator, into: registry, source: "registry demo --seed \(seed)", by: try await database.actor(registry))
+        // Population estimates for the demo's counties, so incidence rates can be computed (registry report incidence).
+        var population = PopulationEstimates()
+        for row in SyntheticPopulation(for: generator).rows {
+            population.add(year: row.year, county: row.county, sex: row.sex, ageGroup: row.ageGroup, race: row.race, population: row.population)
+        }
+        let loaded = try await registry.loadPopulation(population, source: "registry demo --seed \(seed)", by: try await database.actor(registry))
+        print("demo population: \(loaded.people.formatted()) person-years over \(loaded.years.count) years (synthetic)")
         print("demo registry: \(summary.patientsRead) patients, \(summary.tumorsRead) tumors "
               + "(\(summary.patientsInserted) patients and \(summary.tumorsInserted) tumors new) "
               + "in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")

@@ -8,7 +8,7 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Reports for the cancer committee and for publication (HTML, PDF, CSV, JSON, XLSX).",
-        subcommands: [AnnualReportCommand.self])
+        subcommands: [AnnualReportCommand.self, IncidenceReportCommand.self])
 }
 
 extension ReportFormat: ExpressibleByArgument {}

@@ -107,8 +107,10 @@ struct EditsCommandTests {
             let unknown = try RegistryExecutable.run(["edits", "run", "--as", "nobody"], environment: env)
             #expect(unknown.status != 0 && unknown.stderr.contains("no enabled registry user"))
             let db = try PostgresConnection(url)
-            let rows = try db.query("SELECT action, username, user_id IS NOT NULL FROM audit_log ORDER BY id")
-            #expect(rows.map { "\($0.text(at: 0)!) \($0.text(at: 1)!) \($0.text(at: 2)!)" } == ["import os:jdoe f", "create os:jdoe f", "run clerk t"])
+            // The demo imports its patients and then its population (two imports).
+            let rows = try db.query("SELECT action, entity, username, user_id IS NOT NULL FROM audit_log ORDER BY id")
+            #expect(rows.map { "\($0.text(at: 0)!) \($0.text(at: 1)!) \($0.text(at: 2)!) \($0.text(at: 3)!)" }
+                    == ["import naaccr_file os:jdoe f", "import population os:jdoe f", "create app_user os:jdoe f", "run edit_run clerk t"])
         }
     }
 }

@@ -1,30 +1,12 @@
 import Foundation
 @testable import Incidence
+import TestSupport
 import Testing
 
 /// Rates, intervals and trends against an independent computation: SciPy's gamma, t and least-squares routines on the
 /// same counts (the formulas written out in the script, Tiwari et al. 2006 and the SEER APC definition).
 @Suite("Incidence rates: Tiwari gamma intervals and APC against SciPy")
 struct IncidenceRateTests {
-    /// Runs a Python script on a JSON input and returns its JSON output.
-    static func python(_ script: String, input: Any) throws -> Any {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: input))
-        try stdin.fileHandleForWriting.close()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let err = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "python: \(err)"]) }
-        return try JSONSerialization.jsonObject(with: out)
-    }
-
     static let tiwariScript = """
         import json, sys
         from scipy.stats import gamma
@@ -68,7 +50,7 @@ struct IncidenceRateTests {
 
     @Test func ageAdjustedAndCrudeRatesMatchSciPy() throws {
         let inputs = Self.cases()
-        let expected = try #require(try Self.python(Self.tiwariScript, input: inputs.map {
+        let expected = try #require(try Python.json(Self.tiwariScript, input: inputs.map {
             ["cases": $0.cases, "population": $0.population, "std": StandardPopulation.us2000.perMillion] as [String: Any]
         }) as? [[Double]])
         for (input, want) in zip(inputs, expected) {
@@ -99,7 +81,7 @@ struct IncidenceRateTests {
                             100 * math.expm1(fit.slope + q * fit.stderr), fit.pvalue])
             print(json.dumps(out))
             """
-        let expected = try #require(try Self.python(script, input: series) as? [[Double]])
+        let expected = try #require(try Python.json(script, input: series) as? [[Double]])
         for (rates, want) in zip(series, expected) {
             let fit = try #require(AnnualPercentChange(years: Array(2010..<(2010 + rates.count)), rates: rates))
             let got = [fit.apc, fit.lower, fit.upper, fit.pValue]
