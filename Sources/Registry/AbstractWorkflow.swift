@@ -192,23 +192,33 @@ extension Registry {
         let engine = EditEngine(set: editSet, library: editLibrary)
         guard let result = try await pool.withConnection({ db in
             try db.transaction { tx -> TumorSave? in
-                let repository = AbstractRepository(connection: tx)
-                guard let before = try repository.abstract(tumorId: id) else { return nil }
-                let outcome = try repository.saveTumor(id: id, baseVersion: baseVersion, changes: changes, userId: user.id)
-                guard case .saved(let version, let changed) = outcome else {
-                    return TumorSave(outcome: outcome, patientId: before.patientId, edits: nil)
-                }
-                guard let stored = try repository.abstract(tumorId: id) else { return nil }
-                let report = editReport(for: stored, items: stored.tumorItems, engine: engine)
-                if !changed.isEmpty {
-                    try EditResultStore(connection: tx).saveOne(editSet: engine.set.name, result: StoredEditResult(tumorId: id, failures: report.failures))
+                guard let save = try saveTumorWithEdits(tx, id: id, baseVersion: baseVersion, changes: changes, engine: engine, user: user)
+                else { return nil }
+                if case .saved(let version, let changed) = save.outcome, !changed.isEmpty {
                     try AuditTrail.record(tx, actor, .update, entity: "tumor", id: id,
                                           detail: ["version": String(version), "items": changed.joined(separator: " ")])
                 }
-                return TumorSave(outcome: outcome, patientId: stored.patientId, edits: report)
+                return save
             }
         }) else { throw WorkflowError.notFound("tumor \(id)") }
         return result
+    }
+
+    /// Inside the caller's transaction: saves a tumor's changes when `baseVersion` is current (its revision written by
+    /// the repository) and, when anything changed, its edit results; nil when the tumor does not exist. The caller
+    /// writes the audit row.
+    func saveTumorWithEdits(_ tx: PostgresConnection, id: Int, baseVersion: Int, changes: [String: String], engine: EditEngine,
+                            user: UserAccount) throws -> TumorSave? {
+        let repository = AbstractRepository(connection: tx)
+        guard let before = try repository.abstract(tumorId: id) else { return nil }
+        let outcome = try repository.saveTumor(id: id, baseVersion: baseVersion, changes: changes, userId: user.id)
+        guard case .saved(_, let changed) = outcome else { return TumorSave(outcome: outcome, patientId: before.patientId, edits: nil) }
+        guard let stored = try repository.abstract(tumorId: id) else { return nil }
+        let report = editReport(for: stored, items: stored.tumorItems, engine: engine)
+        if !changed.isEmpty {
+            try EditResultStore(connection: tx).saveOne(editSet: engine.set.name, result: StoredEditResult(tumorId: id, failures: report.failures))
+        }
+        return TumorSave(outcome: outcome, patientId: stored.patientId, edits: report)
     }
 }
 

@@ -43,8 +43,8 @@ extension Registry {
                 try tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 let year = try tx.query("""
                     SELECT t.primary_site, t.histologic_type, t.behavior, p.sex_assigned_at_birth, t.class_of_case,
-                           coalesce(nullif(t.summary_stage_2018, ''), t.items->>'759'),  -- SEER Summary Stage 2000 before 2018
-                           t.items->>'230', t.items->>'90',                                 -- ageAtDiagnosis, countyAtDx
+                           coalesce(nullif(t.summary_stage_2018, ''), t.summary_stage_2000),  -- SEER Summary Stage 2000 before 2018
+                           t.age_at_diagnosis, t.county_at_dx,
                            t.accession_number, t.sequence_number_hospital, t.date_of_diagnosis,
                            CASE WHEN $2 THEN p.name_last END, CASE WHEN $2 THEN p.name_first END
                     FROM tumor t JOIN patient p ON p.id = t.patient_id

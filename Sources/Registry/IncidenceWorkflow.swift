@@ -59,8 +59,8 @@ extension Registry {
                     """, [request.years.lowerBound, request.years.upperBound])
                 // Invasive tumors and in situ urinary bladder (C670-C679), as U.S. Cancer Statistics counts them.
                 let cases = try tx.query("""
-                    SELECT t.diagnosis_year::int, coalesce(t.items->>'90', ''), coalesce(p.sex_assigned_at_birth, ''),
-                           t.items->>'230', coalesce(p.items->>'160', ''), t.primary_site, t.histologic_type, t.behavior, count(*)::int
+                    SELECT t.diagnosis_year::int, coalesce(t.county_at_dx, ''), coalesce(p.sex_assigned_at_birth, ''),
+                           t.age_at_diagnosis, coalesce(p.race_1, ''), t.primary_site, t.histologic_type, t.behavior, count(*)::int
                     FROM tumor t JOIN patient p ON p.id = t.patient_id
                     WHERE t.diagnosis_year BETWEEN $1 AND $2
                       AND (t.behavior = '3' OR (t.behavior = '2' AND t.primary_site BETWEEN 'C670' AND 'C679'))

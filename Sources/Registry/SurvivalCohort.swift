@@ -222,8 +222,8 @@ extension SurvivalInput {
     static func cohortRows(_ db: PostgresConnection, _ selection: StoreSelection) throws -> PostgresResult {
         try db.query("""
             SELECT p.id, p.date_of_birth AS birth, p.date_of_last_contact, p.vital_status, p.sex_assigned_at_birth,
-                   t.date_of_diagnosis, t.sequence_number_central, t.items->>'500' AS source,  -- typeOfReportingSource
-                   t.primary_site, t.summary_stage_2018, t.diagnosis_year, t.items->>'230' AS age,  -- ageAtDiagnosis
+                   t.date_of_diagnosis, t.sequence_number_central, t.type_of_reporting_source AS source,
+                   t.primary_site, t.summary_stage_2018, t.diagnosis_year, t.age_at_diagnosis AS age,
                    t.histologic_type, t.behavior
             FROM tumor t JOIN patient p ON p.id = t.patient_id
             WHERE t.diagnosis_year BETWEEN $1 AND $2 AND t.behavior = '3'

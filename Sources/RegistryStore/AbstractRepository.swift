@@ -203,10 +203,7 @@ public struct AbstractRepository {
             let changes = Self.difference(old, new)
             let version = current + 1
             try tx.execute("""
-                UPDATE tumor SET items = $2::json, version = $3, updated_at = now(),
-                    sequence_number_central = $4, sequence_number_hospital = $5, primary_site = $6, laterality = $7,
-                    histologic_type = $8, behavior = $9, date_of_diagnosis = $10, class_of_case = $11, summary_stage_2018 = $12,
-                    reporting_facility = $13, accession_number = $14, diagnosis_year = $15
+                UPDATE tumor SET items = $2::json, version = $3, updated_at = now(), \(TypedColumns.tumorAssignments(from: 4))
                 WHERE id = $1
                 """, [id, StoredItems.json(new), version] + TypedColumns.tumor(new))
             try tx.execute("""
@@ -221,9 +218,8 @@ public struct AbstractRepository {
         let values = items.filter { !$0.value.isEmpty }
         return try db.transaction { tx in
             let id = try tx.query("""
-                INSERT INTO patient (registry_id, patient_id_number, items, name_last, name_first, date_of_birth,
-                                     sex_assigned_at_birth, vital_status, date_of_last_contact)
-                VALUES ($1, $2, $3::json, $4, $5, $6, $7, $8, $9)
+                INSERT INTO patient (registry_id, patient_id_number, items, \(TypedColumns.patientColumnList))
+                VALUES ($1, $2, $3::json, \(TypedColumns.placeholders(from: 4, count: TypedColumns.patientFields.count)))
                 RETURNING id
                 """, [registryId, values["patientIdNumber"], StoredItems.json(values)] + TypedColumns.patient(values))[0].decode(Int.self, at: 0)
             try tx.execute("INSERT INTO abstract_revision (patient_id, version, changed_by, source, changes) VALUES ($1, 1, $2, 'api', $3)",
@@ -240,10 +236,8 @@ public struct AbstractRepository {
             let position = try tx.query("SELECT count(*) FROM tumor WHERE patient_id = $1", [patientId])[0].decode(Int.self, at: 0) + 1
             let key = values["tumorRecordNumber"] ?? values["sequenceNumberCentral"] ?? values["sequenceNumberHospital"] ?? "#\(position)"
             let id = try tx.query("""
-                INSERT INTO tumor (patient_id, tumor_key, items, status, sequence_number_central, sequence_number_hospital, primary_site,
-                                   laterality, histologic_type, behavior, date_of_diagnosis, class_of_case, summary_stage_2018,
-                                   reporting_facility, accession_number, diagnosis_year)
-                VALUES ($1, $2, $3::json, 'incomplete', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                INSERT INTO tumor (patient_id, tumor_key, items, status, \(TypedColumns.tumorColumnList))
+                VALUES ($1, $2, $3::json, 'incomplete', \(TypedColumns.placeholders(from: 4, count: TypedColumns.tumorFields.count + 1)))
                 RETURNING id
                 """, [patientId, key, StoredItems.json(values)] + TypedColumns.tumor(values))[0].decode(Int.self, at: 0)
             try tx.execute("INSERT INTO abstract_revision (patient_id, tumor_id, version, changed_by, source, changes) VALUES ($1, $2, 1, $3, 'api', $4)",
@@ -264,8 +258,7 @@ public struct AbstractRepository {
             guard !diff.isEmpty else { return .saved(version: current, changedItems: []) }
             try tx.execute("""
                 UPDATE patient SET items = $2::json, version = version + 1, updated_at = now(), patient_id_number = $3,
-                    name_last = $4, name_first = $5, date_of_birth = $6, sex_assigned_at_birth = $7, vital_status = $8,
-                    date_of_last_contact = $9
+                    \(TypedColumns.patientAssignments(from: 4))
                 WHERE id = $1
                 """, [id, StoredItems.json(new), new["patientIdNumber"]] + TypedColumns.patient(new))
             try tx.execute("INSERT INTO abstract_revision (patient_id, version, changed_by, source, changes) VALUES ($1, $2, $3, 'api', $4)",

@@ -10,22 +10,17 @@ struct ImportRowEncoder {
     /// `"naaccrNum":"` per level and index, the start of each item in the stored items JSON (see `StoredItems`).
     private let jsonKeys: [[[UInt8]]]
 
-    /// The typed patient columns after `registry_id, patient_id_number`, in table order.
-    static let patientColumns = "name_last, name_first, date_of_birth, sex_assigned_at_birth, vital_status, date_of_last_contact"
-    /// The typed tumor columns after `tumor_key`, in table order, then `diagnosis_year`.
-    static let tumorColumns = """
-        sequence_number_central, sequence_number_hospital, primary_site, laterality, histologic_type, behavior, \
-        date_of_diagnosis, class_of_case, summary_stage_2018, reporting_facility, accession_number, diagnosis_year
-        """
-    static let patientColumnCount = 6
-    static let tumorColumnCount = 12
+    /// The typed patient columns after `registry_id, patient_id_number`, in `TypedColumns` order.
+    static let patientColumns = TypedColumns.patientColumnList
+    /// The typed tumor columns after `tumor_key`, in `TypedColumns` order, then `diagnosis_year`.
+    static let tumorColumns = TypedColumns.tumorColumnList
+    static let patientColumnCount = TypedColumns.patientFields.count
+    static let tumorColumnCount = TypedColumns.tumorFields.count + 1
 
     init(dictionary d: NaaccrDictionary) {
         patientIdNumber = d.key("patientIdNumber")!
-        patientKeys = ["nameLast", "nameFirst", "dateOfBirth", "sexAssignedAtBirth", "vitalStatus", "dateOfLastContact"].map { d.key($0) }
-        tumorKeys = ["sequenceNumberCentral", "sequenceNumberHospital", "primarySite", "laterality", "histologicTypeIcdO3",
-                     "behaviorCodeIcdO3", "dateOfDiagnosis", "classOfCase", "summaryStage2018", "reportingFacility",
-                     "accessionNumberHosp"].map { d.key($0) }
+        patientKeys = TypedColumns.patientFields.map { d.key($0.item) }
+        tumorKeys = TypedColumns.tumorFields.map { d.key($0.item) }
         tumorRecordNumber = d.key("tumorRecordNumber")
         sequenceCentral = d.key("sequenceNumberCentral")
         sequenceHospital = d.key("sequenceNumberHospital")

@@ -109,7 +109,7 @@ public struct NaaccrImporter {
             try tx.execute("""
                 CREATE TEMP TABLE import_row (
                     kind char(1), patient_seq int, registry_id text, patient_id_number text, tumor_key text,
-                    c1 text, c2 text, c3 text, c4 text, c5 text, c6 text, c7 text, c8 text, c9 text, c10 text, c11 text,
+                    \(ImportBatchStore.stagedColumns.map { "\($0) text" }.joined(separator: ", ")),
                     diagnosis_year smallint, items json) ON COMMIT DROP
                 """)
             try tx.execute("SET LOCAL work_mem = '256MB'")  // hash joins and sorts of the staged rows stay in memory
@@ -233,11 +233,10 @@ public struct NaaccrImporter {
                   ON l.registry_id = p.registry_id AND l.patient_id_number = p.patient_id_number),
             upserted AS (
                 INSERT INTO patient (registry_id, patient_id_number, \(ImportRowEncoder.patientColumns), items)
-                SELECT registry_id, patient_id_number, c1, c2, c3, c4, c5, c6, items FROM latest
+                SELECT registry_id, patient_id_number, \(ImportBatchStore.stagedColumns.prefix(ImportRowEncoder.patientColumnCount).joined(separator: ", ")), items
+                FROM latest
                 ON CONFLICT (registry_id, patient_id_number) DO UPDATE SET
-                    name_last = EXCLUDED.name_last, name_first = EXCLUDED.name_first,
-                    date_of_birth = EXCLUDED.date_of_birth, sex_assigned_at_birth = EXCLUDED.sex_assigned_at_birth,
-                    vital_status = EXCLUDED.vital_status, date_of_last_contact = EXCLUDED.date_of_last_contact,
+                    \(TypedColumns.patientFields.map { "\($0.column) = EXCLUDED.\($0.column)" }.joined(separator: ", ")),
                     items = EXCLUDED.items, version = patient.version + 1, updated_at = now()
                 WHERE patient.items::text <> EXCLUDED.items::text AND patient.items::jsonb <> EXCLUDED.items::jsonb
                 RETURNING id, version, (xmax = 0) AS inserted),
@@ -255,18 +254,11 @@ public struct NaaccrImporter {
                 JOIN latest l ON l.registry_id = p.registry_id AND l.patient_id_number = p.patient_id_number AND l.tumor_key = t.tumor_key),
             upserted AS (
                 INSERT INTO tumor (patient_id, tumor_key, \(ImportRowEncoder.tumorColumns), items)
-                SELECT p.id, l.tumor_key, l.c1, l.c2, l.c3, l.c4, l.c5, l.c6, l.c7, l.c8, l.c9, l.c10, l.c11,
-                       l.diagnosis_year, l.items
+                SELECT p.id, l.tumor_key, \(ImportBatchStore.stagedColumns.map { "l.\($0)" }.joined(separator: ", ")), l.diagnosis_year, l.items
                 FROM latest l JOIN patient p ON p.registry_id = l.registry_id AND p.patient_id_number = l.patient_id_number
                 ON CONFLICT (patient_id, tumor_key) DO UPDATE SET
-                    sequence_number_central = EXCLUDED.sequence_number_central,
-                    sequence_number_hospital = EXCLUDED.sequence_number_hospital, primary_site = EXCLUDED.primary_site,
-                    laterality = EXCLUDED.laterality, histologic_type = EXCLUDED.histologic_type,
-                    behavior = EXCLUDED.behavior, date_of_diagnosis = EXCLUDED.date_of_diagnosis,
-                    class_of_case = EXCLUDED.class_of_case, summary_stage_2018 = EXCLUDED.summary_stage_2018,
-                    reporting_facility = EXCLUDED.reporting_facility, accession_number = EXCLUDED.accession_number,
-                    diagnosis_year = EXCLUDED.diagnosis_year, items = EXCLUDED.items,
-                    version = tumor.version + 1, updated_at = now()
+                    \((TypedColumns.tumorFields.map(\.column) + ["diagnosis_year"]).map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")),
+                    items = EXCLUDED.items, version = tumor.version + 1, updated_at = now()
                 WHERE tumor.items::text <> EXCLUDED.items::text AND tumor.items::jsonb <> EXCLUDED.items::jsonb
                 RETURNING id, patient_id, version, (xmax = 0) AS inserted),
             revisions AS (
@@ -311,6 +303,12 @@ struct ImportBatch: Sendable {
 
 /// Stores batches on the import's connection (used only from the storing thread while the import runs).
 struct ImportBatchStore: Sendable {
+    /// The staging table's typed columns c1…cN: a patient row fills the first of them with its typed columns, a tumor
+    /// row all of them with its text columns (then `diagnosis_year`).
+    static let stagedColumns = (1...TypedColumns.tumorFields.count).map { "c\($0)" }
+    /// kind, patient_seq, registry_id, patient_id_number, tumor_key, c1…cN, diagnosis_year, items.
+    static let stagedFieldCount = 5 + stagedColumns.count + 2
+
     struct Counts: Sendable {
         var patientsInserted = 0
         var tumorsInserted = 0
@@ -375,7 +373,7 @@ struct ImportBatchStore: Sendable {
         if !staged.isEmpty {
             state.counts.rowsStaged += try connection.copyInBinary("COPY import_row FROM STDIN (FORMAT binary)") { writer in
                 for entry in staged {
-                    try writer.beginRow(fieldCount: 18)
+                    try writer.beginRow(fieldCount: Self.stagedFieldCount)
                     writer.appendText("P")
                     writer.appendInt32(Int32(entry.sequence))
                     writer.appendText(registryId)
@@ -386,7 +384,7 @@ struct ImportBatchStore: Sendable {
                     writer.appendInt16(nil)
                     encoder.appendItems(entry.patient.values, .patient, to: &writer)
                     for (tumor, key) in zip(entry.patient.tumors, entry.tumorKeys) {
-                        try writer.beginRow(fieldCount: 18)
+                        try writer.beginRow(fieldCount: Self.stagedFieldCount)
                         writer.appendText("T")
                         writer.appendInt32(Int32(entry.sequence))
                         writer.appendText(registryId)

@@ -78,20 +78,47 @@ public enum StoredItems {
     }
 }
 
-/// The typed columns kept beside `items` for look-ups, edits, reports and survival, taken from items by `naaccrId`.
+/// The typed columns kept beside `items` for look-ups, edits, reports, survival and follow-up, taken from items by
+/// `naaccrId`: the one list every writer (imports, saves, creates) and its SQL are made from.
 enum TypedColumns {
-    /// name_last, name_first, date_of_birth, sex_assigned_at_birth, vital_status, date_of_last_contact.
-    static func patient(_ items: [String: String]) -> PostgresBindings {
-        ["nameLast", "nameFirst", "dateOfBirth", "sexAssignedAtBirth", "vitalStatus", "dateOfLastContact"].map { items[$0] }
+    /// Patient columns and their items, in order.
+    static let patientFields: [(column: String, item: String)] = [
+        ("name_last", "nameLast"), ("name_first", "nameFirst"), ("date_of_birth", "dateOfBirth"),
+        ("sex_assigned_at_birth", "sexAssignedAtBirth"), ("vital_status", "vitalStatus"), ("date_of_last_contact", "dateOfLastContact"),
+        ("race_1", "race1"),
+    ]
+    /// Tumor text columns and their items, in order; `diagnosis_year` (from the date of diagnosis) follows them.
+    static let tumorFields: [(column: String, item: String)] = [
+        ("sequence_number_central", "sequenceNumberCentral"), ("sequence_number_hospital", "sequenceNumberHospital"),
+        ("primary_site", "primarySite"), ("laterality", "laterality"), ("histologic_type", "histologicTypeIcdO3"),
+        ("behavior", "behaviorCodeIcdO3"), ("date_of_diagnosis", "dateOfDiagnosis"), ("class_of_case", "classOfCase"),
+        ("summary_stage_2018", "summaryStage2018"), ("reporting_facility", "reportingFacility"), ("accession_number", "accessionNumberHosp"),
+        ("county_at_dx", "countyAtDx"), ("state_at_dx", "addrAtDxState"), ("age_at_diagnosis", "ageAtDiagnosis"),
+        ("summary_stage_2000", "seerSummaryStage2000"), ("type_of_reporting_source", "typeOfReportingSource"),
+    ]
+
+    /// "name_last, name_first, …".
+    static let patientColumnList = patientFields.map(\.column).joined(separator: ", ")
+    /// "sequence_number_central, …, diagnosis_year".
+    static let tumorColumnList = (tumorFields.map(\.column) + ["diagnosis_year"]).joined(separator: ", ")
+
+    /// "name_last = $4, name_first = $5, …" for the patient columns, numbered from `first`.
+    static func patientAssignments(from first: Int) -> String {
+        patientFields.enumerated().map { "\($1.column) = $\(first + $0)" }.joined(separator: ", ")
+    }
+    /// The same for the tumor columns and `diagnosis_year`.
+    static func tumorAssignments(from first: Int) -> String {
+        (tumorFields.map(\.column) + ["diagnosis_year"]).enumerated().map { "\($1) = $\(first + $0)" }.joined(separator: ", ")
+    }
+    /// "$first, $first+1, …" for `count` parameters.
+    static func placeholders(from first: Int, count: Int) -> String {
+        (first..<(first + count)).map { "$\($0)" }.joined(separator: ", ")
     }
 
-    /// sequence_number_central, sequence_number_hospital, primary_site, laterality, histologic_type, behavior,
-    /// date_of_diagnosis, class_of_case, summary_stage_2018, reporting_facility, accession_number, diagnosis_year.
+    static func patient(_ items: [String: String]) -> PostgresBindings { patientFields.map { items[$0.item] } }
+
     static func tumor(_ items: [String: String]) -> PostgresBindings {
-        let text: PostgresBindings = [
-            "sequenceNumberCentral", "sequenceNumberHospital", "primarySite", "laterality", "histologicTypeIcdO3",
-            "behaviorCodeIcdO3", "dateOfDiagnosis", "classOfCase", "summaryStage2018", "reportingFacility", "accessionNumberHosp",
-        ].map { items[$0] }
+        let text: PostgresBindings = tumorFields.map { items[$0.item] }
         return text + [diagnosisYear(items["dateOfDiagnosis"])]
     }
 

@@ -61,6 +61,40 @@ struct NaaccrImporterTests {
         }
     }
 
+    /// Every typed column is its item's value, after a new import and after an import that changes stored patients
+    /// (the staging path), compared with the items JSON by the test's own SQL.
+    @Test func everyTypedColumnIsItsItemAfterEitherImportPath() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let db = try migrated(url)
+            let generator = SyntheticRegistryGenerator(patientCount: 200, seed: 8)
+            _ = try importGenerated(db, generator)
+            let tumorColumns: [(String, String)] = [("primary_site", "400"), ("histologic_type", "522"), ("behavior", "523"),
+                ("class_of_case", "610"), ("summary_stage_2018", "764"), ("accession_number", "550"), ("county_at_dx", "90"),
+                ("state_at_dx", "80"), ("age_at_diagnosis", "230"), ("summary_stage_2000", "759"), ("type_of_reporting_source", "500")]
+            let patientColumns: [(String, String)] = [("vital_status", "1760"), ("date_of_last_contact", "1750"), ("race_1", "160"),
+                                                      ("sex_assigned_at_birth", "225")]
+            func mismatches() throws -> Int {
+                try tumorColumns.reduce(0) { $0 + (try count(db, "tumor WHERE \($1.0) IS DISTINCT FROM items->>'\($1.1)'")) }
+                    + (try patientColumns.reduce(0) { $0 + (try count(db, "patient WHERE \($1.0) IS DISTINCT FROM items->>'\($1.1)'")) })
+            }
+            #expect(try mismatches() == 0)
+            #expect(try count(db, "tumor WHERE county_at_dx IS NOT NULL AND age_at_diagnosis IS NOT NULL") > 0)
+            #expect(try count(db, "patient WHERE race_1 IS NOT NULL") > 0)
+            // Everybody's race and every tumor's county change: the merge of stored patients keeps the columns too.
+            var patients = Array(generator)
+            for i in patients.indices {
+                try patients[i].set("race1", "02")
+                for j in patients[i].tumors.indices { try patients[i].tumors[j].set("countyAtDx", "999") }
+            }
+            var index = 0
+            _ = try NaaccrImporter(connection: db).importPatients(
+                header: generator.header(), dictionary: generator.dictionary, source: "test", actor: ActingUser(userId: nil, username: "tester"),
+                next: { defer { index += 1 }; return index < patients.count ? patients[index] : nil })
+            #expect(try mismatches() == 0)
+            #expect(try count(db, "patient WHERE race_1 = '02'") == 200 && count(db, "tumor WHERE county_at_dx <> '999'") == 0)
+        }
+    }
+
     @Test func reimportingTheSameRecordsCreatesNoDuplicatesAndChangesNothing() async throws {
         try await TestDatabase.withFreshDatabase { url in
             let db = try migrated(url)
