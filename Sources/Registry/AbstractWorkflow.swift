@@ -192,7 +192,7 @@ extension Registry {
         let engine = EditEngine(set: editSet, library: editLibrary)
         guard let result = try await pool.withConnection({ db in
             try db.transaction { tx -> TumorSave? in
-                guard let save = try saveTumorWithEdits(tx, id: id, baseVersion: baseVersion, changes: changes, engine: engine, user: user)
+                guard let save = try saveTumorWithEdits(tx, id: id, baseVersion: baseVersion, changes: changes, engine: engine, userId: user.id)
                 else { return nil }
                 if case .saved(let version, let changed) = save.outcome, !changed.isEmpty {
                     try AuditTrail.record(tx, actor, .update, entity: "tumor", id: id,
@@ -208,10 +208,10 @@ extension Registry {
     /// the repository) and, when anything changed, its edit results; nil when the tumor does not exist. The caller
     /// writes the audit row.
     func saveTumorWithEdits(_ tx: PostgresConnection, id: Int, baseVersion: Int, changes: [String: String], engine: EditEngine,
-                            user: UserAccount) throws -> TumorSave? {
+                            userId: Int?) throws -> TumorSave? {
         let repository = AbstractRepository(connection: tx)
         guard let before = try repository.abstract(tumorId: id) else { return nil }
-        let outcome = try repository.saveTumor(id: id, baseVersion: baseVersion, changes: changes, userId: user.id)
+        let outcome = try repository.saveTumor(id: id, baseVersion: baseVersion, changes: changes, userId: userId)
         guard case .saved(_, let changed) = outcome else { return TumorSave(outcome: outcome, patientId: before.patientId, edits: nil) }
         guard let stored = try repository.abstract(tumorId: id) else { return nil }
         let report = editReport(for: stored, items: stored.tumorItems, engine: engine)

@@ -82,18 +82,20 @@ public struct FollowUpContact: Sendable {
 
 /// Follow-up methods in the order a registry escalates them when an attempt gets no answer.
 public enum FollowUpMethod: String, Sendable, CaseIterable, Codable {
-    case physicianLetter = "physician letter", contactLetter = "contact letter", phoneCall = "phone call"
+    case chartRequisition = "chart requisition", physicianLetter = "physician letter", contactLetter = "contact letter"
+    case phoneCall = "phone call"
     case otherHospitalContact = "other hospital contact", other
 
-    /// The method of a Next Follow-Up Source (1800) code: 1 physician letter, 2 contact letter, 3 phone call,
-    /// 4 other hospital contact, 0/5 other (chart requisition, other).
+    /// The method of a Next Follow-Up Source (1800) code: 0 chart requisition, 1 physician letter, 2 contact letter,
+    /// 3 phone call, 4 other hospital contact, 5 other.
     public init?(nextFollowUpSource code: String) {
         switch code {
         case "1": self = .physicianLetter
         case "2": self = .contactLetter
         case "3": self = .phoneCall
         case "4": self = .otherHospitalContact
-        case "0", "5": self = .other
+        case "0": self = .chartRequisition
+        case "5": self = .other
         default: return nil
         }
     }
@@ -101,6 +103,7 @@ public enum FollowUpMethod: String, Sendable, CaseIterable, Codable {
     /// What to try after this method got no answer.
     public var next: FollowUpMethod {
         switch self {
+        case .chartRequisition: return .physicianLetter
         case .physicianLetter: return .contactLetter
         case .contactLetter: return .phoneCall
         case .phoneCall: return .otherHospitalContact
@@ -111,6 +114,7 @@ public enum FollowUpMethod: String, Sendable, CaseIterable, Codable {
     public var addressee: String {
         switch self {
         case .physicianLetter: return "physician"
+        case .chartRequisition: return "hospital"
         case .contactLetter, .phoneCall: return "patient"
         case .otherHospitalContact: return "hospital"
         case .other: return "other"
@@ -130,6 +134,9 @@ extension CalendarDate {
         while CalendarDate(year: y, month: m, day: d) == nil { d -= 1 }
         return CalendarDate(year: y, month: m, day: d)!
     }
+
+    /// CCYYMMDD.
+    public var naaccrDate: String { naaccr }
 
     /// CCYYMMDD.
     var naaccr: String { String(format: "%04d%02d%02d", year, month, day) }
@@ -161,7 +168,7 @@ extension Registry {
     /// the one statement of the rule, used by the due list and the rates alike.
     static let exclusionSQL = """
         follow_up_exclusion(t.behavior, t.primary_site, t.histologic_type, t.summary_stage_2018, t.summary_stage_2000, t.state_at_dx,
-                            t.class_of_case, p.date_of_birth, t.age_at_diagnosis, t.diagnosis_year, $1)
+                            t.class_of_case, p.date_of_birth, t.age_at_diagnosis, t.diagnosis_year, p.vital_status, $1)
         """
 
     /// The follow-up control list as of `asOf`: living patients with at least one followed case whose last contact
@@ -241,7 +248,7 @@ extension Registry {
     /// transaction with the revisions, the tumors' edit results and one audit row; a contact older than the patient's
     /// last one is refused (it would move the date of last contact back).
     public func recordFollowUp(patientId: Int, _ contact: FollowUpContact, today: CalendarDate = CalendarDate.today,
-                               by user: UserAccount, from address: String?) async throws {
+                               by actor: ActingUser) async throws {
         guard contact.date.count == 8, let date = CalendarDate.floor(naaccr: contact.date), date.naaccr == contact.date else {
             throw FollowUpError(item: "dateOfLastContact", message: "the contact date must be a full date CCYYMMDD")
         }
@@ -266,7 +273,6 @@ extension Registry {
                 throw FollowUpError(item: "causeOfDeath", message: "cause of death is an ICD-10 code of 4 characters (e.g. C349)")
             }
         }
-        let actor = user.acting(from: address)
         let engine = EditEngine(set: editSet, library: editLibrary)
         let found = try await pool.withConnection { db in
             try db.transaction { tx -> Bool in
@@ -280,21 +286,21 @@ extension Registry {
                 }
                 var patientChanges = ["dateOfLastContact": contact.date, "vitalStatus": contact.vitalStatus]
                 if let cause = contact.causeOfDeath { patientChanges["causeOfDeath"] = cause.uppercased(); patientChanges["icdRevisionNumber"] = "1" }
-                guard case .saved? = try repository.savePatient(id: patientId, baseVersion: patient.version, changes: patientChanges, userId: user.id) else {
+                guard case .saved? = try repository.savePatient(id: patientId, baseVersion: patient.version, changes: patientChanges, userId: actor.userId) else {
                     throw WorkflowError.conflict(code: "version_conflict", message: "the patient changed while the contact was recorded; try again", detail: [:])
                 }
                 for tumor in patient.tumors {
                     var changes = ["dateOfLastCancerStatus": contact.date, "followUpSource": contact.source]
                     if let status = contact.cancerStatus[tumor.id] { changes["cancerStatus"] = status }
                     if let next = contact.nextFollowUpSource { changes["nextFollowUpSource"] = next }
-                    guard try saveTumorWithEdits(tx, id: tumor.id, baseVersion: tumor.version, changes: changes, engine: engine, user: user) != nil else {
+                    guard try saveTumorWithEdits(tx, id: tumor.id, baseVersion: tumor.version, changes: changes, engine: engine, userId: actor.userId) != nil else {
                         throw WorkflowError.conflict(code: "version_conflict", message: "a tumor changed while the contact was recorded; try again", detail: [:])
                     }
                 }
                 try tx.execute("""
                     INSERT INTO follow_up_contact (patient_id, contact_date, source, vital_status, recorded_by, recorded_name)
                     VALUES ($1, $2, $3, $4, $5, $6)
-                    """, [patientId, contact.date, contact.source, contact.vitalStatus, user.id, user.username])
+                    """, [patientId, contact.date, contact.source, contact.vitalStatus, actor.userId, actor.username])
                 try AuditTrail.record(tx, actor, .update, entity: "follow_up", id: patientId, detail: [
                     "tumors": String(patient.tumors.count), "items": (patientChanges.keys.sorted() + ["cancerStatus", "dateOfLastCancerStatus",
                                                                                                        "followUpSource", "nextFollowUpSource"]).joined(separator: " ")])
@@ -304,16 +310,22 @@ extension Registry {
         guard found else { throw WorkflowError.notFound("patient \(patientId)") }
     }
 
+    /// The ids of a patient's tumors, in order.
+    public func tumorIds(ofPatient patientId: Int) async throws -> [Int] {
+        try await pool.withConnection { db in
+            try db.query("SELECT id FROM tumor WHERE patient_id = $1 ORDER BY id", [patientId]).map { try $0.decode(Int.self, at: 0) }
+        }
+    }
+
     /// Records a letter sent or a call made for a patient (shown on the control list; the next method follows it).
-    public func recordFollowUpAttempt(patientId: Int, method: FollowUpMethod, on day: CalendarDate, by user: UserAccount, from address: String?) async throws {
-        let actor = user.acting(from: address)
+    public func recordFollowUpAttempt(patientId: Int, method: FollowUpMethod, on day: CalendarDate, by actor: ActingUser) async throws {
         let found = try await pool.withConnection { db in
             try db.transaction { tx -> Bool in
                 guard try AbstractRepository(connection: tx).patientExists(patientId) else { return false }
                 try tx.execute("""
                     INSERT INTO follow_up_attempt (patient_id, attempted_on, method, addressee, recorded_by, recorded_name)
                     VALUES ($1, $2, $3, $4, $5, $6)
-                    """, [patientId, day, method.rawValue, method.addressee, user.id, user.username])
+                    """, [patientId, day, method.rawValue, method.addressee, actor.userId, actor.username])
                 try AuditTrail.record(tx, actor, .create, entity: "follow_up_attempt", id: patientId, detail: ["method": method.rawValue])
                 return true
             }

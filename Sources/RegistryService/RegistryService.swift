@@ -57,9 +57,13 @@ public struct RegistryService: Sendable {
         DraftController(registry: registry).addRoutes(to: router.group("api/drafts").add(middleware: PermissionMiddleware()))
         ImportController(registry: registry).addRoutes(to: router.group("api/imports").add(middleware: PermissionMiddleware()))
         CodeController().addRoutes(to: router.group("api/codes").add(middleware: PermissionMiddleware()))
+        let followUp = FollowUpController(registry: registry)
+        followUp.addListRoutes(to: router.group("api/followup").add(middleware: PermissionMiddleware()))
+        followUp.addPatientRoutes(to: router.group("api/patients").add(middleware: PermissionMiddleware()))
         SubmissionController(registry: registry).addRoutes(to: router.group("api/submissions").add(middleware: PermissionMiddleware()))
         PageController(registry: registry).addRoutes(to: router.group().add(middleware: PermissionMiddleware()))
         ReportPageController(registry: registry).addRoutes(to: router.group().add(middleware: PermissionMiddleware()))
+        FollowUpPageController(registry: registry).addRoutes(to: router.group().add(middleware: PermissionMiddleware()))
         return router
     }
 

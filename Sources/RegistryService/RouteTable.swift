@@ -32,6 +32,9 @@ public enum RouteTable {
         .init(method: .get, path: "/api/drafts/{id}", permission: .editAbstracts),
         .init(method: .post, path: "/api/imports", permission: .importFiles),
         .init(method: .get, path: "/api/codes/{table}", permission: .readAbstracts),
+        .init(method: .get, path: "/api/followup/due", permission: .readAbstracts),
+        .init(method: .post, path: "/api/patients/{id}/followup", permission: .editAbstracts),
+        .init(method: .post, path: "/api/patients/{id}/followup/attempts", permission: .editAbstracts),
         .init(method: .get, path: "/api/submissions", permission: .submitData),
         .init(method: .post, path: "/api/submissions", permission: .submitData),
         .init(method: .get, path: "/api/submissions/{id}", permission: .submitData),
@@ -43,6 +46,9 @@ public enum RouteTable {
         .init(method: .get, path: "/submissions", permission: .submitData),
         .init(method: .get, path: "/submissions/preview", permission: .submitData),
         .init(method: .get, path: "/reports", permission: .readReports),
+        .init(method: .get, path: "/followup", permission: .readAbstracts),
+        .init(method: .get, path: "/followup/rates", permission: .readReports),
+        .init(method: .get, path: "/followup/patients/{id}", permission: .editAbstracts),
         .init(method: .get, path: "/reports/annual", permission: .readReports),
     ]
 

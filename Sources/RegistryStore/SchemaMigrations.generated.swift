@@ -1232,7 +1232,8 @@ extension Migration {
                 id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
                 patient_id    bigint NOT NULL REFERENCES patient (id),
                 attempted_on  date NOT NULL,
-                method        text NOT NULL CHECK (method IN ('physician letter', 'contact letter', 'phone call', 'other hospital contact', 'other')),
+                method        text NOT NULL CHECK (method IN ('chart requisition', 'physician letter', 'contact letter', 'phone call',
+                                                              'other hospital contact', 'other')),
                 addressee     text NOT NULL CHECK (addressee IN ('physician', 'patient', 'contact', 'hospital', 'other')),
                 recorded_by   bigint REFERENCES app_user (id),
                 recorded_name text NOT NULL,
@@ -1254,11 +1255,11 @@ extension Migration {
             -- in the order of the CoC follow-up worksheet: benign or borderline (behavior 0, 1); carcinoma in situ of the cervix
             -- (C530-C539, behavior 2); in situ and localized basal and squamous cell carcinoma of the skin (C440-C449, histology
             -- 8050-8110, behavior 2 or Summary Stage 2018/2000 localized); foreign residents (Addr at DX--State XX or YY);
-            -- non-analytic (Class of Case other than 00-22); patients 100 years old or older on the as-of date (CCYYMMDD; from the
-            -- date of birth, else from the age at diagnosis).
+            -- non-analytic (Class of Case other than 00-22); living patients 100 years old or older on the as-of date (CCYYMMDD;
+            -- from the date of birth, else from the age at diagnosis; a patient known dead is followed successfully at any age).
             CREATE FUNCTION follow_up_exclusion(behavior text, primary_site text, histology text, summary_stage_2018 text,
                                                 summary_stage_2000 text, state_at_dx text, class_of_case text, date_of_birth text,
-                                                age_at_diagnosis text, diagnosis_year smallint, as_of text)
+                                                age_at_diagnosis text, diagnosis_year smallint, vital_status text, as_of text)
             RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                 SELECT CASE
                     WHEN behavior IN ('0', '1') THEN 'benign or borderline'
@@ -1268,6 +1269,7 @@ extension Migration {
                         THEN 'in situ or localized basal or squamous cell skin'
                     WHEN state_at_dx IN ('XX', 'YY') THEN 'foreign resident'
                     WHEN coalesce(class_of_case, '') NOT IN ('00', '10', '11', '12', '13', '14', '20', '21', '22') THEN 'non-analytic'
+                    WHEN vital_status = '0' THEN NULL
                     WHEN naaccr_date_floor(date_of_birth) IS NOT NULL
                          AND lpad((left(date_of_birth, 4)::int + 100)::text, 4, '0') || substr(naaccr_date_floor(date_of_birth), 5, 4) <= as_of
                         THEN 'age 100 or older'

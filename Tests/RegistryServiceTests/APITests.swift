@@ -153,6 +153,54 @@ struct APITests {
         }
     }
 
+    /// A registrar works the follow-up list through the API: the due list (names for the registrar, none for the
+    /// reviewer), a letter recorded, a contact recorded (patient and tumors), refusals with the item named.
+    @Test func aRegistrarWorksTheFollowUpListThroughTheAPI() async throws {
+        try await ServiceHarness.with { h in
+            try await h.test { client in
+                let registrar = try await client.signIn("registrar"), reviewer = try await client.signIn("reviewer")
+                let due = try await client.json("/api/followup/due?asOf=2030-01-01", headers: registrar.bearer)
+                #expect(due.status == .ok)
+                let entries = try due.json()["entries"] as? [[String: Any]] ?? []
+                let first = try #require(entries.first)
+                let patientId = try #require(first["patientId"] as? Int)
+                #expect((first["name"] as? String)?.isEmpty == false)
+                let seen = try await client.json("/api/followup/due?asOf=2030-01-01", headers: reviewer.bearer).json()["entries"] as? [[String: Any]] ?? []
+                #expect(!seen.isEmpty && seen.allSatisfy { ($0["name"] as? String) == "" }, "a reviewer sees no names")
+                let letter = try await client.json("/api/patients/\(patientId)/followup/attempts", .post, headers: registrar.bearer,
+                                                   body: ["method": "physician letter", "on": "2026-01-05"])
+                #expect(letter.status == .created)
+                let recorded = try await client.json("/api/patients/\(patientId)/followup", .post, headers: registrar.bearer,
+                                                     body: ["date": "2026-01-10", "source": "1", "vitalStatus": "1", "allTumors": "1", "nextFollowUpSource": "1"])
+                #expect(recorded.status == .ok, "\(String(decoding: Data(buffer: recorded.body), as: UTF8.self))")
+                let row = try await h.query("SELECT date_of_last_contact FROM patient WHERE id = $1", [patientId])[0]
+                #expect(row.text(at: 0) == "20260110")
+                let statuses = try await h.query("SELECT DISTINCT items->>'1770' FROM tumor WHERE patient_id = $1", [patientId])
+                #expect(statuses.count == 1 && statuses[0].text(at: 0) == "1")
+                let older = try await client.json("/api/patients/\(patientId)/followup", .post, headers: registrar.bearer,
+                                                  body: ["date": "2025-01-10", "source": "1", "vitalStatus": "1"])
+                let olderError = try older.json()["error"] as? [String: Any]
+                #expect(older.status == .unprocessableContent && olderError?["items"] as? [String] == ["dateOfLastContact"])
+                let badDate = try await client.json("/api/patients/\(patientId)/followup", .post, headers: registrar.bearer,
+                                                    body: ["date": "2026-02-30", "source": "1", "vitalStatus": "1"])
+                #expect(badDate.status == .badRequest)
+                #expect(try await client.json("/api/patients/999999/followup", .post, headers: registrar.bearer,
+                                              body: ["date": "2026-01-10", "source": "1", "vitalStatus": "1"]).status == .notFound)
+                #expect(try await client.json("/api/patients/\(patientId)/followup", .post, headers: reviewer.bearer,
+                                              body: ["date": "2026-01-10", "source": "1", "vitalStatus": "1"]).status == .forbidden)
+                // The pages: the list shows the letter, the record form offers the code lists, the rates open.
+                let list = try await client.json("/followup?asOf=2030-01-01&status=all", headers: [.cookie: registrar.cookie])
+                #expect(list.status == .ok && String(decoding: Data(buffer: list.body), as: UTF8.self).contains("Record contact"))
+                let form = try await client.json("/followup/patients/\(patientId)", headers: [.cookie: registrar.cookie])
+                #expect(form.status == .ok && String(decoding: Data(buffer: form.body), as: UTF8.self).contains("Next follow-up source (1800)"))
+                let rates = try await client.json("/followup/rates?asOf=2030-01-01&referenceDate=2010-01-01", headers: [.cookie: reviewer.cookie])
+                #expect(rates.status == .ok && String(decoding: Data(buffer: rates.body), as: UTF8.self).contains("Follow-up rate (B + D) / A"))
+            }
+            let audited = try await h.query("SELECT count(*)::int FROM audit_log WHERE entity IN ('follow_up', 'follow_up_attempt')")[0].decode(Int.self, at: 0)
+            #expect(audited == 2)
+        }
+    }
+
     @Test func cookieSessionsNeedTheCSRFTokenForChanges() async throws {
         try await ServiceHarness.with { h in
             let tumorId = try await h.query("SELECT min(id) FROM tumor")[0].decode(Int.self, at: 0)

@@ -19,17 +19,23 @@ struct WorkflowTests {
     /// connection of the test's own, and the database's URL.
     static func withSyntheticRegistry(patients: Int, seed: UInt64,
                                       _ body: @Sendable (Registry, PostgresConnection, String) async throws -> Void) async throws {
-        try await TestDatabase.withFreshDatabase { url in
-            let db = try PostgresConnection(url)
-            try Migrator().migrate(db)
-            let pool = try PostgresPool(connectionString: url, maxConnections: 2)
-            defer { pool.close() }
-            let registry = Registry(pool: pool, bcryptCost: 4)
+        try await withEmptyRegistry { registry, db, url in
             let generator = SyntheticRegistryGenerator(patientCount: patients, seed: seed)
             let iterator = Box(generator.makeIterator())
             _ = try await registry.importPatients(header: generator.header(), dictionary: generator.dictionary, source: "test",
                                                   by: .operatingSystemAccount(), patients: { iterator.value.next() })
             try await body(registry, db, url)
+        }
+    }
+
+    /// A migrated, empty database and the workflows over it: the registry, a connection of the test's own, the URL.
+    static func withEmptyRegistry(_ body: @Sendable (Registry, PostgresConnection, String) async throws -> Void) async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let db = try PostgresConnection(url)
+            try Migrator().migrate(db)
+            let pool = try PostgresPool(connectionString: url, maxConnections: 2)
+            defer { pool.close() }
+            try await body(Registry(pool: pool, bcryptCost: 4), db, url)
         }
     }
 

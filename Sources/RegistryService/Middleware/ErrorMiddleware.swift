@@ -45,6 +45,8 @@ struct ErrorMiddleware: RouterMiddleware {
             case let .conflict(code, message, detail): return APIError(.conflict, code, message, detail: detail)
             case .tooManyRequests(let seconds): return .tooManyRequests("too many listings in a short time; slow down", retryAfter: seconds)
             }
+        case let error as FollowUpError:
+            return APIError(.unprocessableContent, "invalid_follow_up", error.message, items: [error.item])
         case let error as ImportRefusal:
             return APIError(.forbidden, "import_changes_stored_abstracts", error.description)
         case let error as NaaccrReadError:

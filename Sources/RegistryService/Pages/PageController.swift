@@ -19,7 +19,8 @@ enum PageRenderer {
             layout["user"] = ["displayName": session.user.displayName.isEmpty ? session.user.username : session.user.displayName,
                               "role": session.user.role.rawValue, "csrf": session.csrfToken,
                               "submissions": Permission.submitData.allows(session.user.role),
-                              "reports": Permission.readReports.allows(session.user.role)]
+                              "reports": Permission.readReports.allows(session.user.role),
+                              "followup": Permission.readAbstracts.allows(session.user.role) && session.user.role != .submitter]
         }
         let html = Templates.library.render(layout, withTemplate: "layout") ?? ""
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8",

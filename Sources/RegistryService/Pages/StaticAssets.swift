@@ -51,6 +51,30 @@ enum StaticAssets {
               headers: { "Content-Type": "application/json", "X-CSRF-Token": history.dataset.csrf }, body: JSON.stringify({ status: button.dataset.status }) });
             if (response.ok) location.reload(); else button.textContent = "Not saved";
           });
+          const followup = document.getElementById("followup");
+          if (followup) followup.addEventListener("click", async (event) => {
+            const button = event.target.closest("button[data-attempt]");
+            if (!button) return;
+            button.disabled = true;
+            const response = await fetch(`/api/patients/${button.dataset.attempt}/followup/attempts`, { method: "POST",
+              headers: { "Content-Type": "application/json", "X-CSRF-Token": followup.dataset.csrf }, body: JSON.stringify({ method: button.dataset.method }) });
+            if (response.ok) location.reload(); else { button.textContent = "Not recorded"; button.disabled = false; }
+          });
+          const contact = document.getElementById("followup-contact");
+          if (contact) contact.addEventListener("submit", async (event) => {
+            event.preventDefault();
+            const status = document.getElementById("fu-status");
+            const cancerStatus = {};
+            for (const select of contact.querySelectorAll("select.cancer-status")) cancerStatus[select.dataset.tumor] = select.value;
+            const body = { date: contact.elements.date.value, source: contact.elements.source.value, vitalStatus: contact.elements.vitalStatus.value,
+                           cancerStatus, causeOfDeath: contact.elements.causeOfDeath.value.trim(), nextFollowUpSource: contact.elements.nextFollowUpSource.value };
+            status.textContent = "Recording…";
+            const response = await fetch(`/api/patients/${contact.dataset.patient}/followup`, { method: "POST",
+              headers: { "Content-Type": "application/json", "X-CSRF-Token": contact.dataset.csrf }, body: JSON.stringify(body) });
+            const result = await response.json();
+            if (response.ok) { status.textContent = `Recorded: last contact ${result.dateOfLastContact}`; setTimeout(() => { location.href = "/followup"; }, 800); }
+            else status.textContent = `Not recorded: ${result.error ? result.error.message : "error"}`;
+          });
           const build = document.getElementById("build");
           if (build) build.addEventListener("click", async () => {
             const status = document.getElementById("build-status");

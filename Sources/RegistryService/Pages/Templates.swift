@@ -4,7 +4,7 @@ import Mustache
 enum Templates {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
-        for (name, text) in [("layout", layout), ("signin", signIn), ("worklist", worklist), ("patient", patient), ("abstract", abstract), ("error", error), ("submissions", submissions), ("preview", preview), ("reports", reports)] {
+        for (name, text) in [("layout", layout), ("signin", signIn), ("worklist", worklist), ("patient", patient), ("abstract", abstract), ("error", error), ("submissions", submissions), ("preview", preview), ("reports", reports), ("followup", followUp), ("followupRecord", followUpRecord)] {
             try! library.register(text, named: name)
         }
         return library
@@ -23,7 +23,7 @@ enum Templates {
         <body>
         <header>
           <a class="brand" href="/">Tumor Registry</a>
-          {{#user}}<nav><a href="/" accesskey="w">Worklist</a>{{#submissions}} <a href="/submissions">Submissions</a>{{/submissions}}{{#reports}} <a href="/reports">Reports</a>{{/reports}}
+          {{#user}}<nav><a href="/" accesskey="w">Worklist</a>{{#submissions}} <a href="/submissions">Submissions</a>{{/submissions}}{{#followup}} <a href="/followup">Follow-up</a>{{/followup}}{{#reports}} <a href="/reports">Reports</a>{{/reports}}
           <form class="search" action="/" method="get" role="search"><label for="q" class="sr">Find a patient</label>
           <input id="q" name="q" placeholder="Last name[, first] or patient id" value="{{query}}" accesskey="f"></form>
           <span class="who">{{displayName}} ({{role}})</span>
@@ -57,6 +57,49 @@ enum Templates {
             <button type="button" data-mark="{{id}}" data-status="rejected">Rejected</button>{{/canMark}}</td></tr>{{/history}}
           </tbody>
         </table></section>
+        """
+
+    /// The follow-up control list: status tabs with counts, the CoC exclusions counted, a row per patient with what to
+    /// try next and a button that records it as sent.
+    static let followUp = """
+        <h1>Follow-up as of {{asOf}}</h1>
+        <form class="inline" action="/followup" method="get"><label for="asOf">As of</label>
+          <input id="asOf" name="asOf" type="date" value="{{asOf}}"><button type="submit">Show</button>
+          <a href="/followup/rates?asOf={{asOf}}">Follow-up rates (CoC worksheet)</a></form>
+        <nav class="tabs" aria-label="Follow-up status">{{#tabs}}<a href="{{href}}" {{#current}}aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>
+        <p class="note">Due: 12-14 months since the last contact; delinquent: 15 months or more (not current for the CoC); lost: 24 months
+        or more. Not followed (CoC exclusions): {{#exclusions}}{{cases}} {{reason}}; {{/exclusions}}{{^exclusions}}none{{/exclusions}}</p>
+        <table id="followup" data-csrf="{{csrf}}">
+          <thead><tr><th>Patient</th><th>Name</th><th>Last contact</th><th>Months</th><th>Status</th><th>Sites</th><th>Physician</th>
+          <th>Due next</th><th>Attempts</th><th></th></tr></thead>
+          <tbody>
+          {{#rows}}<tr><td><a href="/patients/{{patientId}}">{{patientIdNumber}}</a></td><td>{{name}}</td><td>{{lastContact}}</td><td>{{months}}</td>
+          <td>{{status}}</td><td>{{sites}}</td><td>{{physician}}</td><td>{{next}}</td><td>{{attempts}}{{#lastAttempt}} (last {{lastAttempt}}){{/lastAttempt}}</td>
+          <td class="actions">{{#canSend}}<button type="button" data-attempt="{{patientId}}" data-method="{{next}}">Mark {{next}} sent</button>{{/canSend}}
+          {{#canRecord}}<a href="/followup/patients/{{patientId}}">Record contact</a>{{/canRecord}}</td></tr>{{/rows}}
+          </tbody>
+        </table>
+        <nav class="pages">{{#previous}}<a href="{{previous}}" rel="prev">← Previous</a>{{/previous}} Page {{page}} {{#next}}<a href="{{next}}" rel="next">Next →</a>{{/next}}</nav>
+        """
+
+    /// Recording a contact: what the source said about the patient and each tumor.
+    static let followUpRecord = """
+        <h1>Record follow-up <small><a href="/patients/{{patientId}}">{{name}} (patient {{patientIdNumber}})</a></small></h1>
+        <p>Last contact {{lastContact}}; {{vitalStatus}}.</p>
+        <form id="followup-contact" data-patient="{{patientId}}" data-csrf="{{csrf}}" novalidate>
+          <label for="fu-date">Date of contact</label><input id="fu-date" name="date" type="date" max="{{today}}" required>
+          <label for="fu-source">Follow-up source (1790)</label>
+          <select id="fu-source" name="source">{{#sources}}<option value="{{code}}">{{label}}</option>{{/sources}}</select>
+          <label for="fu-vital">Vital status (1760)</label>
+          <select id="fu-vital" name="vitalStatus"><option value="1">1 Alive</option><option value="0">0 Dead</option></select>
+          {{#tumors}}<label for="fu-cancer-{{id}}">Cancer status (1770): {{site}}</label>
+          <select id="fu-cancer-{{id}}" data-tumor="{{id}}" class="cancer-status">{{#statuses}}<option value="{{code}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select>{{/tumors}}
+          <label for="fu-cause">Cause of death (1910, ICD-10; when dead)</label><input id="fu-cause" name="causeOfDeath" maxlength="4">
+          <label for="fu-next">Next follow-up source (1800)</label>
+          <select id="fu-next" name="nextFollowUpSource">{{#nextSources}}<option value="{{code}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/nextSources}}</select>
+          <button type="submit">Record contact</button>
+        </form>
+        <p id="fu-status" role="status" aria-live="polite"></p>
         """
 
     /// The committee's reports: the year, internal or public, and the format.

@@ -1,0 +1,139 @@
+import CivilCalendar
+import Foundation
+import Postgres
+import Reports
+import RegistryStore
+
+/// The CoC follow-up worksheet for one cohort of cases (tumors): total, each exclusion, analytic cases (A), dead (B),
+/// living (C = A − B), current (D: known alive within 15 months of the as-of date), not current or lost (E = C − D),
+/// and the follow-up rate (B + D) / A against its standard.
+public struct FollowUpCohort: Sendable, Codable, Equatable {
+    public var name: String
+    /// Diagnosed from this date (CCYYMMDD) to the as-of date.
+    public var from: String
+    public var total: Int
+    /// Cases left out, in the worksheet's order.
+    public var exclusions: [Exclusion]
+    public var analytic: Int
+    public var dead: Int
+    public var current: Int
+    public var notCurrent: Int
+    /// The CoC standard: 90% for the last five years, 80% since the reference date.
+    public var standard: Double
+
+    public struct Exclusion: Sendable, Codable, Equatable {
+        public var reason: String
+        public var cases: Int
+    }
+
+    public var living: Int { analytic - dead }
+    public var rate: Double? { analytic == 0 ? nil : Double(dead + current) / Double(analytic) }
+    public var meetsStandard: Bool? { rate.map { $0 >= standard } }
+}
+
+public struct FollowUpWorksheet: Sendable, Codable, Equatable {
+    public var asOf: String
+    public var referenceDate: String
+    public var cohorts: [FollowUpCohort]
+}
+
+extension Registry {
+    /// The worksheet's exclusion reasons in its order (as `follow_up_exclusion` names them).
+    public static let followUpExclusionOrder = ["benign or borderline", "carcinoma in situ of the cervix",
+                                                "in situ or localized basal or squamous cell skin", "foreign resident", "non-analytic",
+                                                "age 100 or older"]
+
+    /// Follow-up rates as the Commission on Cancer defines them, as of `asOf`: for analytic cases diagnosed in the last
+    /// five years (or since the reference date, whichever is shorter; standard 90%) and for all analytic cases since
+    /// the reference date (80%). Counted in SQL (one pass over the tumors of those years, grouped by cohort,
+    /// exclusion and status) with an audit row.
+    public func followUpRates(asOf: CalendarDate, referenceDate: CalendarDate, by actor: ActingUser) async throws -> FollowUpWorksheet {
+        let fiveYearsBefore = asOf.monthsEarlier(60)
+        let fiveYearStart = fiveYearsBefore.daysSinceEpoch > referenceDate.daysSinceEpoch ? fiveYearsBefore : referenceDate
+        let currentCutoff = asOf.monthsEarlier(15)
+        let rows = try await pool.withConnection { db in
+            try db.transaction { tx -> PostgresResult in
+                let rows = try tx.query("""
+                    SELECT naaccr_date_floor(t.date_of_diagnosis) >= $2 AS recent, \(Self.exclusionSQL) AS excluded,
+                           CASE WHEN p.vital_status = '0' THEN 'dead'
+                                WHEN coalesce(naaccr_date_floor(p.date_of_last_contact), '00000000') > $4 THEN 'current'
+                                ELSE 'not current' END AS status,
+                           count(*)::int
+                    FROM tumor t JOIN patient p ON p.id = t.patient_id
+                    WHERE t.diagnosis_year BETWEEN $5 AND $6 AND naaccr_date_floor(t.date_of_diagnosis) BETWEEN $3 AND $1
+                    GROUP BY 1, 2, 3
+                    """, [asOf.naaccr, fiveYearStart.naaccr, referenceDate.naaccr, currentCutoff.naaccr, referenceDate.year, asOf.year])
+                try AuditTrail.record(tx, actor, .search, entity: "follow_up_rates", detail: [
+                    "asOf": asOf.naaccr, "referenceDate": referenceDate.naaccr])
+                return rows
+            }
+        }
+        var recent = FollowUpCohort(name: "Analytic cases of the last five years", from: fiveYearStart.naaccr, total: 0, exclusions: [],
+                                    analytic: 0, dead: 0, current: 0, notCurrent: 0, standard: 0.90)
+        var all = FollowUpCohort(name: "All analytic cases since the reference date", from: referenceDate.naaccr, total: 0, exclusions: [],
+                                 analytic: 0, dead: 0, current: 0, notCurrent: 0, standard: 0.80)
+        var excluded: [Bool: [String: Int]] = [true: [:], false: [:]]
+        func add(_ cohort: inout FollowUpCohort, _ row: PostgresRow, _ n: Int) {
+            cohort.total += n
+            if row.text(at: 1) != nil { return }
+            cohort.analytic += n
+            switch row.text(at: 2) {
+            case "dead": cohort.dead += n
+            case "current": cohort.current += n
+            default: cohort.notCurrent += n
+            }
+        }
+        for row in rows {
+            let n = try row.decode(Int.self, at: 3)
+            let isRecent = try row.decode(Bool.self, at: 0)
+            add(&all, row, n)
+            if let reason = row.text(at: 1) { excluded[false]![reason, default: 0] += n }
+            if isRecent {
+                add(&recent, row, n)
+                if let reason = row.text(at: 1) { excluded[true]![reason, default: 0] += n }
+            }
+        }
+        recent.exclusions = Self.followUpExclusionOrder.map { .init(reason: $0, cases: excluded[true]![$0] ?? 0) }
+        all.exclusions = Self.followUpExclusionOrder.map { .init(reason: $0, cases: excluded[false]![$0] ?? 0) }
+        return FollowUpWorksheet(asOf: asOf.naaccr, referenceDate: referenceDate.naaccr, cohorts: [recent, all])
+    }
+}
+
+extension FollowUpWorksheet {
+    /// The worksheet as a report: one column per cohort, a line per worksheet line with its percentage of A.
+    public func document(generated: Date = Date()) -> ReportDocument {
+        func percent(_ n: Int, _ of: Int) -> ReportCell { of == 0 ? .notAvailable : .number(100 * Double(n) / Double(of), decimals: 1) }
+        var cells: [[ReportCell]] = []
+        func line(_ label: String, _ value: (FollowUpCohort) -> Int, percentOfAnalytic: Bool = true) {
+            cells.append([.text(label)] + cohorts.flatMap { c in [.count(value(c)), percentOfAnalytic ? percent(value(c), c.analytic) : .text("")] })
+        }
+        line("Cases diagnosed in the cohort's years", \.total, percentOfAnalytic: false)
+        for (i, reason) in Registry.followUpExclusionOrder.enumerated() {
+            line("less \(reason)", { $0.exclusions[i].cases }, percentOfAnalytic: false)
+        }
+        line("A. Analytic cases followed", \.analytic)
+        line("B. Dead", \.dead)
+        line("C. Living (A − B)", \.living)
+        line("D. Current (known alive within 15 months)", \.current)
+        line("E. Not current or lost (C − D)", \.notCurrent)
+        cells.append([.text("Follow-up rate (B + D) / A")] + cohorts.flatMap { c in
+            [c.rate.map { .number(100 * $0, decimals: 1) } ?? .notAvailable,
+             .text(c.meetsStandard.map { ($0 ? "meets" : "below") + " the \(Int(c.standard * 100))% standard" } ?? "no cases")]
+        })
+        let table = ReportTable(
+            title: "Follow-up rates as of \(Self.readable(asOf))",
+            counts: "Cases (tumors) diagnosed from the cohort's first day to the as-of date: "
+                + cohorts.map { "\($0.name) from \(Self.readable($0.from))" }.joined(separator: "; ") + ". Reference date \(Self.readable(referenceDate)).",
+            columns: ["Worksheet line"] + cohorts.flatMap { [$0.name, "%"] },
+            cells: cells,
+            notes: ["Commission on Cancer follow-up: analytic cases (class of case 00-22) less benign/borderline, cervix in situ, in situ and "
+                    + "localized basal/squamous skin, foreign residents and patients aged 100 or more; current = Date of Last Contact "
+                    + "(1750) within 15 months of the as-of date; the rate counts the dead and the current as successfully followed. "
+                    + "Standards: 90% for the last five years, 80% since the reference date."],
+            name: "follow-up-rates")
+        return ReportDocument(title: "Follow-up rates", subtitle: "As of \(Self.readable(asOf))", marking: "Internal",
+                              generated: generated, sections: [.table(table)])
+    }
+
+    static func readable(_ d: String) -> String { d.count == 8 ? "\(d.prefix(4))-\(d.dropFirst(4).prefix(2))-\(d.suffix(2))" : d }
+}

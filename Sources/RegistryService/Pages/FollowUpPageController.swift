@@ -1,0 +1,96 @@
+import CivilCalendar
+import Coding
+import Foundation
+import Hummingbird
+import Registry
+import Reports
+
+/// The follow-up pages: the control list (filter by status, a page at a time, letters and calls recorded in place),
+/// recording a contact, and the CoC rates with the patients behind each line one click away.
+struct FollowUpPageController {
+    let registry: Registry
+    static let pageSize = 100
+
+    func addRoutes(to group: RouterGroup<RegistryRequestContext>) {
+        group.get("followup") { request, context in try await listPage(request, context) }
+        group.get("followup/rates") { request, context in try await ratesPage(request, context) }
+        group.get("followup/patients/:id") { _, context in try await recordPage(context) }
+    }
+
+    func listPage(_ request: Request, _ context: RegistryRequestContext) async throws -> Response {
+        let (user, address) = try context.actingUser()
+        let asOf = try FollowUpController.day(try request.queryText("asOf", maxLength: 10), name: "asOf") ?? .today
+        let statusText = try request.queryText("status", maxLength: 12) ?? "all"
+        guard statusText == "all" || FollowUpStatus(rawValue: statusText) != nil else {
+            throw APIError.badRequest("status must be all, due, delinquent or lost", items: ["status"])
+        }
+        let page = try request.queryInt("page", default: 1, range: 1...100_000)
+        let list = try await registry.followUpDue(asOf: asOf, includeNames: Permission.readIdentifiers.allows(user.role), by: user.acting(from: address))
+        let shown = list.entries.filter { statusText == "all" || $0.status.rawValue == statusText }
+        let slice = shown.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize)
+        let canRecord = Permission.editAbstracts.allows(user.role)
+        let asOfText = PageRenderer.displayDate(asOf.naaccrDate)
+        func link(_ status: String, _ page: Int) -> String { "/followup?asOf=\(asOfText)&status=\(status)&page=\(page)" }
+        let values: [String: Any] = [
+            "asOf": asOfText, "csrf": context.session?.csrfToken ?? "", "canRecord": canRecord,
+            "tabs": (["all"] + FollowUpStatus.allCases.map(\.rawValue)).map { s -> [String: Any] in
+                let n = s == "all" ? list.entries.count : list.count(FollowUpStatus(rawValue: s)!)
+                return ["label": "\(s.capitalized) (\(n))", "href": link(s, 1), "current": s == statusText]
+            },
+            "exclusions": list.exclusions.sorted { $0.key < $1.key }.map { ["reason": $0.key, "cases": $0.value] },
+            "rows": slice.map { e -> [String: Any] in
+                ["patientId": e.patientId, "patientIdNumber": e.patientIdNumber, "name": e.name, "lastContact": PageRenderer.displayDate(e.lastContact),
+                 "months": e.monthsSinceContact.map(String.init) ?? "unknown", "status": e.status.rawValue, "sites": e.sites.joined(separator: ", "),
+                 "physician": e.physician, "next": e.methodDueNext, "attempts": e.attemptsSinceContact, "lastAttempt": e.lastAttempt ?? "",
+                 "canSend": canRecord && FollowUpMethod(rawValue: e.methodDueNext) != nil]
+            },
+            "previous": page > 1 ? link(statusText, page - 1) : false,
+            "next": shown.count > page * Self.pageSize ? link(statusText, page + 1) : false, "page": page,
+        ]
+        return PageRenderer.page(title: "Follow-up", template: "followup", values, context: context)
+    }
+
+    func recordPage(_ context: RegistryRequestContext) async throws -> Response {
+        let (user, address) = try context.actingUser()
+        guard Permission.editAbstracts.allows(user.role) else { throw APIError.forbidden }
+        let patient = try await registry.patient(try context.pathId(), for: user, from: address)
+        let p = patient.items
+        func options(_ list: String, selected: String?) -> [[String: Any]] {
+            (NaaccrCodeLists.list(list)?.entries ?? []).map { ["code": $0.code, "label": "\($0.code) \($0.label)", "selected": $0.code == selected] }
+        }
+        let values: [String: Any] = [
+            "patientId": patient.id, "patientIdNumber": p["patientIdNumber"] ?? "", "name": [p["nameLast"], p["nameFirst"]].compactMap { $0 }.joined(separator: ", "),
+            "lastContact": PageRenderer.displayDate(p["dateOfLastContact"]),
+            "vitalStatus": p["vitalStatus"] == "1" ? "Alive" : p["vitalStatus"] == "0" ? "Dead" : "not known",
+            "today": PageRenderer.displayDate(CalendarDate.today.naaccrDate), "csrf": context.session?.csrfToken ?? "",
+            "sources": options("followUpSource", selected: nil),
+            "nextSources": options("nextFollowUpSource", selected: patient.tumors.first?.items["nextFollowUpSource"]),
+            "tumors": patient.tumors.map { t -> [String: Any] in
+                let site = t.items["primarySite"] ?? ""
+                return ["id": t.id, "site": "\(site) \(ICDO3.topography.label(site) ?? "")",
+                        "statuses": options("cancerStatus", selected: t.items["cancerStatus"])]
+            },
+        ]
+        return PageRenderer.page(title: "Record follow-up", template: "followupRecord", values, context: context)
+    }
+
+    /// The worksheet as a printable document (its own page, like every report), or JSON/XLSX/CSV.
+    func ratesPage(_ request: Request, _ context: RegistryRequestContext) async throws -> Response {
+        let (user, address) = try context.actingUser()
+        let asOf = try FollowUpController.day(try request.queryText("asOf", maxLength: 10), name: "asOf") ?? .today
+        let oldest = try await registry.diagnosisYears().last?.year ?? asOf.year
+        let reference = try FollowUpController.day(try request.queryText("referenceDate", maxLength: 10), name: "referenceDate")
+            ?? CalendarDate(year: oldest, month: 1, day: 1)!
+        let sheet = try await registry.followUpRates(asOf: asOf, referenceDate: reference, by: user.acting(from: address))
+        var document = sheet.document()
+        document.sections.append(.text("The patients behind the lines: those not current are on the control list (/followup?status=delinquent "
+                                       + "and status=lost), those due soon under status=due."))
+        switch try request.queryText("format", maxLength: 10) ?? "html" {
+        case "json": return ReportPageController.document(try document.json(), type: "application/json", fileName: "followup-\(sheet.asOf).json")
+        case "xlsx": return ReportPageController.document(try document.xlsx(), type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                                          fileName: "followup-\(sheet.asOf).xlsx")
+        case "html": return ReportPageController.document(Data(document.html().utf8), type: "text/html; charset=utf-8", fileName: nil)
+        default: throw APIError.badRequest("format must be html, json or xlsx", items: ["format"])
+        }
+    }
+}

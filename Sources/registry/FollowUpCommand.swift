@@ -1,0 +1,141 @@
+import ArgumentParser
+import CivilCalendar
+import Foundation
+import Registry
+import Reports
+
+/// `registry followup`: the control list, contacts and attempts.
+struct FollowUpCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "followup",
+        abstract: "Follow-up: the control list of patients due, delinquent and lost; recording contacts and letters.",
+        subcommands: [FollowUpDueCommand.self, FollowUpRecordCommand.self, FollowUpAttemptCommand.self])
+}
+
+/// A date option given as YYYY-MM-DD or CCYYMMDD.
+struct DayArgument: ExpressibleByArgument {
+    let date: CalendarDate
+    init?(argument: String) {
+        let digits = argument.replacingOccurrences(of: "-", with: "")
+        guard digits.count == 8, let y = Int(digits.prefix(4)), let m = Int(digits.dropFirst(4).prefix(2)), let d = Int(digits.suffix(2)),
+              let date = CalendarDate(year: y, month: m, day: d) else { return nil }
+        self.date = date
+    }
+}
+
+struct FollowUpDueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "due",
+        abstract: "Living patients last seen 12 months or more ago (due 12-14, delinquent 15-23, lost 24+), oldest contact first.",
+        discussion: """
+            Cases the Commission on Cancer leaves out of follow-up (non-analytic, cervix in situ, benign/borderline, in situ and \
+            localized basal/squamous skin, foreign residents, age 100 or more) are counted, not listed.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
+    @Option(help: ArgumentHelp("The date the list is for (default today).", valueName: "YYYY-MM-DD")) var asOf: DayArgument?
+    @Option(help: "table, csv or json.") var format: Format = .table
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let registry = try database.registry(connections: 1)
+        defer { registry.pool.close() }
+        let list = try await registry.followUpDue(asOf: asOf?.date ?? .today, includeNames: true, by: try await database.actor(registry))
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(list), as: UTF8.self))
+        case .csv, .table:
+            let table = ReportTable(
+                title: "Follow-up due as of \(list.asOf)",
+                columns: ["Patient", "Name", "Last contact", "Months", "Status", "Sites", "Class", "Physician", "Next source", "Due next", "Attempts"],
+                rows: list.entries.map { e in
+                    [e.patientIdNumber, e.name, e.lastContact, e.monthsSinceContact.map(String.init) ?? "unknown", e.status.rawValue,
+                     e.sites.joined(separator: " "), e.classesOfCase.joined(separator: " "), e.physician, e.nextFollowUpSource, e.methodDueNext,
+                     String(e.attemptsSinceContact)]
+                },
+                notes: ["\(list.count(.due)) due, \(list.count(.delinquent)) delinquent, \(list.count(.lost)) lost; cases not followed: "
+                        + (list.exclusions.isEmpty ? "none" : list.exclusions.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))])
+            print(format == .csv ? table.csv : table.textTable(), terminator: format == .csv ? "" : "\n")
+            if format == .csv { printErr(table.notes[0]) }
+        }
+    }
+}
+
+struct FollowUpRecordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Record a follow-up contact: date of last contact, vital status, cancer status of every tumor, cause of death.")
+
+    @Option(help: "The patient's registry id (patientId in 'followup due --format json').") var patient: Int
+    @Option(help: ArgumentHelp("Date of the contact.", valueName: "YYYY-MM-DD")) var date: DayArgument
+    @Option(help: "Follow-Up Source (1790) code.") var source: String
+    @Option(help: "Vital Status (1760): 1 alive, 0 dead.") var vitalStatus: String
+    @Option(help: "Cancer Status (1770) for every tumor: 1 no evidence, 2 evidence, 9 unknown.") var cancerStatus: String?
+    @Option(help: "Cause of Death (1910), ICD-10, when dead.") var causeOfDeath: String?
+    @Option(help: "Next Follow-Up Source (1800) code.") var nextSource: String?
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let registry = try database.registry(connections: 1)
+        defer { registry.pool.close() }
+        let actor = try await database.actor(registry)
+        let tumors = try await registry.tumorIds(ofPatient: patient)
+        let contact = FollowUpContact(date: date.date.naaccrDate, source: source, vitalStatus: vitalStatus,
+                                      cancerStatus: cancerStatus.map { status in Dictionary(uniqueKeysWithValues: tumors.map { ($0, status) }) } ?? [:],
+                                      causeOfDeath: causeOfDeath, nextFollowUpSource: nextSource)
+        do { try await registry.recordFollowUp(patientId: patient, contact, by: actor) } catch let error as FollowUpError {
+            throw ValidationError(error.description)
+        }
+        print("recorded: patient \(patient), contact \(date.date.naaccrDate), \(tumors.count) tumor(s) updated")
+    }
+}
+
+extension FollowUpMethod: ExpressibleByArgument {}
+
+struct FollowUpAttemptCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attempt",
+        abstract: "Record a letter sent or a call made, so the control list shows it and what to try next.")
+
+    @Option(help: "The patient's registry id.") var patient: Int
+    @Option(help: "physician letter, contact letter, phone call, other hospital contact or other.") var method: FollowUpMethod
+    @Option(help: ArgumentHelp("When (default today).", valueName: "YYYY-MM-DD")) var on: DayArgument?
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let registry = try database.registry(connections: 1)
+        defer { registry.pool.close() }
+        try await registry.recordFollowUpAttempt(patientId: patient, method: method, on: on?.date ?? .today, by: try await database.actor(registry))
+        print("recorded: \(method.rawValue) for patient \(patient)")
+    }
+}
+
+/// `registry report followup --as-of DATE --reference-date DATE`.
+struct FollowUpReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "followup",
+        abstract: "The CoC follow-up worksheet and rates (last five years: 90%; since the reference date: 80%).")
+
+    @Option(help: ArgumentHelp("The date the rates are for (default today).", valueName: "YYYY-MM-DD")) var asOf: DayArgument?
+    @Option(help: ArgumentHelp("The program's reference date.", valueName: "YYYY-MM-DD")) var referenceDate: DayArgument
+    @Option(help: ArgumentHelp("Folder for the files.", valueName: "dir")) var out: String?
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Formats with --out: html pdf csv json xlsx.", valueName: "format"))
+    var format: [ReportFormat] = [.html, .csv, .json, .xlsx]
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let registry = try database.registry(connections: 1)
+        defer { registry.pool.close() }
+        let asOfDate = asOf?.date ?? .today
+        let sheet = try await registry.followUpRates(asOf: asOfDate, referenceDate: referenceDate.date, by: try await database.actor(registry))
+        let document = sheet.document()
+        if let out {
+            for url in try document.write(to: URL(fileURLWithPath: out, isDirectory: true), base: "followup-\(sheet.asOf)", formats: format) {
+                print(url.path)
+            }
+        }
+        if let table = document.tables.first { print(table.textTable()) }
+    }
+}

@@ -1,0 +1,143 @@
+import CivilCalendar
+import Foundation
+import Postgres
+import Registry
+import RegistryStore
+import TestSupport
+import Testing
+
+/// Follow-up on a constructed cohort whose every case sits on a rule's boundary (14 vs 15 months since contact,
+/// 99 vs 100 years of age, class of case 14, 20 and 30, skin localized vs distant, cervix in situ, benign, foreign
+/// resident, diagnosed before the five-year cohort): the due list, the worksheet and the rates are the values
+/// worked out by hand below, not the code's own output.
+@Suite("Follow-up: due list, CoC worksheet and rates, recording contacts", .serialized)
+struct FollowUpTests {
+    let actor = ActingUser(userId: nil, username: "os:registrar")
+    static let asOf = CalendarDate(year: 2026, month: 6, day: 15)!
+    static let reference = CalendarDate(year: 2015, month: 1, day: 1)!
+
+    /// (patient id number, patient items, tumor items) of the cohort.
+    static let cohort: [(String, [String: String], [String: String])] = {
+        func patient(_ id: String, contact: String, vital: String = "1", birth: String = "19500101") -> [String: String] {
+            ["patientIdNumber": id, "dateOfBirth": birth, "sexAssignedAtBirth": "2", "vitalStatus": vital, "dateOfLastContact": contact]
+        }
+        func tumor(site: String = "C509", histology: String = "8500", behavior: String = "3", dx: String = "20220310", klass: String = "10",
+                   stage: String = "1", state: String = "PA", next: String = "1") -> [String: String] {
+            ["primarySite": site, "histologicTypeIcdO3": histology, "behaviorCodeIcdO3": behavior, "dateOfDiagnosis": dx, "classOfCase": klass,
+             "summaryStage2018": stage, "addrAtDxState": state, "ageAtDiagnosis": "072", "nextFollowUpSource": next, "sequenceNumberHospital": "00"]
+        }
+        return [
+            ("00000001", patient("00000001", contact: "20250415"), tumor()),                              // 14 months: due, current
+            ("00000002", patient("00000002", contact: "20250315"), tumor()),                              // 15 months: delinquent
+            ("00000003", patient("00000003", contact: "20240615"), tumor()),                              // 24 months: lost
+            ("00000004", patient("00000004", contact: "2023", vital: "0"), tumor()),                      // dead
+            ("00000005", patient("00000005", contact: "20200101", birth: "19260615"), tumor()),           // 100 on the as-of date: excluded
+            ("00000006", patient("00000006", contact: "20200101", birth: "19260616"), tumor()),           // 99: followed, lost
+            ("00000007", patient("00000007", contact: "20260101"), tumor(klass: "14")),                   // analytic, current
+            ("00000008", patient("00000008", contact: "20260101"), tumor(klass: "20")),                   // analytic, current
+            ("00000009", patient("00000009", contact: "20200101"), tumor(klass: "30")),                   // non-analytic
+            ("00000010", patient("00000010", contact: "20200101"), tumor(site: "C443", histology: "8090")),  // localized basal cell skin
+            ("00000011", patient("00000011", contact: "20260501"), tumor(site: "C443", histology: "8090", stage: "7")),  // distant: followed
+            ("00000012", patient("00000012", contact: "20200101"), tumor(site: "C539", histology: "8070", behavior: "2", stage: "0")),
+            ("00000013", patient("00000013", contact: "20200101"), tumor(site: "C710", histology: "9530", behavior: "0", stage: "8")),
+            ("00000014", patient("00000014", contact: "20200101"), tumor(state: "XX")),                   // foreign resident
+            ("00000015", patient("00000015", contact: "20200101"), tumor(dx: "20180505")),                // before the five-year cohort
+            ("00000016", patient("00000016", contact: "20240101"), tumor(next: "9")),                     // not followed (1800 = 9)
+        ]
+    }()
+
+    func withCohort(_ body: @Sendable (Registry, PostgresConnection, [String: Int]) async throws -> Void) async throws {
+        try await WorkflowTests.withEmptyRegistry { registry, db, _ in
+            let repository = AbstractRepository(connection: db)
+            var ids: [String: Int] = [:]
+            for (number, patient, tumor) in Self.cohort {
+                let id = try repository.createPatient(items: patient, registryId: "", userId: nil)
+                _ = try repository.createTumor(patientId: id, items: tumor, userId: nil)
+                ids[number] = id
+            }
+            try await body(registry, db, ids)
+        }
+    }
+
+    @Test func theDueListHasExactlyTheFollowedPatientsLastSeenAYearAgoOrMore() async throws {
+        try await withCohort { registry, _, ids in
+            let list = try await registry.followUpDue(asOf: Self.asOf, includeNames: false, by: actor)
+            let byNumber = Dictionary(uniqueKeysWithValues: list.entries.map { ($0.patientIdNumber, $0) })
+            #expect(Set(byNumber.keys) == ["00000001", "00000002", "00000003", "00000006", "00000015", "00000016"])
+            #expect(byNumber["00000001"]?.status == .due && byNumber["00000001"]?.monthsSinceContact == 14)
+            #expect(byNumber["00000002"]?.status == .delinquent && byNumber["00000002"]?.monthsSinceContact == 15)
+            #expect(byNumber["00000003"]?.status == .lost && byNumber["00000003"]?.monthsSinceContact == 24)
+            #expect(byNumber["00000006"]?.status == .lost)
+            #expect(byNumber["00000001"]?.methodDueNext == "physician letter")
+            #expect(byNumber["00000016"]?.methodDueNext.hasPrefix("not followed") == true)
+            // Oldest contact first.
+            #expect(list.entries.first.map { ["00000006", "00000015"].contains($0.patientIdNumber) } == true)
+            #expect(list.exclusions == ["age 100 or older": 1, "non-analytic": 1, "in situ or localized basal or squamous cell skin": 1,
+                                        "carcinoma in situ of the cervix": 1, "benign or borderline": 1, "foreign resident": 1])
+            // A letter sent: the list shows it and the next method is the letter to the patient.
+            try await registry.recordFollowUpAttempt(patientId: ids["00000001"]!, method: .physicianLetter, on: Self.asOf, by: actor)
+            let after = try await registry.followUpDue(asOf: Self.asOf, includeNames: false, by: actor)
+            let first = try #require(after.entries.first { $0.patientIdNumber == "00000001" })
+            #expect(first.attemptsSinceContact == 1 && first.methodDueNext == "contact letter" && first.lastAttempt == "2026-06-15")
+        }
+    }
+
+    @Test func theWorksheetAndRatesAreTheHandCountedOnes() async throws {
+        try await withCohort { registry, _, _ in
+            let sheet = try await registry.followUpRates(asOf: Self.asOf, referenceDate: Self.reference, by: actor)
+            let recent = sheet.cohorts[0], all = sheet.cohorts[1]
+            #expect(recent.from == "20210615" && all.from == "20150101")
+            // Five-year cohort: 15 cases; 6 excluded (one per reason); A = 9; B = 1 (no. 4); D = 4 (1, 7, 8, 11); E = 4 (2, 3, 6, 16).
+            #expect(recent.total == 15 && recent.exclusions.map(\.cases) == [1, 1, 1, 1, 1, 1])
+            #expect(recent.analytic == 9 && recent.dead == 1 && recent.living == 8 && recent.current == 4 && recent.notCurrent == 4)
+            #expect(recent.rate == 5.0 / 9.0 && recent.meetsStandard == false)
+            // Since the reference date: no. 15 too (diagnosed 2018, not current).
+            #expect(all.total == 16 && all.analytic == 10 && all.dead == 1 && all.current == 4 && all.notCurrent == 5)
+            #expect(all.rate == 0.5 && all.meetsStandard == false)
+            let table = try #require(sheet.document().tables.first)
+            #expect(table.rows.last?[1] == "55.6" && table.rows.last?[3] == "50.0")
+        }
+    }
+
+    @Test func recordingAContactUpdatesThePatientAndEveryTumorInOneAuditedTransaction() async throws {
+        try await withCohort { registry, db, ids in
+            let patient = ids["00000002"]!
+            let tumorId = try db.query("SELECT id FROM tumor WHERE patient_id = $1", [patient])[0].decode(Int.self, at: 0)
+            try await registry.recordFollowUp(patientId: patient, FollowUpContact(
+                date: "20260601", source: "1", vitalStatus: "1", cancerStatus: [tumorId: "1"], nextFollowUpSource: "2"),
+                today: Self.asOf, by: actor)
+            let p = try db.query("SELECT date_of_last_contact, vital_status, items->>'1750' FROM patient WHERE id = $1", [patient])[0]
+            #expect(p.text(at: 0) == "20260601" && p.text(at: 1) == "1" && p.text(at: 2) == "20260601")
+            let t = try db.query("SELECT items->>'1770', items->>'1772', items->>'1790', items->>'1800' FROM tumor WHERE id = $1", [tumorId])[0]
+            #expect(t.text(at: 0) == "1" && t.text(at: 1) == "20260601" && t.text(at: 2) == "1" && t.text(at: 3) == "2")
+            #expect(try db.query("SELECT count(*)::int FROM abstract_revision WHERE patient_id = $1 AND version > 1", [patient])[0].decode(Int.self, at: 0) == 2)
+            #expect(try db.query("SELECT count(*)::int FROM audit_log WHERE entity = 'follow_up' AND entity_id = $1", [patient])[0].decode(Int.self, at: 0) == 1)
+            #expect(try db.query("SELECT count(*)::int FROM follow_up_contact WHERE patient_id = $1", [patient])[0].decode(Int.self, at: 0) == 1)
+            // The patient is current now: the five-year rate gains one.
+            let sheet = try await registry.followUpRates(asOf: Self.asOf, referenceDate: Self.reference, by: actor)
+            #expect(sheet.cohorts[0].current == 5 && sheet.cohorts[0].notCurrent == 3)
+            // A death with its cause.
+            try await registry.recordFollowUp(patientId: ids["00000003"]!, FollowUpContact(
+                date: "20260610", source: "3", vitalStatus: "0", cancerStatus: [:], causeOfDeath: "c509"), today: Self.asOf, by: actor)
+            let dead = try db.query("SELECT vital_status, items->>'1910', items->>'1920' FROM patient WHERE id = $1", [ids["00000003"]!])[0]
+            #expect(dead.text(at: 0) == "0" && dead.text(at: 1) == "C509" && dead.text(at: 2) == "1")
+            // Refused, changing nothing: an older contact, a future date, a cause of death for the living, a stranger's tumor.
+            let versions = try db.query("SELECT sum(version)::int FROM patient")[0].decode(Int.self, at: 0)
+            let refusals: [(Int, FollowUpContact, String)] = [
+                (patient, FollowUpContact(date: "20260101", source: "1", vitalStatus: "1", cancerStatus: [:]), "dateOfLastContact"),
+                (patient, FollowUpContact(date: "20260616", source: "1", vitalStatus: "1", cancerStatus: [:]), "dateOfLastContact"),
+                (patient, FollowUpContact(date: "20260614", source: "1", vitalStatus: "1", cancerStatus: [:], causeOfDeath: "C509"), "causeOfDeath"),
+                (ids["00000001"]!, FollowUpContact(date: "20260614", source: "1", vitalStatus: "1", cancerStatus: [tumorId: "1"]), "cancerStatus"),
+            ]
+            for (id, contact, item) in refusals {
+                await #expect(throws: FollowUpError.self) {
+                    try await registry.recordFollowUp(patientId: id, contact, today: Self.asOf, by: actor)
+                }
+                do { try await registry.recordFollowUp(patientId: id, contact, today: Self.asOf, by: actor) } catch let e as FollowUpError {
+                    #expect(e.item == item)
+                }
+            }
+            #expect(try db.query("SELECT sum(version)::int FROM patient")[0].decode(Int.self, at: 0) == versions)
+        }
+    }
+}
