@@ -104,6 +104,25 @@ try:
     wait(lambda: [li for li in finds("#revisions li") if "gradeClinical" in text(li)], "the revision history to show the change")
     print("PASS: sign in, inline edit shown and cleared, saved, revision listed")
 
+    # Follow-up: the control list, a letter marked sent, a contact recorded on its page; the patient leaves the list.
+    click(wait(lambda: [a for a in finds("header nav a") if text(a) == "Follow-up"][0], "the Follow-up link"))
+    wait(lambda: finds("#followup tbody tr"), "the control list's rows")
+    sent = [b for b in finds("#followup button[data-attempt]")]
+    if sent:
+        click(sent[0])
+        wait(lambda: [td for td in finds("#followup td") if "(last " in text(td)], "the letter shown as sent")
+    record = wait(lambda: [a for a in finds("#followup a") if text(a) == "Record contact"][0], "a Record contact link")
+    patient = prop(record, "href").rstrip("/").split("/")[-1]
+    click(record)
+    wait(lambda: finds("#followup-contact"), "the follow-up form")
+    call("POST", S + "/execute/sync", {"script": "document.getElementById('fu-date').value = arguments[0];", "args": [time.strftime("%Y-%m-%d")]})
+    click(find('#followup-contact button[type="submit"]'))
+    wait(lambda: text(find("#fu-status")).startswith("Recorded"), "the contact recorded", timeout=20)
+    screenshot("3b-followup-recorded")
+    wait(lambda: finds("#followup"), "back on the control list")
+    assert not [a for a in finds("#followup a") if prop(a, "href").endswith(f"/patients/{patient}")], "the patient is current now"
+    print("PASS: follow-up: a letter marked sent, a contact recorded, the patient off the control list")
+
     # The submitter: sign out, sign in as demo-submitter, preview the state file, build it, mark it accepted.
     click(find("#signout"))
     wait(lambda: finds("#username"), "the sign-in page after signing out")
