@@ -193,6 +193,9 @@ public struct StoreSelection: Sendable {
     public var endPointYear: Int
     public var firstPrimaryOnly: Bool
     public var presumedAlive: Bool
+    /// Cause-specific survival: the event is death attributed to the tumor by the SEER cause-specific death
+    /// classification; deaths of other causes are censored; an unknown cause of death or a later tumor is left out.
+    public var causeSpecific = false
 
     public init(grouping: Grouping, strata: Grouping?, period: ClosedRange<Int>?, fromYear: Int, toYear: Int, endPointYear: Int,
                 firstPrimaryOnly: Bool, presumedAlive: Bool) {
@@ -224,11 +227,12 @@ extension SurvivalInput {
             SELECT p.id, p.date_of_birth AS birth, p.date_of_last_contact, p.vital_status, p.sex_assigned_at_birth,
                    t.date_of_diagnosis, t.sequence_number_central, t.type_of_reporting_source AS source,
                    t.primary_site, t.summary_stage_2018, t.diagnosis_year, t.age_at_diagnosis AS age,
-                   t.histologic_type, t.behavior
+                   t.histologic_type, t.behavior,
+                   CASE WHEN $3 THEN p.items->>'1910' END, CASE WHEN $3 THEN p.items->>'1920' END  -- causeOfDeath, icdRevisionNumber
             FROM tumor t JOIN patient p ON p.id = t.patient_id
             WHERE t.diagnosis_year BETWEEN $1 AND $2 AND t.behavior = '3'
             ORDER BY p.id, t.id
-            """, [selection.fromYear, selection.toYear])
+            """, [selection.fromYear, selection.toYear, selection.causeSpecific])
     }
 
     /// SEER survival months for the selected rows, with the usual exclusions counted.
@@ -257,7 +261,21 @@ extension SurvivalInput {
                 if flag == .deathCertificateOrAutopsyOnly { exclusions.add("death certificate or autopsy only"); continue }
                 guard let months, let days = selection.presumedAlive ? result.presumedAliveDays : result.days,
                       let dxDay = result.diagnosisDay else { exclusions.add("unknown survival time"); continue }
-                let dead = patient.text(at: 3) == "0" || patient.text(at: 3) == "4"
+                var dead = patient.text(at: 3) == "0" || patient.text(at: 3) == "4"
+                if selection.causeSpecific && dead {
+                    let lastContactYear: Int? = patient.text(at: 2).flatMap { Int($0.prefix(4)) }
+                    let input = CauseSpecificDeath.Input(
+                        sequenceNumber: sequence, icdRevision: patient.text(at: 15) ?? "", causeOfDeath: patient.text(at: 14) ?? "",
+                        primarySite: tumor.text(at: 8) ?? "", histology: tumor.text(at: 12) ?? "", behavior: tumor.text(at: 13) ?? "",
+                        lastContactYear: lastContactYear, vitalStatus: patient.text(at: 3) ?? "")
+                    let classification = CauseSpecificDeath.classify(input, cutoffYear: selection.endPointYear).causeSpecific
+                    switch classification {
+                    case .unknownCause: exclusions.add("dead of an unknown cause (cause-specific survival)"); continue
+                    case .notFirstTumor: exclusions.add("not the first tumor (cause-specific survival)"); continue
+                    case .dead: break
+                    case .aliveOrOtherCause: dead = false  // death of another cause: censored at death
+                    }
+                }
                 let lastContactDay = dxDay + days
                 let diedWithinFollowUp = dead && lastContactDay < CalendarDate(year: selection.endPointYear + 1, month: 1, day: 1)!.daysSinceEpoch
                 let sex = LifeTableSex(code: patient.text(at: 4) ?? "")

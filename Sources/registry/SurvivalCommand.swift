@@ -43,6 +43,8 @@ struct SurvivalEstimateCommand: AsyncParsableCommand {
     var cutoff: String?
     @Flag(help: "Count patients alive at last contact as alive to the cutoff (SEER's presumed-alive variant).") var presumedAlive = false
     @Flag(help: "Only first primaries (sequence number 00 or 01).") var firstPrimaryOnly = false
+    @Flag(help: "Cause-specific survival (registry data): deaths attributed to the tumor by the SEER cause-specific death classification are the event, other deaths censored.")
+    var causeSpecific = false
     @Option(help: ArgumentHelp("Case listing CSV instead of the registry.", valueName: "file")) var input: String?
     @Option(help: ArgumentHelp("Months to report at (Kaplan-Meier, net).", valueName: "list")) var times = "12,24,36,60"
     @Option(help: "Life-table interval in months (actuarial, relative).") var interval = 12.0
@@ -170,10 +172,11 @@ struct SurvivalEstimateCommand: AsyncParsableCommand {
         let thisYear = CalendarDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400)).year
         let endPoint = cutoff.flatMap { Int($0.prefix(4)) } ?? thisYear - 1
         let period = parsedPeriod
-        let selection = StoreSelection(grouping: StoreSelection.Grouping(rawValue: by)!, strata: strata.flatMap(StoreSelection.Grouping.init),
+        var selection = StoreSelection(grouping: StoreSelection.Grouping(rawValue: by)!, strata: strata.flatMap(StoreSelection.Grouping.init),
                                        period: period, fromYear: from ?? (period.map { $0.upperBound - 19 } ?? endPoint - 14),
                                        toYear: to ?? period?.upperBound ?? endPoint, endPointYear: period?.upperBound ?? endPoint,
                                        firstPrimaryOnly: firstPrimaryOnly, presumedAlive: presumedAlive)
+        selection.causeSpecific = causeSpecific
         let registry = try database.registry(connections: 1)
         defer { registry.pool.close() }
         return try await registry.survivalCohort(selection, by: try await database.actor(registry))
