@@ -304,7 +304,8 @@ public enum AnnualReport {
                       "Relative 1-year %", "Relative 3-year %", "Relative 5-year %"],
             cells: rows,
             notes: ["Observed survival: Kaplan-Meier. Relative survival: Ederer II with the registry's population life table "
-                    + "(expected survival of people of the same age, sex and calendar year). – : not enough follow-up."]
+                    + "(expected survival of people of the same age, sex and calendar year; \(data.lifeTable.convention.description)). "
+                    + "– : not enough follow-up."]
                 + (isPublic && anySuppressed ? ["* not shown: fewer than 16 cases."] : []),
             name: "survival")
         return [.table(table)] + figures

@@ -17,17 +17,36 @@ public enum LifeTableSex: String, Sendable, CaseIterable {
     var index: Int { self == .male ? 0 : 1 }
 }
 
+/// How a yearly life table becomes daily rates: how many days a year of age lasts. Calendar years always start on
+/// 1 January.
+public enum LifeTableConvention: String, Sendable, CaseIterable {
+    /// relsurv's: 365.241 days per year (the registry's default; the relative and net survival fixtures use it).
+    case relsurv
+    /// R survival's `survexp.us` rate table: ages cut every 365.25 days.
+    case survexp
+
+    public var daysPerYear: Double { self == .relsurv ? 365.241 : 365.25 }
+    public var description: String {
+        self == .relsurv ? "relsurv convention: daily hazard −log(1 − qx)/365.241, ages cut every 365.241 days, years on 1 January"
+            : "R survexp.us convention: daily hazard −log(1 − qx)/365.25, ages cut every 365.25 days, years on 1 January"
+    }
+}
+
 /// A population life table: the probability of dying within a year by calendar year, sex and single year of
-/// age, used for expected survival. Rates are kept as daily hazards, −log(1 − qx) / 365.241, constant within a
-/// year of age and a calendar year (as R's rate tables, where relsurv uses 365.241 days per year). Years before
-/// the first or after the last use the nearest year's rates; ages past the last use the last (open) age.
+/// age, used for expected survival. Rates are kept as daily hazards, −log(1 − qx) / (days per year of the
+/// convention), constant within a year of age and a calendar year (as R's rate tables). Years before the first or
+/// after the last use the nearest year's rates; ages past the last use the last (open) age.
 public struct PopulationLifeTable: Sendable {
-    public static let daysPerYear = 365.241
+    /// The default convention's days per year (relsurv).
+    public static let daysPerYear = LifeTableConvention.relsurv.daysPerYear
     public let firstYear: Int
     public let lastYear: Int
     public let maxAge: Int
+    public private(set) var convention: LifeTableConvention = .relsurv
+    /// Days per year of age in this table's convention.
+    public var daysPerYear: Double { convention.daysPerYear }
     /// Daily hazards, [((sex × years) + year) × ages + age].
-    let hazards: [Double]
+    private(set) var hazards: [Double]
     /// Day numbers (since 1970-01-01) of 1 January of each year, first to last.
     let yearStarts: [Int]
 
@@ -44,6 +63,15 @@ public struct PopulationLifeTable: Sendable {
         }
         self.hazards = hazards
         yearStarts = (firstYear...lastYear).map { CalendarDate(year: $0, month: 1, day: 1)!.daysSinceEpoch }
+    }
+
+    /// The same table under another convention (the yearly probabilities kept, the daily hazards rescaled).
+    public func using(_ convention: LifeTableConvention) -> PopulationLifeTable {
+        var table = self
+        let factor = self.convention.daysPerYear / convention.daysPerYear
+        table.hazards = hazards.map { $0 * factor }
+        table.convention = convention
+        return table
     }
 
     /// The daily hazard at an age (completed years), sex and calendar year.
@@ -94,9 +122,10 @@ struct RateCursor {
 
     /// The cell whose cut points are the last not after the current age and date (R's rate-table look-up).
     private mutating func locate() {
-        var a = Swift.max(0, Swift.min(table.maxAge, Int((ageDays / PopulationLifeTable.daysPerYear).rounded(.down))))
-        while a < table.maxAge, ageDays >= Double(a + 1) * PopulationLifeTable.daysPerYear { a += 1 }
-        while a > 0, ageDays < Double(a) * PopulationLifeTable.daysPerYear { a -= 1 }
+        let year = table.daysPerYear
+        var a = Swift.max(0, Swift.min(table.maxAge, Int((ageDays / year).rounded(.down))))
+        while a < table.maxAge, ageDays >= Double(a + 1) * year { a += 1 }
+        while a > 0, ageDays < Double(a) * year { a -= 1 }
         var y = 0
         while y + 1 < table.yearStarts.count, date >= Double(table.yearStarts[y + 1]) { y += 1 }
         ageIndex = a
@@ -106,7 +135,7 @@ struct RateCursor {
 
     /// Days until the age or the calendar year crosses a cut point (infinite past the last of both).
     var daysToNextBoundary: Double {
-        let nextAge = ageIndex < table.maxAge ? Double(ageIndex + 1) * PopulationLifeTable.daysPerYear - ageDays : .infinity
+        let nextAge = ageIndex < table.maxAge ? Double(ageIndex + 1) * table.daysPerYear - ageDays : .infinity
         let nextYear = yearIndex + 1 < table.yearStarts.count ? Double(table.yearStarts[yearIndex + 1]) - date : .infinity
         return Swift.max(0, Swift.min(nextAge, nextYear))
     }
@@ -115,7 +144,7 @@ struct RateCursor {
     mutating func advance(by days: Double) {
         ageDays += days
         date += days
-        let ageChanged = ageIndex < table.maxAge && ageDays >= Double(ageIndex + 1) * PopulationLifeTable.daysPerYear
+        let ageChanged = ageIndex < table.maxAge && ageDays >= Double(ageIndex + 1) * table.daysPerYear
         let yearChanged = yearIndex + 1 < table.yearStarts.count && date >= Double(table.yearStarts[yearIndex + 1])
         if ageChanged || yearChanged { locate() }
     }

@@ -51,6 +51,8 @@ struct SurvivalEstimateCommand: AsyncParsableCommand {
     @Option(help: "Number of life-table intervals.") var intervals = 5
     @Option(help: ArgumentHelp("Population life table CSV (year,sex,age,qx); default the built-in US table.", valueName: "file"))
     var lifeTable: String?
+    @Option(help: "How the yearly life table becomes daily rates: relsurv (365.241-day years, default) or survexp (R's survexp.us, 365.25).")
+    var lifeTableConvention: LifeTableConvention = .relsurv
     @Option(help: "Confidence limits: log-log, log or plain.") var confType = "log-log"
     @Option(help: "table, csv, json or html (a printable report with the plot).") var format: Format = .table
     @Option(help: ArgumentHelp("Also draw the curves as SVG.", valueName: "file.svg")) var plot: String?
@@ -122,8 +124,9 @@ struct SurvivalEstimateCommand: AsyncParsableCommand {
                 plotCurves.append(.init(label: name, steps: [(0, 1)] + table.intervals.map { ($0.end, $0.cumulativeSurvival) }, censorings: []))
             }
         case .relative, .net:
-            let table = try lifeTable.map { try PopulationLifeTable.load(csv: String(contentsOfFile: $0, encoding: .utf8), name: $0) }
-                ?? .unitedStates
+            let table = (try lifeTable.map { try PopulationLifeTable.load(csv: String(contentsOfFile: $0, encoding: .utf8), name: $0) }
+                ?? .unitedStates).using(lifeTableConvention)
+            report.note("life table: \(lifeTable ?? "built-in US (survexp.us rates)"); \(lifeTableConvention.description)")
             for name in names {
                 let cases = groups[name]!.compactMap(\.relative)
                 if cases.count < groups[name]!.count {
@@ -184,3 +187,4 @@ struct SurvivalEstimateCommand: AsyncParsableCommand {
 }
 
 extension SurvivalReport.Format: ExpressibleByArgument {}
+extension LifeTableConvention: ExpressibleByArgument {}
