@@ -107,7 +107,8 @@ extension SyntheticRegistryGenerator.Iterator {
         set("tumorSizePathologic", surgery ? size : "998")
         set("tumorSizeSummary", size)
         if surgery {
-            let examined = Int.random(in: 1...25, using: &random)
+            // Colon resections: at least 12 nodes examined in most (the 12RLN measure).
+            let examined = profileName == "Colon and rectum" && chance(0.88) ? Int.random(in: 12...30, using: &random) : Int.random(in: 1...25, using: &random)
             let positive = ["3", "4"].contains(stage) ? Int.random(in: 1...examined, using: &random) : 0
             set("regionalNodesExamined", String(format: "%02d", examined))
             set("regionalNodesPositive", String(format: "%02d", positive))
@@ -124,19 +125,33 @@ extension SyntheticRegistryGenerator.Iterator {
         for id in ["metsAtDxBone", "metsAtDxBrain", "metsAtDxLiver", "metsAtDxLung", "metsAtDxDistantLn", "metsAtDxOther"] {
             set(id, id == metastaticSite ? "1" : stage == "9" ? "9" : "0")
         }
-        if profileName == "Breast" {
-            let receptorPositive = chance(0.8)
-            set("estrogenReceptorSummary", receptorPositive ? "1" : "0")
-            set("progesteroneRecepSummary", receptorPositive && chance(0.8) ? "1" : "0")
-            set("her2OverallSummary", chance(0.15) ? "1" : "0")
+        // AJCC TNM (8th edition, 2018 and later), consistent with the summary stage: pathologic after surgery, else clinical.
+        if dxYear >= 2018, stage != "9", stage != "8" {
+            let t = stage == "0" ? "Tis" : stage == "1" ? (chance(0.5) ? "T1c" : "T2") : "T3"
+            let n = ["3", "4"].contains(stage) ? "N1" : "N0"
+            let m = stage == "7" ? "M1" : "M0"
+            let group = stage == "0" ? "0" : stage == "7" ? "4" : n == "N1" ? (chance(0.5) ? "3A" : "3B") : t == "T3" ? "2A" : t == "T2" ? "1B" : "1A"
+            let prefix = surgery ? "ajccTnmPath" : "ajccTnmClin"
+            set(prefix + "T", t)
+            set(prefix + "N", n)
+            set(prefix + "M", m)
+            set(prefix + "StageGroup", group)
         }
+        // Diagnostic and staging procedure: breast cancers are mostly diagnosed by needle biopsy of the primary.
+        set("rxSummDxStgProc", profileName == "Breast" ? (chance(0.88) ? "02" : "00") : (chance(0.5) ? "02" : "00"))
+        if profileName == "Breast" { set("her2OverallSummary", chance(0.15) ? "1" : "0") }
 
         // Follow-up, as of the patient's last contact.
         let alive = patient[keys.patient["vitalStatus"]!] == "1"
         set("cancerStatus", alive ? (stage == "7" ? "2" : "1") : "2")
         set("dateOfLastCancerStatus", patient[keys.patient["dateOfLastContact"]!]!)
         set("followUpSource", alive ? "2" : "1")
-        set("nextFollowUpSource", alive ? "0" : "8")
+        set("nextFollowUpSource", alive ? (chance(0.7) ? "1" : "2") : "8")
+        set("physicianFollowUp", String(format: "MD%06d", Int.random(in: 1...400, using: &random)))
+        // The abstract was completed some weeks after the patient first came (CoC: 90% within six months).
+        if let firstContact = get("dateOf1stContact"), firstContact.count == 8 {
+            set("dateCaseCompleted", date(dayNumber(firstContact) + (chance(0.93) ? Int.random(in: 20...170, using: &random) : Int.random(in: 190...320, using: &random))))
+        }
         set("textRemarks", "Synthetic demo abstract \(number); not a real patient.")
         if dxYear >= 2018 { stageBySchema(&tumor, patient: patient, intendedStage: stage) }
     }

@@ -206,7 +206,9 @@ public struct SyntheticRegistryGenerator: Sequence, Sendable {
                 setT("diagnosticConfirmation", source == "7" ? "9" : surgery ? "1"
                      : tumorDiagnoses.count > 1 ? random.weighted([("1", 90), ("2", 6), ("4", 4)])
                      : random.weighted([("1", 90), ("2", 3), ("5", 2), ("7", 2), ("9", 3)]))
-                let surgeryKind = surgery ? random.weighted([("3", 3), ("4", 3), ("5", 2)]) : "0"
+                // Breast surgery is mostly breast-conserving (20-24, B2xx), as in a hospital's mix; other sites resect (30-50).
+                let surgeryKind = !surgery ? "0" : p.name == "Breast" ? random.weighted([("2", 55), ("4", 25), ("5", 20)])
+                    : random.weighted([("3", 3), ("4", 3), ("5", 2)])
                 // Codes of the site group in SEER's site-specific surgery tables of the diagnosis year: none is the group's
                 // first code; a surgery the first code of the chosen kind (30/40/50, A3xx/A4xx/A5xx), else its first real one.
                 func surgeryCode(year: Int) -> String {
@@ -219,9 +221,27 @@ public struct SyntheticRegistryGenerator: Sequence, Sendable {
                 setT("rxSummSurgPrimSite", surgeryCode(year: Swift.min(dxYear, 2022)))
                 // From 2023 surgery is coded in item 1291.
                 if dxYear >= 2023 { setT("rxSummSurgPrimSite2023", surgeryCode(year: dxYear)) }
-                setT("rxSummRadiation", Double.random(in: 0..<1, using: &random) < 0.35 ? "1" : "0")
-                setT("rxSummChemo", stage == "1" ? "00" : random.weighted([("00", 40), ("01", 10), ("02", 25), ("03", 25)]))
-                setT("rxSummHormone", p.name == "Breast" || p.name == "Prostate" ? random.weighted([("00", 40), ("01", 60)]) : "00")
+                // Treatment follows the guidelines the CoC measures check, most of the time: radiation after breast-conserving
+                // surgery, hormone therapy for receptor-positive and combination chemotherapy for receptor-negative breast
+                // cancer, chemotherapy after resection of node-positive colon cancer.
+                let receptorPositive = p.name == "Breast" && Double.random(in: 0..<1, using: &random) < 0.8
+                if p.name == "Breast" {
+                    setT("estrogenReceptorSummary", receptorPositive ? "1" : "0")
+                    setT("progesteroneRecepSummary", receptorPositive && Double.random(in: 0..<1, using: &random) < 0.8 ? "1" : "0")
+                }
+                let nodePositive = ["3", "4"].contains(stage)
+                setT("rxSummRadiation", Double.random(in: 0..<1, using: &random) < (surgeryKind == "2" ? 0.93 : 0.35) ? "1" : "0")
+                let chemo: String
+                if p.name == "Breast" && !receptorPositive && stage != "0" {
+                    chemo = random.weighted([("03", 88), ("00", 12)])
+                } else if p.name == "Colon and rectum" && nodePositive && surgery {
+                    chemo = random.weighted([("03", 60), ("02", 31), ("00", 9)])
+                } else {
+                    chemo = stage == "1" ? "00" : random.weighted([("00", 40), ("01", 10), ("02", 25), ("03", 25)])
+                }
+                setT("rxSummChemo", chemo)
+                setT("rxSummHormone", p.name == "Breast" ? (receptorPositive ? random.weighted([("01", 93), ("00", 7)]) : "00")
+                     : p.name == "Prostate" ? random.weighted([("00", 40), ("01", 60)]) : "00")
                 if surgery { setT("rxDateSurgery", date(Swift.min(days + Int.random(in: 7...60, using: &random), lastContactDays))) }
                 addTumorDetails(&tumor, patient: patient, profileName: p.name, number: number)
                 patient.tumors.append(tumor)

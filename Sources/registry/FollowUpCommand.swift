@@ -139,3 +139,37 @@ struct FollowUpReportCommand: AsyncParsableCommand {
         if let table = document.tables.first { print(table.textTable()) }
     }
 }
+
+/// `registry report quality --year Y`.
+struct QualityReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quality",
+        abstract: "The quality dashboard: timeliness, unknowns, DCO and duplicates with their standards, edit sets, follow-up rates, CoC measures.")
+
+    @Option(help: "Diagnosis year.") var year: Int
+    @Option(help: ArgumentHelp("The date follow-up is judged on (default today).", valueName: "YYYY-MM-DD")) var asOf: DayArgument?
+    @Option(help: ArgumentHelp("The program's reference date (default 1 January of the oldest diagnosis year).", valueName: "YYYY-MM-DD"))
+    var referenceDate: DayArgument?
+    @Option(help: ArgumentHelp("Folder for the files.", valueName: "dir")) var out: String?
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Formats with --out: html pdf csv json xlsx.", valueName: "format"))
+    var format: [ReportFormat] = [.html, .json, .xlsx]
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        guard (1900...2100).contains(year) else { throw ValidationError("--year must be a diagnosis year") }
+    }
+
+    func run() async throws {
+        let registry = try database.registry(connections: 1)
+        defer { registry.pool.close() }
+        let oldest = try await registry.diagnosisYears().last?.year ?? year
+        let dashboard = try await registry.qualityDashboard(
+            year: year, asOf: asOf?.date ?? .today, referenceDate: referenceDate?.date ?? CalendarDate(year: oldest, month: 1, day: 1)!,
+            by: try await database.actor(registry))
+        let document = dashboard.document()
+        if let out {
+            for url in try document.write(to: URL(fileURLWithPath: out, isDirectory: true), base: "quality-\(year)", formats: format) { print(url.path) }
+        }
+        for table in document.tables where table.name != "measure-review" { print(table.textTable() + "\n") }
+    }
+}

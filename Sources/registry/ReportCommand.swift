@@ -8,7 +8,7 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Reports for the cancer committee and for publication (HTML, PDF, CSV, JSON, XLSX).",
-        subcommands: [AnnualReportCommand.self, IncidenceReportCommand.self, FollowUpReportCommand.self])
+        subcommands: [AnnualReportCommand.self, IncidenceReportCommand.self, FollowUpReportCommand.self, QualityReportCommand.self])
 }
 
 extension ReportFormat: ExpressibleByArgument {}
