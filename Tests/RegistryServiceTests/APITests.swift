@@ -195,6 +195,10 @@ struct APITests {
                 #expect(form.status == .ok && String(decoding: Data(buffer: form.body), as: UTF8.self).contains("Next follow-up source (1800)"))
                 let rates = try await client.json("/followup/rates?asOf=2030-01-01&referenceDate=2010-01-01", headers: [.cookie: reviewer.cookie])
                 #expect(rates.status == .ok && String(decoding: Data(buffer: rates.body), as: UTF8.self).contains("Follow-up rate (B + D) / A"))
+                let quality = try await client.json("/quality?asOf=2030-01-01", headers: [.cookie: reviewer.cookie])
+                let qualityText = String(decoding: Data(buffer: quality.body), as: UTF8.self)
+                #expect(quality.status == .ok && qualityText.contains("CoC quality measures") && qualityText.contains("12RLN"))
+                #expect(try await client.json("/quality?format=pdfx", headers: [.cookie: reviewer.cookie]).status == .badRequest)
             }
             let audited = try await h.query("SELECT count(*)::int FROM audit_log WHERE entity IN ('follow_up', 'follow_up_attempt')")[0].decode(Int.self, at: 0)
             #expect(audited == 2)

@@ -15,6 +15,28 @@ struct FollowUpPageController {
         group.get("followup") { request, context in try await listPage(request, context) }
         group.get("followup/rates") { request, context in try await ratesPage(request, context) }
         group.get("followup/patients/:id") { _, context in try await recordPage(context) }
+        group.get("quality") { request, context in try await qualityPage(request, context) }
+    }
+
+    /// The quality dashboard for a diagnosis year (default the newest complete one), as a printable document or JSON/XLSX.
+    func qualityPage(_ request: Request, _ context: RegistryRequestContext) async throws -> Response {
+        let (user, address) = try context.actingUser()
+        let years = try await registry.diagnosisYears()
+        let busiest = years.map(\.tumors).max() ?? 0
+        let defaultYear = years.first { $0.tumors * 2 >= busiest }?.year ?? CalendarDate.today.year - 1
+        let year = try request.queryInt("year", default: defaultYear, range: 1900...2100)
+        let asOf = try FollowUpController.day(try request.queryText("asOf", maxLength: 10), name: "asOf") ?? .today
+        let reference = try FollowUpController.day(try request.queryText("referenceDate", maxLength: 10), name: "referenceDate")
+            ?? CalendarDate(year: years.last?.year ?? year, month: 1, day: 1)!
+        let dashboard = try await registry.qualityDashboard(year: year, asOf: asOf, referenceDate: reference, by: user.acting(from: address))
+        let document = dashboard.document()
+        switch try request.queryText("format", maxLength: 10) ?? "html" {
+        case "json": return ReportPageController.document(try document.json(), type: "application/json", fileName: "quality-\(year).json")
+        case "xlsx": return ReportPageController.document(try document.xlsx(), type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                                          fileName: "quality-\(year).xlsx")
+        case "html": return ReportPageController.document(Data(document.html().utf8), type: "text/html; charset=utf-8", fileName: nil)
+        default: throw APIError.badRequest("format must be html, json or xlsx", items: ["format"])
+        }
     }
 
     func listPage(_ request: Request, _ context: RegistryRequestContext) async throws -> Response {

@@ -122,6 +122,11 @@ enum Templates {
             <option value="csv">CSV (primary site table)</option></select>
           <button type="submit">Open the report</button>
         </form></section>
+        <section aria-labelledby="quality-heading"><h2 id="quality-heading">Quality dashboard</h2>
+        <p>Timeliness, unknowns, death-certificate-only cases and possible duplicates against their standards, edit sets,
+        follow-up rates, and the CoC quality measures (BCSRT, HT, MAC, nBx, ACT, 12RLN) with the tumors that miss them.</p>
+        <p><a href="/quality">Open the quality dashboard</a> · <a href="/quality?format=xlsx">as a spreadsheet</a> ·
+        <a href="/followup/rates">Follow-up rates</a></p></section>
         """
 
     /// A dry run: what a submission would send, what its edits hold back (linked to the abstracts), NPCR's figures.
