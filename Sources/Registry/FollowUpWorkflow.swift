@@ -3,6 +3,7 @@ import Coding
 import Edits
 import Foundation
 import Postgres
+import Reports
 import RegistryStore
 
 /// Where a living patient stands on the follow-up control list, by full months since the date of last contact
@@ -331,5 +332,55 @@ extension Registry {
             }
         }
         guard found else { throw WorkflowError.notFound("patient \(patientId)") }
+    }
+}
+
+extension Registry {
+    /// Letters for the patients of the control list with `status` (all when nil), at most `limit`: to the following
+    /// physician (2470) when the method due next is a physician letter, else to the patient at the current address
+    /// (1810-1830, 2350). Letters carry names and addresses: the read is audited as an export of identifiers. With
+    /// `record`, each letter is recorded as an attempt on `date` (the control list then shows it and the next method).
+    public func followUpLetters(asOf: CalendarDate, status: FollowUpStatus?, limit: Int, record: Bool, by actor: ActingUser)
+        async throws -> [FollowUpLetter] {
+        let list = try await followUpDue(asOf: asOf, includeNames: true, by: actor)
+        let chosen = list.entries.filter { e in
+            (status == nil || e.status == status) && (e.methodDueNext == FollowUpMethod.physicianLetter.rawValue
+                                                     || e.methodDueNext == FollowUpMethod.contactLetter.rawValue)
+        }.prefix(limit)
+        guard !chosen.isEmpty else { return [] }
+        let ids = chosen.map(\.patientId)
+        let addresses = try await pool.withConnection { db in
+            try db.transaction { tx -> [Int: [String: String]] in
+                let rows = try tx.query("SELECT id, items::text FROM patient WHERE id = ANY($1::bigint[])",
+                                        ["{" + ids.map(String.init).joined(separator: ",") + "}"])
+                try AuditTrail.record(tx, actor, .export, entity: "follow_up_letters", detail: [
+                    "asOf": asOf.naaccr, "letters": String(rows.count), "recorded": String(record)])
+                var out: [Int: [String: String]] = [:]
+                for row in rows { out[try row.decode(Int.self, at: 0)] = try StoredItems.items(row.text(at: 1)) }
+                return out
+            }
+        }
+        var letters: [FollowUpLetter] = []
+        for entry in chosen {
+            let items = addresses[entry.patientId] ?? [:]
+            let toPhysician = entry.methodDueNext == FollowUpMethod.physicianLetter.rawValue && !entry.physician.isEmpty
+            let patientAddress = [items["addrCurrentNoStreet"], items["addrCurrentSupplementl"],
+                                  [items["addrCurrentCity"], items["addrCurrentState"], items["addrCurrentPostalCode"]]
+                                    .compactMap { $0 }.joined(separator: " ")]
+                .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n")
+            let name = [items["nameFirst"], items["nameLast"]].compactMap { $0 }.joined(separator: " ")
+            letters.append(FollowUpLetter(
+                patientId: entry.patientId, patientIdNumber: entry.patientIdNumber, patientName: entry.name,
+                toPhysician: toPhysician, addressee: toPhysician ? "Physician \(entry.physician)" : name,
+                address: toPhysician ? "(the physician's address on file)" : patientAddress,
+                sites: entry.sites.joined(separator: ", "), lastContact: entry.lastContact,
+                method: toPhysician ? FollowUpMethod.physicianLetter.rawValue : FollowUpMethod.contactLetter.rawValue))
+        }
+        if record {
+            for letter in letters {
+                try await recordFollowUpAttempt(patientId: letter.patientId, method: FollowUpMethod(rawValue: letter.method)!, on: asOf, by: actor)
+            }
+        }
+        return letters
     }
 }

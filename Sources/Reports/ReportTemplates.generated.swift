@@ -3,6 +3,59 @@
 extension ReportTemplates {
     /// The templates in `reports/`, by file name without `.mustache`.
     static let bundled: [String: String] = [
+        "followup-letters.html": ####"""
+            <!doctype html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <title>{{title}}</title>
+            <style>
+              body { font: 11.5pt/1.5 "DejaVu Serif", Georgia, serif; color: #111; margin: 0; }
+              .letter { padding: 2.2cm 2.4cm; page-break-after: always; break-after: page; min-height: 22cm; }
+              .letter:last-child { page-break-after: auto; break-after: auto; }
+              .from { color: #1e3a5f; font-weight: bold; margin-bottom: 1.2em; }
+              .address { margin: 1.5em 0 2em; white-space: pre-line; }
+              .regarding { margin: 1em 0; }
+              table.reply { border-collapse: collapse; margin-top: 1.5em; width: 100%; }
+              table.reply td { border: 1px solid #999; padding: .5em; vertical-align: top; }
+              .small { font-size: 9.5pt; color: #444; }
+              @page { size: letter; margin: 0; }
+            </style>
+            </head>
+            <body>
+            {{#letters}}
+            <section class="letter">
+              <div class="from">{{registryName}} — Cancer Registry</div>
+              <div>{{date}}</div>
+              <div class="address">{{addressee}}
+            {{address}}</div>
+              {{#toPhysician}}
+              <p>Dear Doctor,</p>
+              <p>Our cancer registry follows every patient diagnosed or treated here for cancer, as the Commission on Cancer
+              requires. Our records show you as the physician following the patient below. Please tell us the date you last saw
+              the patient, whether the patient is alive, and whether there is evidence of cancer.</p>
+              {{/toPhysician}}
+              {{^toPhysician}}
+              <p>Dear {{salutation}},</p>
+              <p>Our hospital's cancer registry keeps in touch once a year with everyone treated here for cancer, to learn how
+              they are doing. Please tell us how you are, and the name of the doctor you see for your care. Your answer is kept
+              confidential.</p>
+              {{/toPhysician}}
+              <p class="regarding"><strong>Patient:</strong> {{patientName}} (registry number {{patientIdNumber}})<br>
+              <strong>Diagnosis:</strong> {{sites}}<br><strong>Last information we have:</strong> {{lastContact}}</p>
+              <table class="reply">
+                <tr><td>Date of last contact or visit</td><td style="width:45%"></td></tr>
+                <tr><td>Alive / deceased (date of death)</td><td></td></tr>
+                <tr><td>Evidence of cancer: none / present / unknown</td><td></td></tr>
+                <tr><td>Physician following the patient</td><td></td></tr>
+              </table>
+              <p>Thank you for your help.</p>
+              <p class="small">Please return this form in the enclosed envelope. Reference {{reference}}.</p>
+            </section>
+            {{/letters}}
+            </body>
+            </html>
+            """####,
         "report.html": ####"""
             <!doctype html>
             <html lang="en">

@@ -9,7 +9,7 @@ struct FollowUpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "followup",
         abstract: "Follow-up: the control list of patients due, delinquent and lost; recording contacts and letters.",
-        subcommands: [FollowUpDueCommand.self, FollowUpRecordCommand.self, FollowUpAttemptCommand.self])
+        subcommands: [FollowUpDueCommand.self, FollowUpRecordCommand.self, FollowUpAttemptCommand.self, FollowUpLettersCommand.self])
 }
 
 /// A date option given as YYYY-MM-DD or CCYYMMDD.
@@ -171,5 +171,44 @@ struct QualityReportCommand: AsyncParsableCommand {
             for url in try document.write(to: URL(fileURLWithPath: out, isDirectory: true), base: "quality-\(year)", formats: format) { print(url.path) }
         }
         for table in document.tables where table.name != "measure-review" { print(table.textTable() + "\n") }
+    }
+}
+
+extension FollowUpStatus: ExpressibleByArgument {}
+
+/// `registry followup letters --out DIR`.
+struct FollowUpLettersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "letters",
+        abstract: "Follow-up letters for the control list: one printable file (HTML, and PDF with Chromium) and a mail-merge CSV.",
+        discussion: "To the following physician when a physician letter is due, else to the patient. --record records each letter as sent.")
+
+    @Option(help: ArgumentHelp("Folder for the files.", valueName: "dir")) var out: String
+    @Option(help: ArgumentHelp("The date of the letters and of the list (default today).", valueName: "YYYY-MM-DD")) var asOf: DayArgument?
+    @Option(help: "due, delinquent or lost (default all).") var status: FollowUpStatus?
+    @Option(help: "At most this many letters.") var limit = 500
+    @Flag(help: "Record each letter as a follow-up attempt.") var record = false
+    @Option(help: ArgumentHelp("Name on the letterhead.", valueName: "name")) var registryName = ""
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        guard (1...100_000).contains(limit) else { throw ValidationError("--limit must be 1 to 100000") }
+    }
+
+    func run() async throws {
+        let registry = try database.registry(connections: 1)
+        defer { registry.pool.close() }
+        let day = asOf?.date ?? .today
+        let letters = try await registry.followUpLetters(asOf: day, status: status, limit: limit, record: record, by: try await database.actor(registry))
+        let folder = URL(fileURLWithPath: out, isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let date = "\(day.year)-\(String(format: "%02d", day.month))-\(String(format: "%02d", day.day))"
+        let html = folder.appendingPathComponent("followup-letters-\(date).html"), csv = folder.appendingPathComponent("followup-letters-\(date).csv")
+        try Data(FollowUpLetters.html(letters, registryName: registryName, date: date).utf8).write(to: html, options: .atomic)
+        try Data(FollowUpLetters.csv(letters, date: date).utf8).write(to: csv, options: .atomic)
+        print(html.path)
+        print(csv.path)
+        printErr("\(letters.count) letter(s): \(letters.filter(\.toPhysician).count) to physicians, \(letters.filter { !$0.toPhysician }.count) to patients"
+                 + (record ? "; recorded as sent" : ""))
     }
 }

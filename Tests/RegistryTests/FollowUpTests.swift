@@ -3,6 +3,7 @@ import Foundation
 import Postgres
 import Registry
 import RegistryStore
+import Reports
 import TestSupport
 import Testing
 
@@ -96,6 +97,33 @@ struct FollowUpTests {
             #expect(all.rate == 0.5 && all.meetsStandard == false)
             let table = try #require(sheet.document().tables.first)
             #expect(table.rows.last?[1] == "55.6" && table.rows.last?[3] == "50.0")
+        }
+    }
+
+    @Test func lettersGoToThePhysicianOrThePatientAndAreRecordedAsSent() async throws {
+        try await withCohort { registry, db, ids in
+            // Patient 2 has a following physician; the others none (their letters go to the patient).
+            let tumor2 = try db.query("SELECT id, version FROM tumor WHERE patient_id = $1", [ids["00000002"]!])[0]
+            _ = try AbstractRepository(connection: db).saveTumor(id: try tumor2.decode(Int.self, at: 0), baseVersion: try tumor2.decode(Int.self, at: 1),
+                                                                 changes: ["physicianFollowUp": "MD000042"], userId: nil)
+            _ = try AbstractRepository(connection: db).savePatient(id: ids["00000001"]!, baseVersion: 1, changes: [
+                "nameLast": "Doe", "nameFirst": "Jane", "addrCurrentNoStreet": "1 MAIN ST", "addrCurrentCity": "TOPEKA", "addrCurrentState": "KS",
+                "addrCurrentPostalCode": "66601"], userId: nil)
+            let letters = try await registry.followUpLetters(asOf: Self.asOf, status: nil, limit: 100, record: true, by: actor)
+            // Patients 1, 2, 3, 6 and 15 are due a letter; 16 is not followed (1800 = 9).
+            #expect(Set(letters.map(\.patientIdNumber)) == ["00000001", "00000002", "00000003", "00000006", "00000015"])
+            let toDoctor = try #require(letters.first { $0.patientIdNumber == "00000002" })
+            #expect(toDoctor.toPhysician && toDoctor.addressee.contains("MD000042") && toDoctor.method == "physician letter")
+            let toPatient = try #require(letters.first { $0.patientIdNumber == "00000001" })
+            #expect(!toPatient.toPhysician && toPatient.addressee == "Jane Doe" && toPatient.address.contains("TOPEKA KS 66601"))
+            let html = FollowUpLetters.html(letters, registryName: "Test", date: "2026-06-15")
+            #expect(html.components(separatedBy: "<section class=\"letter\">").count - 1 == letters.count)
+            #expect(FollowUpLetters.csv(letters, date: "2026-06-15").split(separator: "\r\n").count == letters.count + 1)
+            // Recorded: the control list shows the attempt and the next method.
+            let list = try await registry.followUpDue(asOf: Self.asOf, includeNames: false, by: actor)
+            let first = try #require(list.entries.first { $0.patientIdNumber == "00000002" })
+            #expect(first.attemptsSinceContact == 1 && first.methodDueNext == "contact letter")
+            #expect(try db.query("SELECT count(*)::int FROM audit_log WHERE entity = 'follow_up_letters' AND action = 'export'")[0].decode(Int.self, at: 0) == 1)
         }
     }
 

@@ -16,6 +16,27 @@ struct FollowUpPageController {
         group.get("followup/rates") { request, context in try await ratesPage(request, context) }
         group.get("followup/patients/:id") { _, context in try await recordPage(context) }
         group.get("quality") { request, context in try await qualityPage(request, context) }
+        group.get("followup/letters") { request, context in try await lettersPage(request, context) }
+    }
+
+    /// Printable letters for the control list's patients with a letter due (names and addresses: registrars and admins).
+    /// Printing records nothing; "Mark … sent" on the list (or `registry followup letters --record`) records them.
+    func lettersPage(_ request: Request, _ context: RegistryRequestContext) async throws -> Response {
+        let (user, address) = try context.actingUser()
+        let asOf = try FollowUpController.day(try request.queryText("asOf", maxLength: 10), name: "asOf") ?? .today
+        let statusText = try request.queryText("status", maxLength: 12) ?? "all"
+        guard statusText == "all" || FollowUpStatus(rawValue: statusText) != nil else {
+            throw APIError.badRequest("status must be all, due, delinquent or lost", items: ["status"])
+        }
+        let letters = try await registry.followUpLetters(asOf: asOf, status: FollowUpStatus(rawValue: statusText), limit: 500, record: false,
+                                                         by: user.acting(from: address))
+        let date = PageRenderer.displayDate(asOf.naaccrDate)
+        if try request.queryText("format", maxLength: 5) == "csv" {
+            return ReportPageController.document(Data(FollowUpLetters.csv(letters, date: date).utf8), type: "text/csv; charset=utf-8",
+                                                 fileName: "followup-letters-\(date).csv")
+        }
+        return ReportPageController.document(Data(FollowUpLetters.html(letters, registryName: "", date: date).utf8),
+                                             type: "text/html; charset=utf-8", fileName: nil)
     }
 
     /// The quality dashboard for a diagnosis year (default the newest complete one), as a printable document or JSON/XLSX.

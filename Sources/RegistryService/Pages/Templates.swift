@@ -65,7 +65,8 @@ enum Templates {
         <h1>Follow-up as of {{asOf}}</h1>
         <form class="inline" action="/followup" method="get"><label for="asOf">As of</label>
           <input id="asOf" name="asOf" type="date" value="{{asOf}}"><button type="submit">Show</button>
-          <a href="/followup/rates?asOf={{asOf}}">Follow-up rates (CoC worksheet)</a></form>
+          <a href="/followup/rates?asOf={{asOf}}">Follow-up rates (CoC worksheet)</a>
+          {{#canRecord}}<a href="/followup/letters?asOf={{asOf}}">Print letters</a> <a href="/followup/letters?asOf={{asOf}}&amp;format=csv">Mail-merge CSV</a>{{/canRecord}}</form>
         <nav class="tabs" aria-label="Follow-up status">{{#tabs}}<a href="{{href}}" {{#current}}aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>
         <p class="note">Due: 12-14 months since the last contact; delinquent: 15 months or more (not current for the CoC); lost: 24 months
         or more. Not followed (CoC exclusions): {{#exclusions}}{{cases}} {{reason}}; {{/exclusions}}{{^exclusions}}none{{/exclusions}}</p>
