@@ -24,10 +24,7 @@ struct FollowUpPageController {
     func lettersPage(_ request: Request, _ context: RegistryRequestContext) async throws -> Response {
         let (user, address) = try context.actingUser()
         let asOf = try FollowUpController.day(try request.queryText("asOf", maxLength: 10), name: "asOf") ?? .today
-        let statusText = try request.queryText("status", maxLength: 12) ?? "all"
-        guard statusText == "all" || FollowUpStatus(rawValue: statusText) != nil else {
-            throw APIError.badRequest("status must be all, due, delinquent or lost", items: ["status"])
-        }
+        let statusText = try Self.status(request)
         let letters = try await registry.followUpLetters(asOf: asOf, status: FollowUpStatus(rawValue: statusText), limit: 500, record: false,
                                                          by: user.acting(from: address))
         let date = PageRenderer.displayDate(asOf.naaccrDate)
@@ -60,13 +57,19 @@ struct FollowUpPageController {
         }
     }
 
+    /// The `status` query: all, due, delinquent or lost.
+    static func status(_ request: Request) throws -> String {
+        let text = try request.queryText("status", maxLength: 12) ?? "all"
+        guard text == "all" || FollowUpStatus(rawValue: text) != nil else {
+            throw APIError.badRequest("status must be all, due, delinquent or lost", items: ["status"])
+        }
+        return text
+    }
+
     func listPage(_ request: Request, _ context: RegistryRequestContext) async throws -> Response {
         let (user, address) = try context.actingUser()
         let asOf = try FollowUpController.day(try request.queryText("asOf", maxLength: 10), name: "asOf") ?? .today
-        let statusText = try request.queryText("status", maxLength: 12) ?? "all"
-        guard statusText == "all" || FollowUpStatus(rawValue: statusText) != nil else {
-            throw APIError.badRequest("status must be all, due, delinquent or lost", items: ["status"])
-        }
+        let statusText = try Self.status(request)
         let page = try request.queryInt("page", default: 1, range: 1...100_000)
         let list = try await registry.followUpDue(asOf: asOf, includeNames: Permission.readIdentifiers.allows(user.role), by: user.acting(from: address))
         let shown = list.entries.filter { statusText == "all" || $0.status.rawValue == statusText }
