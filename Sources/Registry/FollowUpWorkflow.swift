@@ -277,38 +277,45 @@ extension Registry {
         let engine = EditEngine(set: editSet, library: editLibrary)
         let found = try await pool.withConnection { db in
             try db.transaction { tx -> Bool in
-                let repository = AbstractRepository(connection: tx)
-                guard let patient = try repository.patientWithVersion(patientId) else { return false }
-                if let current = CalendarDate.floor(naaccr: patient.items["dateOfLastContact"]), current.daysSinceEpoch > date.daysSinceEpoch {
-                    throw FollowUpError(item: "dateOfLastContact", message: "the patient's last contact (\(patient.items["dateOfLastContact"] ?? "")) is later than this one")
-                }
-                for id in contact.cancerStatus.keys where !patient.tumors.contains(where: { $0.id == id }) {
-                    throw FollowUpError(item: "cancerStatus", message: "tumor \(id) is not this patient's")
-                }
-                var patientChanges = ["dateOfLastContact": contact.date, "vitalStatus": contact.vitalStatus]
-                if let cause = contact.causeOfDeath { patientChanges["causeOfDeath"] = cause.uppercased(); patientChanges["icdRevisionNumber"] = "1" }
-                guard case .saved? = try repository.savePatient(id: patientId, baseVersion: patient.version, changes: patientChanges, userId: actor.userId) else {
-                    throw WorkflowError.conflict(code: "version_conflict", message: "the patient changed while the contact was recorded; try again", detail: [:])
-                }
-                for tumor in patient.tumors {
-                    var changes = ["dateOfLastCancerStatus": contact.date, "followUpSource": contact.source]
-                    if let status = contact.cancerStatus[tumor.id] { changes["cancerStatus"] = status }
-                    if let next = contact.nextFollowUpSource { changes["nextFollowUpSource"] = next }
-                    guard try saveTumorWithEdits(tx, id: tumor.id, baseVersion: tumor.version, changes: changes, engine: engine, userId: actor.userId) != nil else {
-                        throw WorkflowError.conflict(code: "version_conflict", message: "a tumor changed while the contact was recorded; try again", detail: [:])
-                    }
-                }
-                try tx.execute("""
-                    INSERT INTO follow_up_contact (patient_id, contact_date, source, vital_status, recorded_by, recorded_name)
-                    VALUES ($1, $2, $3, $4, $5, $6)
-                    """, [patientId, contact.date, contact.source, contact.vitalStatus, actor.userId, actor.username])
-                try AuditTrail.record(tx, actor, .update, entity: "follow_up", id: patientId, detail: [
-                    "tumors": String(patient.tumors.count), "items": (patientChanges.keys.sorted() + ["cancerStatus", "dateOfLastCancerStatus",
-                                                                                                       "followUpSource", "nextFollowUpSource"]).joined(separator: " ")])
-                return true
+                try applyFollowUp(tx, patientId: patientId, contact, date: date, engine: engine, by: actor)
             }
         }
         guard found else { throw WorkflowError.notFound("patient \(patientId)") }
+    }
+
+    /// Inside the caller's transaction: the changes, revisions, edit results, history row and audit row of a
+    /// validated contact; false when the patient does not exist.
+    func applyFollowUp(_ tx: PostgresConnection, patientId: Int, _ contact: FollowUpContact, date: CalendarDate, engine: EditEngine,
+                       by actor: ActingUser) throws -> Bool {
+        let repository = AbstractRepository(connection: tx)
+        guard let patient = try repository.patientWithVersion(patientId) else { return false }
+        if let current = CalendarDate.floor(naaccr: patient.items["dateOfLastContact"]), current.daysSinceEpoch > date.daysSinceEpoch {
+            throw FollowUpError(item: "dateOfLastContact", message: "the patient's last contact (\(patient.items["dateOfLastContact"] ?? "")) is later than this one")
+        }
+        for id in contact.cancerStatus.keys where !patient.tumors.contains(where: { $0.id == id }) {
+            throw FollowUpError(item: "cancerStatus", message: "tumor \(id) is not this patient's")
+        }
+        var patientChanges = ["dateOfLastContact": contact.date, "vitalStatus": contact.vitalStatus]
+        if let cause = contact.causeOfDeath { patientChanges["causeOfDeath"] = cause.uppercased(); patientChanges["icdRevisionNumber"] = "1" }
+        guard case .saved? = try repository.savePatient(id: patientId, baseVersion: patient.version, changes: patientChanges, userId: actor.userId) else {
+            throw WorkflowError.conflict(code: "version_conflict", message: "the patient changed while the contact was recorded; try again", detail: [:])
+        }
+        for tumor in patient.tumors {
+            var changes = ["dateOfLastCancerStatus": contact.date, "followUpSource": contact.source]
+            if let status = contact.cancerStatus[tumor.id] { changes["cancerStatus"] = status }
+            if let next = contact.nextFollowUpSource { changes["nextFollowUpSource"] = next }
+            guard try saveTumorWithEdits(tx, id: tumor.id, baseVersion: tumor.version, changes: changes, engine: engine, userId: actor.userId) != nil else {
+                throw WorkflowError.conflict(code: "version_conflict", message: "a tumor changed while the contact was recorded; try again", detail: [:])
+            }
+        }
+        try tx.execute("""
+            INSERT INTO follow_up_contact (patient_id, contact_date, source, vital_status, recorded_by, recorded_name)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            """, [patientId, contact.date, contact.source, contact.vitalStatus, actor.userId, actor.username])
+        try AuditTrail.record(tx, actor, .update, entity: "follow_up", id: patientId, detail: [
+            "tumors": String(patient.tumors.count), "items": (patientChanges.keys.sorted() + ["cancerStatus", "dateOfLastCancerStatus",
+                                                                                               "followUpSource", "nextFollowUpSource"]).joined(separator: " ")])
+        return true
     }
 
     /// The ids of a patient's tumors, in order.

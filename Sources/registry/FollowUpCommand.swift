@@ -9,7 +9,7 @@ struct FollowUpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "followup",
         abstract: "Follow-up: the control list of patients due, delinquent and lost; recording contacts and letters.",
-        subcommands: [FollowUpDueCommand.self, FollowUpRecordCommand.self, FollowUpAttemptCommand.self, FollowUpLettersCommand.self])
+        subcommands: [FollowUpDueCommand.self, FollowUpRecordCommand.self, FollowUpAttemptCommand.self, FollowUpLettersCommand.self, FollowUpDeathsCommand.self])
 }
 
 /// A date option given as YYYY-MM-DD or CCYYMMDD.
@@ -211,4 +211,58 @@ struct FollowUpLettersCommand: AsyncParsableCommand {
         printErr("\(letters.count) letter(s): \(letters.filter(\.toPhysician).count) to physicians, \(letters.filter { !$0.toPhysician }.count) to patients"
                  + (record ? "; recorded as sent" : ""))
     }
+}
+
+/// `registry followup deaths load FILE | list | accept ID... | reject ID...`.
+struct FollowUpDeathsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deaths",
+        abstract: "Deaths from the state's death-certificate file: match to patients, list for review, accept (records the death) or reject.",
+        discussion: """
+            load FILE.csv: header with dateOfDeath, causeOfDeath (ICD-10), optional placeOfDeathState, and patientIdNumber or \
+            nameLast,nameFirst,dateOfBirth,sex. Matches are exact and held for review; lines matching nobody or several \
+            patients are reported by line number.
+            """)
+
+    enum Action: String, ExpressibleByArgument, CaseIterable { case load, list, accept, reject }
+    @Argument(help: "load, list, accept or reject.") var action: Action
+    @Argument(help: ArgumentHelp("The file (load) or match ids (accept, reject).", valueName: "file|id")) var values: [String] = []
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let registry = try database.registry(connections: 1)
+        defer { registry.pool.close() }
+        let actor = try await database.actor(registry)
+        switch action {
+        case .load:
+            guard let file = values.first else { throw ValidationError("load needs the file") }
+            do {
+                let s = try await registry.loadDeaths(path: file, by: actor)
+                print("\(s.matched) death(s) matched and held for review (\(s.alreadyDead) already recorded dead); "
+                      + "no match on line(s) \(s.unmatched.map(String.init).joined(separator: ", ").nilIfEmpty ?? "none"); "
+                      + "several patients on line(s) \(s.ambiguous.map(String.init).joined(separator: ", ").nilIfEmpty ?? "none")")
+            } catch let error as DeathFileError { throw ValidationError(error.description) }
+        case .list:
+            for m in try await registry.pendingDeaths(by: actor) {
+                print("\(m.id)\tpatient \(m.patientIdNumber)\tdied \(m.dateOfDeath)\tcause \(m.causeOfDeath)\tmatched on \(m.matchedOn)"
+                      + "\tregistry: vital status \(m.vitalStatus), last contact \(m.lastContact)")
+            }
+        case .accept, .reject:
+            let ids = try values.map { v -> Int in
+                guard let id = Int(v) else { throw ValidationError("'\(v.prefix(20))' is not a match id") }
+                return id
+            }
+            guard !ids.isEmpty else { throw ValidationError("give the match ids ('registry followup deaths list')") }
+            for id in ids {
+                do { try await registry.reviewDeath(id, accept: action == .accept, by: actor) } catch let error as FollowUpError {
+                    throw ValidationError("match \(id): \(error.description)")
+                }
+            }
+            print("\(ids.count) match(es) \(action == .accept ? "accepted: deaths recorded" : "rejected")")
+        }
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
 }

@@ -127,6 +127,43 @@ struct FollowUpTests {
         }
     }
 
+    @Test func deathCertificateMatchesAreHeldForReviewAndAcceptedAsDeaths() async throws {
+        try await withCohort { registry, db, ids in
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("deaths-\(UUID().uuidString).csv").path
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            // Line 2 by id, line 3 unknown id, line 4 by name/birth/sex (patient 7), line 5 matches nobody by name.
+            try """
+                patientIdNumber,nameLast,nameFirst,dateOfBirth,sex,dateOfDeath,causeOfDeath,placeOfDeathState
+                00000002,,,,,2026-05-20,C509,KS
+                99999999,,,,,2026-05-20,I219,KS
+                ,Seven,Patient,19500101,2,20260301,I219,MO
+                ,Nobody,Here,19010101,1,20260301,I219,KS
+                """.write(toFile: file, atomically: true, encoding: .utf8)
+            try AbstractRepository(connection: db).savePatient(id: ids["00000007"]!, baseVersion: 1,
+                                                               changes: ["nameLast": "Seven", "nameFirst": "Patient"], userId: nil).map { _ in () }
+            let summary = try await registry.loadDeaths(path: file, by: actor)
+            #expect(summary.matched == 2 && summary.unmatched == [3, 5] && summary.ambiguous.isEmpty)
+            let pending = try await registry.pendingDeaths(by: actor)
+            #expect(pending.map(\.patientIdNumber).sorted() == ["00000002", "00000007"])
+            // Nothing changes before review.
+            #expect(try db.query("SELECT vital_status FROM patient WHERE id = $1", [ids["00000002"]!])[0].text(at: 0) == "1")
+            let accept = try #require(pending.first { $0.patientIdNumber == "00000002" }), reject = try #require(pending.first { $0.patientIdNumber == "00000007" })
+            try await registry.reviewDeath(accept.id, accept: true, by: actor)
+            try await registry.reviewDeath(reject.id, accept: false, by: actor)
+            let dead = try db.query("SELECT vital_status, date_of_last_contact, items->>'1910', items->>'1942' FROM patient WHERE id = $1", [ids["00000002"]!])[0]
+            #expect(dead.text(at: 0) == "0" && dead.text(at: 1) == "20260520" && dead.text(at: 2) == "C509" && dead.text(at: 3) == "KS")
+            #expect(try db.query("SELECT DISTINCT items->>'1790' FROM tumor WHERE patient_id = $1", [ids["00000002"]!])[0].text(at: 0) == "7")
+            #expect(try db.query("SELECT vital_status FROM patient WHERE id = $1", [ids["00000007"]!])[0].text(at: 0) == "1")
+            #expect(try await registry.pendingDeaths(by: actor).isEmpty)
+            await #expect(throws: FollowUpError.self) { try await registry.reviewDeath(accept.id, accept: true, by: actor) }
+            // A bad date names the line and loads nothing.
+            try "patientIdNumber,dateOfDeath\n00000003,2026-02-30\n".write(toFile: file, atomically: true, encoding: .utf8)
+            await #expect(throws: DeathFileError(file: file, line: 2, message: "dateOfDeath is not a full date up to today")) {
+                _ = try await registry.loadDeaths(path: file, by: actor)
+            }
+        }
+    }
+
     @Test func recordingAContactUpdatesThePatientAndEveryTumorInOneAuditedTransaction() async throws {
         try await withCohort { registry, db, ids in
             let patient = ids["00000002"]!
