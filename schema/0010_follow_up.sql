@@ -29,12 +29,13 @@ CREATE TABLE follow_up_attempt (
 );
 CREATE INDEX follow_up_attempt_by_patient ON follow_up_attempt (patient_id, attempted_on);
 
--- A date CCYY[MM[DD]] with unknown parts (99, blank) as its earliest day, CCYYMMDD; NULL without a year.
+-- A date CCYY[MM[DD]] with unknown parts (99, blank) as its earliest day, CCYYMMDD; NULL without a year. String
+-- comparisons only (no regular expressions): the follow-up rates call it several times for each of a million tumors.
 CREATE FUNCTION naaccr_date_floor(d text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE
-        WHEN d IS NULL OR d !~ '^[0-9]{4}' OR left(d, 4) = '9999' THEN NULL
-        WHEN substr(d, 5, 2) !~ '^(0[1-9]|1[0-2])$' THEN left(d, 4) || '0101'
-        WHEN substr(d, 7, 2) !~ '^(0[1-9]|[12][0-9]|3[01])$' THEN left(d, 6) || '01'
+        WHEN d IS NULL OR length(d) < 4 OR left(d, 4) = '9999' OR NOT (left(d, 4) BETWEEN '0000' AND '9999') THEN NULL
+        WHEN length(d) < 6 OR NOT (substr(d, 5, 2) BETWEEN '01' AND '12') THEN left(d, 4) || '0101'
+        WHEN length(d) < 8 OR NOT (substr(d, 7, 2) BETWEEN '01' AND '31') THEN left(d, 6) || '01'
         ELSE left(d, 8)
     END
 $$;
@@ -61,7 +62,7 @@ RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         WHEN naaccr_date_floor(date_of_birth) IS NOT NULL
              AND lpad((left(date_of_birth, 4)::int + 100)::text, 4, '0') || substr(naaccr_date_floor(date_of_birth), 5, 4) <= as_of
             THEN 'age 100 or older'
-        WHEN naaccr_date_floor(date_of_birth) IS NULL AND age_at_diagnosis ~ '^[0-9]{3}$' AND age_at_diagnosis <> '999'
+        WHEN naaccr_date_floor(date_of_birth) IS NULL AND age_at_diagnosis BETWEEN '000' AND '998' AND length(age_at_diagnosis) = 3
              AND age_at_diagnosis::int + (left(as_of, 4)::int - diagnosis_year) >= 100
             THEN 'age 100 or older'
     END

@@ -47,12 +47,9 @@ extension Registry {
                 let counts = try tx.query("""
                     SELECT count(*)::int AS tumors,
                            count(*) FILTER (WHERE \(analytic))::int AS analytic,
-                           count(*) FILTER (WHERE \(analytic) AND naaccr_date_floor(t.items->>'580') IS NOT NULL
-                                              AND naaccr_date_floor(t.items->>'2090') IS NOT NULL)::int AS timed,
-                           count(*) FILTER (WHERE \(analytic) AND naaccr_date_floor(t.items->>'580') IS NOT NULL
-                                              AND naaccr_date_floor(t.items->>'2090') IS NOT NULL
-                                              AND to_date(naaccr_date_floor(t.items->>'2090'), 'YYYYMMDD')
-                                                  <= to_date(naaccr_date_floor(t.items->>'580'), 'YYYYMMDD') + interval '6 months')::int AS timely,
+                           count(*) FILTER (WHERE \(analytic) AND x.first IS NOT NULL AND x.completed IS NOT NULL)::int AS timed,
+                           count(*) FILTER (WHERE \(analytic) AND x.first IS NOT NULL AND x.completed IS NOT NULL
+                                              AND to_date(x.completed, 'YYYYMMDD') <= to_date(x.first, 'YYYYMMDD') + interval '6 months')::int AS timely,
                            count(*) FILTER (WHERE \(analytic) AND t.diagnosis_year >= 2018 AND t.behavior = '3')::int AS staged_cases,
                            count(*) FILTER (WHERE \(analytic) AND t.diagnosis_year >= 2018 AND t.behavior = '3'
                                               AND coalesce(t.summary_stage_2018, '9') = '9')::int AS unknown_stage,
@@ -68,6 +65,9 @@ extension Registry {
                                                   HAVING count(*) > 1) d)::int AS duplicate_groups,
                            count(DISTINCT p.id)::int AS patients
                     FROM tumor t JOIN patient p ON p.id = t.patient_id
+                    -- Date of 1st Contact (580) and Date Case Completed (2090), read from the items in one parse.
+                    CROSS JOIN LATERAL (SELECT naaccr_date_floor(r."580") AS first, naaccr_date_floor(r."2090") AS completed
+                                        FROM json_to_record(t.items) AS r("580" text, "2090" text)) x
                     WHERE t.diagnosis_year = $1
                     """, [year])[0]
                 // Each edit set's latest stored results for the year's tumors (registry edits run --set NAME).
