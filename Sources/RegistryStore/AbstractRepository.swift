@@ -55,24 +55,43 @@ public struct PatientSummary: Sendable, Codable, Equatable {
 /// prefixes), case-insensitively.
 public struct PatientSearch: Sendable {
     /// A name search as LIKE patterns on the lower-cased names (`%` and `_` typed by the user match themselves).
+    ///
+    /// `lower()` on a cluster without a locale (the registry's own, `initdb --no-locale`) lowers ASCII letters only, so
+    /// "ñúñez" typed would never meet "Ñúñez" stored. Each part is therefore searched in the case forms names are
+    /// stored in (as typed, Title case, UPPER, lower), each with only its ASCII letters lowered, as such a `lower()`
+    /// does; a database with a Unicode-aware locale finds the fully lowered form among them.
     struct NameQuery {
-        var lastNamePattern: String?
-        var firstNamePattern: String?
+        var lastNamePatterns: [String] = []
+        var firstNamePatterns: [String] = []
 
         init(_ text: String) {
-            let parts = text.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            func prefix(_ part: String?) -> String? {
-                guard let part, !part.isEmpty else { return nil }
-                var pattern = ""
-                for character in part {
-                    if character == "%" || character == "_" || character == "\\" { pattern.append("\\") }
-                    pattern.append(character)
+            let parts = text.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            func patterns(_ part: String?) -> [String] {
+                guard let part, !part.isEmpty else { return [] }
+                let title = part.prefix(1).uppercased() + part.dropFirst().lowercased()
+                var out: [String] = []
+                for form in [part, title, part.uppercased(), part.lowercased()] {
+                    var pattern = ""
+                    for character in Self.asciiLowered(form) {
+                        if character == "%" || character == "_" || character == "\\" { pattern.append("\\") }
+                        pattern.append(character)
+                    }
+                    pattern += "%"
+                    if !out.contains(pattern) { out.append(pattern) }
                 }
-                return pattern + "%"
+                return out
             }
-            lastNamePattern = prefix(parts.first)
-            firstNamePattern = prefix(parts.count > 1 ? parts[1] : nil)
+            lastNamePatterns = patterns(parts.first)
+            firstNamePatterns = patterns(parts.count > 1 ? parts[1] : nil)
         }
+
+        /// The text with A-Z lowered and every other character kept.
+        static func asciiLowered(_ text: String) -> String {
+            String(String.UnicodeScalarView(text.unicodeScalars.map { ("A"..."Z").contains($0) ? Unicode.Scalar($0.value + 32)! : $0 }))
+        }
+
+        /// Pattern `i` of a part (nil past its forms).
+        static func at(_ patterns: [String], _ i: Int) -> String? { i < patterns.count ? patterns[i] : nil }
     }
 
     public var name: String?
@@ -115,13 +134,18 @@ public struct AbstractRepository {
 
     public func search(_ s: PatientSearch, limit: Int, offset: Int) throws -> (rows: [PatientSummary], total: Int) {
         let name = s.name.map(PatientSearch.NameQuery.init)
-        let bindings: PostgresBindings = [name?.lastNamePattern, s.dateOfBirth, s.patientIdNumber, s.primarySite, s.diagnosisYear,
-                                          s.failingEditSet, s.tumorStatus, s.lastContactBefore, name?.firstNamePattern]
-        // Name prefixes are LIKE patterns on lower(name): patient_by_name_and_birth serves them.
+        let last = name?.lastNamePatterns ?? [], first = name?.firstNamePatterns ?? []
+        let bindings: PostgresBindings = [PatientSearch.NameQuery.at(last, 0), s.dateOfBirth, s.patientIdNumber, s.primarySite, s.diagnosisYear,
+                                          s.failingEditSet, s.tumorStatus, s.lastContactBefore, PatientSearch.NameQuery.at(first, 0)]
+            + (1..<4).map { PatientSearch.NameQuery.at(last, $0) } + (1..<4).map { PatientSearch.NameQuery.at(first, $0) }
+        // Name prefixes are LIKE patterns on lower(name), in up to four case forms ($1, $10-$12 last; $9, $13-$15
+        // first): patient_by_name_and_birth serves each.
         let filter = """
             FROM patient p
-            WHERE ($1::text IS NULL OR lower(p.name_last) LIKE $1)
-              AND ($9::text IS NULL OR lower(p.name_first) LIKE $9)
+            WHERE ($1::text IS NULL OR lower(p.name_last) LIKE $1 OR lower(p.name_last) LIKE $10 OR lower(p.name_last) LIKE $11
+                   OR lower(p.name_last) LIKE $12)
+              AND ($9::text IS NULL OR lower(p.name_first) LIKE $9 OR lower(p.name_first) LIKE $13 OR lower(p.name_first) LIKE $14
+                   OR lower(p.name_first) LIKE $15)
               AND ($2::text IS NULL OR p.date_of_birth = $2)
               AND ($3::text IS NULL OR p.patient_id_number = $3)
               AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM tumor t WHERE t.patient_id = p.id AND t.primary_site = $4))
@@ -137,7 +161,7 @@ public struct AbstractRepository {
                    (SELECT count(*) FROM tumor t WHERE t.patient_id = p.id),
                    (SELECT count(DISTINCT e.tumor_id) FROM tumor t JOIN edit_result e ON e.tumor_id = t.id
                     WHERE t.patient_id = p.id AND e.errors > 0)
-            \(filter) ORDER BY p.name_last, p.name_first, p.id LIMIT $10 OFFSET $11
+            \(filter) ORDER BY p.name_last, p.name_first, p.id LIMIT $16 OFFSET $17
             """, bindings + [limit, offset])
         return (try rows.map { r in
             PatientSummary(id: try r.decode(Int.self, at: 0), patientIdNumber: try r.decode(String.self, at: 1),

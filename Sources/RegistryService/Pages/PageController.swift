@@ -168,7 +168,9 @@ struct PageController {
 
     func worklistPage(_ request: Request, _ context: RegistryRequestContext) async throws -> Response {
         let (user, address) = try context.actingUser()
-        let tab = try request.queryText("tab", maxLength: 20) ?? "failing", query = try request.queryText("q", maxLength: 100) ?? ""
+        let tab = try request.queryText("tab", maxLength: 20) ?? "failing"
+        // The header's search box is a GET form: its query is form-encoded, where "+" is a space ("smith,+james").
+        let query = (try request.queryText("q", maxLength: 100) ?? "").replacingOccurrences(of: "+", with: " ")
         let paging = try Paging(page: request.queryInt("page", default: 1, range: 1...Paging.maxPage), pageSize: 25, maxPageSize: 25)
         var search = PatientSearch()
         if !query.isEmpty {
