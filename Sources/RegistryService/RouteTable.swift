@@ -52,6 +52,7 @@ public enum RouteTable {
         .init(method: .get, path: "/followup/patients/{id}", permission: .editAbstracts),
         .init(method: .get, path: "/followup/letters", permission: .editAbstracts),
         .init(method: .get, path: "/reports/annual", permission: .readReports),
+        .init(method: .get, path: "/reports/incidence", permission: .readReports),
     ]
 
     /// The protected routes (the role tests go through each as each role).

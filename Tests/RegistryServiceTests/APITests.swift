@@ -146,6 +146,17 @@ struct APITests {
                 #expect(names.contains("primary-sites") && !names.contains("accession-register"))
                 let csv = try await client.json("/reports/annual?year=\(year)&format=csv&table=trend", headers: session.bearer)
                 #expect(csv.status == .ok && String(decoding: Data(buffer: csv.body), as: UTF8.self).hasPrefix("Primary site,Total,"))
+                // Incidence: refused with what to do until there is a population, then computed.
+                let noPopulation = try await client.json("/reports/incidence?from=\(year)&to=\(year)", headers: session.bearer)
+                #expect(noPopulation.status == .unprocessableContent)
+                _ = try await h.query("""
+                    INSERT INTO population (year, county, sex, age_group, race, population)
+                    SELECT $1::smallint, c, s, g, '1', 5000 FROM unnest(ARRAY(SELECT DISTINCT county_at_dx FROM tumor WHERE county_at_dx ~ '^[0-9]{3}$')) c,
+                           unnest(ARRAY['1', '2']) s, generate_series(0, 18) g
+                    """, [year])
+                let incidence = try await client.json("/reports/incidence?from=\(year)&to=\(year)&by=sex", headers: session.bearer)
+                #expect(incidence.status == .ok && String(decoding: Data(buffer: incidence.body), as: UTF8.self).contains("Incidence rates, \(year)"))
+                #expect(try await client.json("/reports/incidence?by=planet", headers: session.bearer).status == .badRequest)
                 #expect(try await client.json("/reports/annual?year=12345", headers: session.bearer).status == .badRequest)
                 #expect(try await client.json("/reports/annual?format=docx", headers: session.bearer).status == .badRequest)
                 #expect(try await client.json("/reports/annual?format=csv&table=nope", headers: session.bearer).status == .notFound)

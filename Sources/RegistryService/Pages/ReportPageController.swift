@@ -25,6 +25,37 @@ struct ReportPageController {
     func addRoutes(to group: RouterGroup<RegistryRequestContext>) {
         group.get("reports") { _, context in try await reportsPage(context) }
         group.get("reports/annual") { request, context in try await annualReport(request, context) }
+        group.get("reports/incidence") { request, context in try await incidenceReport(request, context) }
+    }
+
+    /// GET /reports/incidence?from=Y&to=Y[&by=all|site|sex|county|race][&public=1][&format=html|json|xlsx]
+    func incidenceReport(_ request: Request, _ context: RegistryRequestContext) async throws -> Response {
+        let (user, address) = try context.actingUser()
+        let thisYear = Calendar(identifier: .gregorian).component(.year, from: Date())
+        let to = try request.queryInt("to", default: thisYear - 2, range: 1900...2100)
+        let from = try request.queryInt("from", default: to - 4, range: max(1900, to - 49)...to)
+        let byText = try request.queryText("by", maxLength: 10) ?? "all"
+        guard let by = IncidenceRequest.Grouping(rawValue: byText) else {
+            throw APIError.badRequest("by must be all, site, sex, county or race", items: ["by"])
+        }
+        let isPublic = try request.queryText("public", maxLength: 5).map { $0 == "1" || $0 == "true" } ?? false
+        guard slots.tryAcquire() else {
+            throw APIError(.serviceUnavailable, "busy", "other reports are being computed; try again in a few seconds", headers: [.retryAfter: "5"])
+        }
+        defer { slots.release() }
+        let document: ReportDocument
+        do {
+            document = try await registry.incidenceReport(IncidenceRequest(years: from...to, grouping: by, isPublic: isPublic), by: user.acting(from: address))
+        } catch let error as MissingPopulationError {
+            throw APIError(.unprocessableContent, "no_population", error.description)
+        }
+        let base = "incidence-\(from)-\(to)"
+        switch try request.queryText("format", maxLength: 10) ?? "html" {
+        case "json": return Self.document(try document.json(), type: "application/json", fileName: "\(base).json")
+        case "xlsx": return Self.document(try document.xlsx(), type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", fileName: "\(base).xlsx")
+        case "html": return Self.document(Data(document.html().utf8), type: "text/html; charset=utf-8", fileName: nil)
+        default: throw APIError.badRequest("format must be html, json or xlsx", items: ["format"])
+        }
     }
 
     func reportsPage(_ context: RegistryRequestContext) async throws -> Response {
@@ -36,6 +67,8 @@ struct ReportPageController {
         return PageRenderer.page(title: "Reports", template: "reports", [
             "years": years.map { ["year": $0.year, "tumors": $0.tumors.formatted(), "selected": $0.year == chosen] as [String: Any] },
             "noYears": years.isEmpty,
+            "incidenceTo": chosen ?? Calendar(identifier: .gregorian).component(.year, from: Date()) - 2,
+            "incidenceFrom": (chosen ?? Calendar(identifier: .gregorian).component(.year, from: Date()) - 2) - 4,
             "formats": ReportFormat.allCases.map(\.rawValue),
         ], context: context)
     }

@@ -123,6 +123,17 @@ enum Templates {
             <option value="csv">CSV (primary site table)</option></select>
           <button type="submit">Open the report</button>
         </form></section>
+        <section aria-labelledby="incidence-heading"><h2 id="incidence-heading">Incidence rates</h2>
+        <p>Crude and age-adjusted rates per 100,000 (2000 US standard) with 95% intervals and the annual percent change;
+        needs the population estimates (<code>registry population load</code>).</p>
+        <form id="incidence" action="/reports/incidence" method="get">
+          <label for="inc-from">From</label><input id="inc-from" name="from" type="number" min="1900" max="2100" value="{{incidenceFrom}}">
+          <label for="inc-to">To</label><input id="inc-to" name="to" type="number" min="1900" max="2100" value="{{incidenceTo}}">
+          <label for="inc-by">By</label><select id="inc-by" name="by"><option value="all">All cases</option><option value="site">Site</option>
+            <option value="sex">Sex</option><option value="county">County</option><option value="race">Race</option></select>
+          <label><input type="checkbox" name="public" value="1"> Public (counts under 16 suppressed)</label>
+          <button type="submit">Compute rates</button>
+        </form></section>
         <section aria-labelledby="quality-heading"><h2 id="quality-heading">Quality dashboard</h2>
         <p>Timeliness, unknowns, death-certificate-only cases and possible duplicates against their standards, edit sets,
         follow-up rates, and the CoC quality measures (BCSRT, HT, MAC, nBx, ACT, 12RLN) with the tumors that miss them.</p>
