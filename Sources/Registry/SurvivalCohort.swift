@@ -112,10 +112,18 @@ extension SurvivalInput {
             var fields = [Range<Int>](repeating: 0..<0, count: header.count)
             var line = 1, pos = headerEnd + 1
             func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self) }
+            // Group names repeat: the first 64 distinct ones are found by comparing bytes (no string per row).
+            var seen: [(bytes: [UInt8], name: String)] = []
             func name(_ r: Range<Int>) -> String {
+                let slice = UnsafeBufferPointer(rebasing: bytes[r])
+                for entry in seen where entry.bytes.count == slice.count {
+                    let same = entry.bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, slice.baseAddress!, slice.count) == 0 }
+                    if same || slice.isEmpty { return entry.name }
+                }
                 let s = text(r)
                 if let known = names[s] { return known }
                 names[s] = s
+                if seen.count < 64 { seen.append((Array(slice), s)) }
                 return s
             }
             while pos < n {
