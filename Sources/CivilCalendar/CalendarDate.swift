@@ -1,3 +1,5 @@
+import Foundation
+
 /// A date without a time of day (PostgreSQL `date`): year, month and day in the proleptic Gregorian calendar.
 public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var year: Int
@@ -57,6 +59,9 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         month = mp < 10 ? mp + 3 : mp - 9
         year = yoe + era * 400 + (month <= 2 ? 1 : 0)
     }
+
+    /// Today (UTC).
+    public static var today: CalendarDate { CalendarDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down))) }
 
     /// `YYYY-MM-DD`.
     public var description: String {

@@ -38,6 +38,10 @@ extension Registry {
     /// The annual report's data from the store.
     public func annualReportData(_ request: AnnualReportRequest, by actor: ActingUser) async throws -> AnnualReportData {
         let names = request.includeNames && !request.isPublic
+        // The survival cohort: malignant first primaries of the nine years before, followed through the report year.
+        let selection = StoreSelection(grouping: .site, strata: .stage, period: nil, fromYear: request.survivalYears.lowerBound,
+                                       toYear: request.survivalYears.upperBound, endPointYear: request.year,
+                                       firstPrimaryOnly: true, presumedAlive: false)
         let (yearRows, trendRows, survivalRows) = try await pool.withConnection { db in
             try db.transaction { tx -> (PostgresResult, PostgresResult, PostgresResult) in
                 try tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
@@ -56,9 +60,6 @@ extension Registry {
                     FROM tumor WHERE diagnosis_year BETWEEN $1 AND $2
                     GROUP BY 1, 2, 3, 4
                     """, [request.trendYears.lowerBound, request.trendYears.upperBound])
-                let selection = StoreSelection(grouping: .site, strata: .stage, period: nil, fromYear: request.survivalYears.lowerBound,
-                                               toYear: request.survivalYears.upperBound, endPointYear: request.year,
-                                               firstPrimaryOnly: true, presumedAlive: false)
                 let survival = try SurvivalInput.cohortRows(tx, selection)
                 try AuditTrail.record(tx, actor, names ? .read : .search, entity: "annual_report", detail: [
                     "year": String(request.year), "public": String(request.isPublic), "names": String(names),
@@ -93,9 +94,6 @@ extension Registry {
             let group = recode.recode(site: row.text(at: 1) ?? "", histology: row.text(at: 2) ?? "", behavior: row.text(at: 3) ?? "", year: year)
             trend[year, default: [:]][group.name, default: 0] += count
         }
-        let selection = StoreSelection(grouping: .site, strata: .stage, period: nil, fromYear: request.survivalYears.lowerBound,
-                                       toYear: request.survivalYears.upperBound, endPointYear: request.year,
-                                       firstPrimaryOnly: true, presumedAlive: false)
         let (records, _) = try SurvivalInput.records(survivalRows, selection)
         let survival = records.map {
             AnnualReportSurvivalCase(siteName: $0.group, stageGroup: $0.stratum, observed: $0.survivalCase, relative: $0.relative)

@@ -62,15 +62,15 @@ extension Registry {
                     FROM tumor t JOIN patient p ON p.id = t.patient_id
                     WHERE t.diagnosis_year BETWEEN $5 AND $6 AND naaccr_date_floor(t.date_of_diagnosis) BETWEEN $3 AND $1
                     GROUP BY 1, 2, 3
-                    """, [asOf.naaccr, fiveYearStart.naaccr, referenceDate.naaccr, currentCutoff.naaccr, referenceDate.year, asOf.year])
+                    """, [asOf.naaccrDate, fiveYearStart.naaccrDate, referenceDate.naaccrDate, currentCutoff.naaccrDate, referenceDate.year, asOf.year])
                 try AuditTrail.record(tx, actor, .search, entity: "follow_up_rates", detail: [
-                    "asOf": asOf.naaccr, "referenceDate": referenceDate.naaccr])
+                    "asOf": asOf.naaccrDate, "referenceDate": referenceDate.naaccrDate])
                 return rows
             }
         }
-        var recent = FollowUpCohort(name: "Analytic cases of the last five years", from: fiveYearStart.naaccr, total: 0, exclusions: [],
+        var recent = FollowUpCohort(name: "Analytic cases of the last five years", from: fiveYearStart.naaccrDate, total: 0, exclusions: [],
                                     analytic: 0, dead: 0, current: 0, notCurrent: 0, standard: 0.90)
-        var all = FollowUpCohort(name: "All analytic cases since the reference date", from: referenceDate.naaccr, total: 0, exclusions: [],
+        var all = FollowUpCohort(name: "All analytic cases since the reference date", from: referenceDate.naaccrDate, total: 0, exclusions: [],
                                  analytic: 0, dead: 0, current: 0, notCurrent: 0, standard: 0.80)
         var excluded: [Bool: [String: Int]] = [true: [:], false: [:]]
         func add(_ cohort: inout FollowUpCohort, _ row: PostgresRow, _ n: Int) {
@@ -95,7 +95,7 @@ extension Registry {
         }
         recent.exclusions = Self.followUpExclusionOrder.map { .init(reason: $0, cases: excluded[true]![$0] ?? 0) }
         all.exclusions = Self.followUpExclusionOrder.map { .init(reason: $0, cases: excluded[false]![$0] ?? 0) }
-        return FollowUpWorksheet(asOf: asOf.naaccr, referenceDate: referenceDate.naaccr, cohorts: [recent, all])
+        return FollowUpWorksheet(asOf: asOf.naaccrDate, referenceDate: referenceDate.naaccrDate, cohorts: [recent, all])
     }
 }
 
@@ -135,5 +135,5 @@ extension FollowUpWorksheet {
                               generated: generated, sections: [.table(table)])
     }
 
-    static func readable(_ d: String) -> String { d.count == 8 ? "\(d.prefix(4))-\(d.dropFirst(4).prefix(2))-\(d.suffix(2))" : d }
+    static func readable(_ d: String) -> String { Registry.readableDate(d) }
 }

@@ -124,9 +124,6 @@ public enum FollowUpMethod: String, Sendable, CaseIterable, Codable {
 }
 
 extension CalendarDate {
-    /// Today (UTC).
-    public static var today: CalendarDate { CalendarDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down))) }
-
     /// This date `months` calendar months earlier, the day kept (the month's last day when it has fewer days).
     func monthsEarlier(_ months: Int) -> CalendarDate {
         let index = year * 12 + (month - 1) - months
@@ -136,11 +133,8 @@ extension CalendarDate {
         return CalendarDate(year: y, month: m, day: d)!
     }
 
-    /// CCYYMMDD.
-    public var naaccrDate: String { naaccr }
-
-    /// CCYYMMDD.
-    var naaccr: String { String(format: "%04d%02d%02d", year, month, day) }
+    /// CCYYMMDD, as NAACCR dates are written.
+    public var naaccrDate: String { String(format: "%04d%02d%02d", year, month, day) }
 
     /// A NAACCR date (CCYY[MM[DD]], 99 or blank for unknown parts) as its earliest possible day.
     static func floor(naaccr text: String?) -> CalendarDate? {
@@ -194,9 +188,9 @@ extension Registry {
                     ) a ON true
                     WHERE p.vital_status = '1' AND coalesce(naaccr_date_floor(p.date_of_last_contact), '00000000') <= $2
                     ORDER BY coalesce(naaccr_date_floor(p.date_of_last_contact), '00000000'), p.id, t.id
-                    """, [asOf.naaccr, dueCutoff.naaccr, includeNames])
+                    """, [asOf.naaccrDate, dueCutoff.naaccrDate, includeNames])
                 try AuditTrail.record(tx, actor, includeNames ? .read : .search, entity: "follow_up_due", detail: [
-                    "asOf": asOf.naaccr, "rows": String(rows.count)])
+                    "asOf": asOf.naaccrDate, "rows": String(rows.count)])
                 return rows
             }
         }
@@ -240,7 +234,7 @@ extension Registry {
                 physician: physician, nextFollowUpSource: next.isEmpty ? "" : "\(next) \(NaaccrCodeLists.list("nextFollowUpSource")?.label(next) ?? "")",
                 methodDueNext: method, attemptsSinceContact: attempts, lastAttempt: row.text(at: 13)))
         }
-        return FollowUpDueList(asOf: asOf.naaccr, entries: entries, exclusions: exclusions)
+        return FollowUpDueList(asOf: asOf.naaccrDate, entries: entries, exclusions: exclusions)
     }
 
     /// Records a follow-up contact: the patient's Date of Last Contact (1750), Vital Status (1760) and, when dead,
@@ -250,7 +244,7 @@ extension Registry {
     /// last one is refused (it would move the date of last contact back).
     public func recordFollowUp(patientId: Int, _ contact: FollowUpContact, today: CalendarDate = CalendarDate.today,
                                by actor: ActingUser) async throws {
-        guard contact.date.count == 8, let date = CalendarDate.floor(naaccr: contact.date), date.naaccr == contact.date else {
+        guard contact.date.count == 8, let date = CalendarDate.floor(naaccr: contact.date), date.naaccrDate == contact.date else {
             throw FollowUpError(item: "dateOfLastContact", message: "the contact date must be a full date CCYYMMDD")
         }
         guard date.daysSinceEpoch <= today.daysSinceEpoch else {
@@ -361,7 +355,7 @@ extension Registry {
                 let rows = try tx.query("SELECT id, items::text FROM patient WHERE id = ANY($1::bigint[])",
                                         ["{" + ids.map(String.init).joined(separator: ",") + "}"])
                 try AuditTrail.record(tx, actor, .export, entity: "follow_up_letters", detail: [
-                    "asOf": asOf.naaccr, "letters": String(rows.count), "recorded": String(record)])
+                    "asOf": asOf.naaccrDate, "letters": String(rows.count), "recorded": String(record)])
                 var out: [Int: [String: String]] = [:]
                 for row in rows { out[try row.decode(Int.self, at: 0)] = try StoredItems.items(row.text(at: 1)) }
                 return out

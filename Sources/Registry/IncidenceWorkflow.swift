@@ -35,8 +35,9 @@ extension Registry {
         case "01": return "1"
         case "02": return "2"
         case "03": return "3"
-        case "98", "99", "": return nil
-        default: return Int(race1).map { (4...97).contains($0) ? "4" : nil } ?? nil
+        default:
+            guard let code = Int(race1), (4...97).contains(code) else { return nil }
+            return "4"
         }
     }
 

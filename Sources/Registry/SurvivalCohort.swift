@@ -117,8 +117,9 @@ extension SurvivalInput {
             func name(_ r: Range<Int>) -> String {
                 let slice = UnsafeBufferPointer(rebasing: bytes[r])
                 for entry in seen where entry.bytes.count == slice.count {
-                    let same = entry.bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, slice.baseAddress!, slice.count) == 0 }
-                    if same || slice.isEmpty { return entry.name }
+                    if slice.isEmpty || entry.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, slice.baseAddress!, slice.count) == 0 }) {
+                        return entry.name
+                    }
                 }
                 let s = text(r)
                 if let known = names[s] { return known }
@@ -245,7 +246,7 @@ extension SurvivalInput {
 
     /// SEER survival months for the selected rows, with the usual exclusions counted.
     static func records(_ rows: PostgresResult, _ selection: StoreSelection) throws -> ([SurvivalRecord], Exclusions) {
-        let today = CalendarDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400))
+        let today = CalendarDate.today
         var records: [SurvivalRecord] = []
         var exclusions = Exclusions()
         var start = 0

@@ -16,9 +16,7 @@ struct FollowUpCommand: AsyncParsableCommand {
 struct DayArgument: ExpressibleByArgument {
     let date: CalendarDate
     init?(argument: String) {
-        let digits = argument.replacingOccurrences(of: "-", with: "")
-        guard digits.count == 8, let y = Int(digits.prefix(4)), let m = Int(digits.dropFirst(4).prefix(2)), let d = Int(digits.suffix(2)),
-              let date = CalendarDate(year: y, month: m, day: d) else { return nil }
+        guard let date = CalendarDate(argument) else { return nil }
         self.date = date
     }
 }
@@ -202,7 +200,7 @@ struct FollowUpLettersCommand: AsyncParsableCommand {
         let letters = try await registry.followUpLetters(asOf: day, status: status, limit: limit, record: record, by: try await database.actor(registry))
         let folder = URL(fileURLWithPath: out, isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let date = "\(day.year)-\(String(format: "%02d", day.month))-\(String(format: "%02d", day.day))"
+        let date = day.description
         let html = folder.appendingPathComponent("followup-letters-\(date).html"), csv = folder.appendingPathComponent("followup-letters-\(date).csv")
         try Data(FollowUpLetters.html(letters, registryName: registryName, date: date).utf8).write(to: html, options: .atomic)
         try Data(FollowUpLetters.csv(letters, date: date).utf8).write(to: csv, options: .atomic)

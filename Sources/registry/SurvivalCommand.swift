@@ -172,7 +172,7 @@ struct SurvivalEstimateCommand: AsyncParsableCommand {
 
     private func loadRecords() async throws -> ([SurvivalRecord], Exclusions) {
         if let input { return (try SurvivalInput.readCSV(path: input), Exclusions()) }
-        let thisYear = CalendarDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400)).year
+        let thisYear = CalendarDate.today.year
         let endPoint = cutoff.flatMap { Int($0.prefix(4)) } ?? thisYear - 1
         let period = parsedPeriod
         var selection = StoreSelection(grouping: StoreSelection.Grouping(rawValue: by)!, strata: strata.flatMap(StoreSelection.Grouping.init),

@@ -33,7 +33,7 @@ struct SurvivalMonthsCommand: ParsableCommand {
 
     func run() throws {
         let day = today.flatMap { CalendarDate($0.replacingOccurrences(of: "-", with: "")) }
-            ?? CalendarDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400))
+            ?? CalendarDate.today
         guard let data = FileManager.default.contents(atPath: input) else { throw ValidationError("\(input): cannot be read") }
         var lines = String(decoding: data, as: UTF8.self).split(omittingEmptySubsequences: true) { $0 == "\n" || $0 == "\r\n" }
             .map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\r")) }

@@ -35,9 +35,7 @@ struct FollowUpController {
     /// A date query or body value, YYYY-MM-DD or CCYYMMDD.
     static func day(_ text: String?, name: String) throws -> CalendarDate? {
         guard let text else { return nil }
-        let digits = text.replacingOccurrences(of: "-", with: "")
-        guard digits.count == 8, digits.allSatisfy(\.isASCII), let y = Int(digits.prefix(4)), let m = Int(digits.dropFirst(4).prefix(2)),
-              let d = Int(digits.suffix(2)), (1900...2100).contains(y), let date = CalendarDate(year: y, month: m, day: d) else {
+        guard let date = CalendarDate(text), (1900...2100).contains(date.year) else {
             throw APIError.badRequest("\(name) must be a date YYYY-MM-DD", items: [name])
         }
         return date

@@ -27,7 +27,7 @@ struct FollowUpPageController {
         let statusText = try Self.status(request)
         let letters = try await registry.followUpLetters(asOf: asOf, status: FollowUpStatus(rawValue: statusText), limit: 500, record: false,
                                                          by: user.acting(from: address))
-        let date = PageRenderer.displayDate(asOf.naaccrDate)
+        let date = asOf.description
         if try request.queryText("format", maxLength: 5) == "csv" {
             return ReportPageController.document(Data(FollowUpLetters.csv(letters, date: date).utf8), type: "text/csv; charset=utf-8",
                                                  fileName: "followup-letters-\(date).csv")
@@ -48,13 +48,7 @@ struct FollowUpPageController {
             ?? CalendarDate(year: years.last?.year ?? year, month: 1, day: 1)!
         let dashboard = try await registry.qualityDashboard(year: year, asOf: asOf, referenceDate: reference, by: user.acting(from: address))
         let document = dashboard.document()
-        switch try request.queryText("format", maxLength: 10) ?? "html" {
-        case "json": return ReportPageController.document(try document.json(), type: "application/json", fileName: "quality-\(year).json")
-        case "xlsx": return ReportPageController.document(try document.xlsx(), type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                                          fileName: "quality-\(year).xlsx")
-        case "html": return ReportPageController.document(Data(document.html().utf8), type: "text/html; charset=utf-8", fileName: nil)
-        default: throw APIError.badRequest("format must be html, json or xlsx", items: ["format"])
-        }
+        return try ReportPageController.respond(document, request: request, base: "quality-\(year)")
     }
 
     /// The `status` query: all, due, delinquent or lost.
@@ -75,7 +69,7 @@ struct FollowUpPageController {
         let shown = list.entries.filter { statusText == "all" || $0.status.rawValue == statusText }
         let slice = shown.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize)
         let canRecord = Permission.editAbstracts.allows(user.role)
-        let asOfText = PageRenderer.displayDate(asOf.naaccrDate)
+        let asOfText = asOf.description
         func link(_ status: String, _ page: Int) -> String { "/followup?asOf=\(asOfText)&status=\(status)&page=\(page)" }
         let values: [String: Any] = [
             "asOf": asOfText, "csrf": context.session?.csrfToken ?? "", "canRecord": canRecord,
@@ -108,7 +102,7 @@ struct FollowUpPageController {
             "patientId": patient.id, "patientIdNumber": p["patientIdNumber"] ?? "", "name": [p["nameLast"], p["nameFirst"]].compactMap { $0 }.joined(separator: ", "),
             "lastContact": PageRenderer.displayDate(p["dateOfLastContact"]),
             "vitalStatus": p["vitalStatus"] == "1" ? "Alive" : p["vitalStatus"] == "0" ? "Dead" : "not known",
-            "today": PageRenderer.displayDate(CalendarDate.today.naaccrDate), "csrf": context.session?.csrfToken ?? "",
+            "today": CalendarDate.today.description, "csrf": context.session?.csrfToken ?? "",
             "sources": options("followUpSource", selected: nil),
             "nextSources": options("nextFollowUpSource", selected: patient.tumors.first?.items["nextFollowUpSource"]),
             "tumors": patient.tumors.map { t -> [String: Any] in
@@ -131,12 +125,6 @@ struct FollowUpPageController {
         var document = sheet.document()
         document.sections.append(.text("The patients behind the lines: those not current are on the control list (/followup?status=delinquent "
                                        + "and status=lost), those due soon under status=due."))
-        switch try request.queryText("format", maxLength: 10) ?? "html" {
-        case "json": return ReportPageController.document(try document.json(), type: "application/json", fileName: "followup-\(sheet.asOf).json")
-        case "xlsx": return ReportPageController.document(try document.xlsx(), type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                                          fileName: "followup-\(sheet.asOf).xlsx")
-        case "html": return ReportPageController.document(Data(document.html().utf8), type: "text/html; charset=utf-8", fileName: nil)
-        default: throw APIError.badRequest("format must be html, json or xlsx", items: ["format"])
-        }
+        return try ReportPageController.respond(document, request: request, base: "followup-\(sheet.asOf)")
     }
 }

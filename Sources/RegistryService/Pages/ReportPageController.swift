@@ -49,7 +49,11 @@ struct ReportPageController {
         } catch let error as MissingPopulationError {
             throw APIError(.unprocessableContent, "no_population", error.description)
         }
-        let base = "incidence-\(from)-\(to)"
+        return try Self.respond(document, request: request, base: "incidence-\(from)-\(to)")
+    }
+
+    /// A report page's `format` query: the printable page (html, the default), json or xlsx (downloaded as `base`).
+    static func respond(_ document: ReportDocument, request: Request, base: String) throws -> Response {
         switch try request.queryText("format", maxLength: 10) ?? "html" {
         case "json": return Self.document(try document.json(), type: "application/json", fileName: "\(base).json")
         case "xlsx": return Self.document(try document.xlsx(), type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", fileName: "\(base).xlsx")
