@@ -93,7 +93,7 @@ let package = Package(
         // Benchmarks run by scripts/bench (never by the unit tests).
         .executableTarget(name: "PostgresBench", dependencies: ["Postgres"]),
         .executableTarget(name: "NaaccrBench", dependencies: ["NAACCR", "SyntheticRegistry"]),
-        .executableTarget(name: "SurvivalBench", dependencies: ["Survival", "CivilCalendar"]),
+        .executableTarget(name: "SurvivalBench", dependencies: ["Survival", "CivilCalendar", "Registry"]),
         .executableTarget(name: "EditsBench", dependencies: ["Edits", "NAACCR", "SyntheticRegistry"]),
         // Test helpers: a fresh database per test on the server scripts/test starts.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/Support"),

@@ -2,6 +2,7 @@
 // Usage: SurvivalBench [CASES_CSV_FOR_R]   (writes the KM cases there so scripts/bench-survival can time R on them)
 import CivilCalendar
 import Foundation
+import Registry
 import Survival
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
@@ -69,3 +70,13 @@ let netTime = try seconds {
     netSurvival = try PoharPermeEstimate(netCases, table: .unitedStates).survival(at: 5 * daysPerYear).survival
 }
 print(String(format: "pohar-perme: 100000 cases in %.2f s = %.0f cases/s (5-year net survival %.3f)", netTime, 1e5 / netTime, netSurvival))
+
+// Reading a case listing alone (the `registry survival --input` parser), best of three.
+if CommandLine.arguments.count > 1 {
+    var rows = 0
+    var parse = Double.infinity
+    for _ in 0..<3 {
+        parse = min(parse, try seconds { rows = try SurvivalInput.readCSV(path: CommandLine.arguments[1]).count })
+    }
+    print(String(format: "case listing parse: %d rows in %.3f s = %.1f million rows/s", rows, parse, Double(rows) / parse / 1e6))
+}
