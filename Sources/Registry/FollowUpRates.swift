@@ -27,6 +27,20 @@ public struct FollowUpCohort: Sendable, Codable, Equatable {
     }
 
     public var living: Int { analytic - dead }
+
+    enum Status { case dead, current, notCurrent }
+
+    /// Counts `n` cases of the cohort: left out for `reason`, else followed with `status`.
+    mutating func add(_ n: Int, excludedFor reason: String?, status: Status) {
+        total += n
+        guard reason == nil else { return }
+        analytic += n
+        switch status {
+        case .dead: dead += n
+        case .current: current += n
+        case .notCurrent: notCurrent += n
+        }
+    }
     public var rate: Double? { analytic == 0 ? nil : Double(dead + current) / Double(analytic) }
     public var meetsStandard: Bool? { rate.map { $0 >= standard } }
 }
@@ -53,16 +67,21 @@ extension Registry {
         let currentCutoff = asOf.monthsEarlier(15)
         let rows = try await pool.withConnection { db in
             try db.transaction { tx -> PostgresResult in
+                // Two index-only scans and a hash join (migration 0013's columns and indexes), grouped by plain
+                // columns and flags the planner can count (so each worker aggregates its share); JIT compiling the
+                // expressions would cost more than the whole count.
+                try tx.execute("SET LOCAL jit = off")
+                try tx.execute("SET LOCAL work_mem = '64MB'")
                 let rows = try tx.query("""
-                    SELECT naaccr_date_floor(t.date_of_diagnosis) >= $2 AS recent, \(Self.exclusionSQL) AS excluded,
-                           CASE WHEN p.vital_status = '0' THEN 'dead'
-                                WHEN coalesce(naaccr_date_floor(p.date_of_last_contact), '00000000') > $4 THEN 'current'
-                                ELSE 'not current' END AS status,
+                    SELECT t.diagnosis_date_floor >= $2 AS recent, t.follow_up_case_exclusion,
+                           follow_up_patient_exclusion(p.vital_status, p.date_of_birth_floor, t.age_at_diagnosis, t.diagnosis_year, $1)
+                               IS NOT NULL AS age_excluded,
+                           p.vital_status = '0' AS dead, coalesce(p.date_of_last_contact_floor, '00000000') > $4 AS current,
                            count(*)::int
                     FROM tumor t JOIN patient p ON p.id = t.patient_id
-                    WHERE t.diagnosis_year BETWEEN $5 AND $6 AND naaccr_date_floor(t.date_of_diagnosis) BETWEEN $3 AND $1
-                    GROUP BY 1, 2, 3
-                    """, [asOf.naaccrDate, fiveYearStart.naaccrDate, referenceDate.naaccrDate, currentCutoff.naaccrDate, referenceDate.year, asOf.year])
+                    WHERE t.diagnosis_date_floor BETWEEN $3 AND $1
+                    GROUP BY 1, 2, 3, 4, 5
+                    """, [asOf.naaccrDate, fiveYearStart.naaccrDate, referenceDate.naaccrDate, currentCutoff.naaccrDate])
                 try AuditTrail.record(tx, actor, .search, entity: "follow_up_rates", detail: [
                     "asOf": asOf.naaccrDate, "referenceDate": referenceDate.naaccrDate])
                 return rows
@@ -73,24 +92,18 @@ extension Registry {
         var all = FollowUpCohort(name: "All analytic cases since the reference date", from: referenceDate.naaccrDate, total: 0, exclusions: [],
                                  analytic: 0, dead: 0, current: 0, notCurrent: 0, standard: 0.80)
         var excluded: [Bool: [String: Int]] = [true: [:], false: [:]]
-        func add(_ cohort: inout FollowUpCohort, _ row: PostgresRow, _ n: Int) {
-            cohort.total += n
-            if row.text(at: 1) != nil { return }
-            cohort.analytic += n
-            switch row.text(at: 2) {
-            case "dead": cohort.dead += n
-            case "current": cohort.current += n
-            default: cohort.notCurrent += n
-            }
-        }
         for row in rows {
-            let n = try row.decode(Int.self, at: 3)
+            let n = try row.decode(Int.self, at: 5)
             let isRecent = try row.decode(Bool.self, at: 0)
-            add(&all, row, n)
-            if let reason = row.text(at: 1) { excluded[false]![reason, default: 0] += n }
+            // The case's own exclusion first, then the patient's (age 100 or older, living): `exclusionSQL`'s order.
+            let ageExcluded = try row.decode(Bool.self, at: 2), dead = try row.decode(Bool.self, at: 3), current = try row.decode(Bool.self, at: 4)
+            let reason = row.text(at: 1) ?? (ageExcluded ? "age 100 or older" : nil)
+            let status: FollowUpCohort.Status = dead ? .dead : current ? .current : .notCurrent
+            all.add(n, excludedFor: reason, status: status)
+            if let reason { excluded[false]![reason, default: 0] += n }
             if isRecent {
-                add(&recent, row, n)
-                if let reason = row.text(at: 1) { excluded[true]![reason, default: 0] += n }
+                recent.add(n, excludedFor: reason, status: status)
+                if let reason { excluded[true]![reason, default: 0] += n }
             }
         }
         recent.exclusions = Self.followUpExclusionOrder.map { .init(reason: $0, cases: excluded[true]![$0] ?? 0) }

@@ -159,11 +159,12 @@ public struct FollowUpError: Error, CustomStringConvertible, Equatable {
 }
 
 extension Registry {
-    /// The CoC case exclusion for a tumor row, as the `follow_up_exclusion` SQL function (migration 0010) decides it:
-    /// the one statement of the rule, used by the due list and the rates alike.
+    /// The CoC case exclusion for a tumor row as of `$1`: the case's own part, computed on every write
+    /// (`follow_up_case_exclusion`, migration 0013), else the patient's part on the as-of date
+    /// (`follow_up_patient_exclusion`); the one statement of the rule, used by the due list and the rates alike.
     static let exclusionSQL = """
-        follow_up_exclusion(t.behavior, t.primary_site, t.histologic_type, t.summary_stage_2018, t.summary_stage_2000, t.state_at_dx,
-                            t.class_of_case, p.date_of_birth, t.age_at_diagnosis, t.diagnosis_year, p.vital_status, $1)
+        coalesce(t.follow_up_case_exclusion,
+                 follow_up_patient_exclusion(p.vital_status, p.date_of_birth_floor, t.age_at_diagnosis, t.diagnosis_year, $1))
         """
 
     /// The follow-up control list as of `asOf`: living patients with at least one followed case whose last contact

@@ -36,6 +36,15 @@ public struct MeasureCase: Sendable, Equatable {
     /// Regional Nodes Examined (830).
     public var nodesExamined: Int?
 
+    /// The items the measures read (by `naaccrId`), so the store hands over only these.
+    public static let itemsRead = [
+        "ageAtDiagnosis", "primarySite", "histologicTypeIcdO3", "behaviorCodeIcdO3", "sequenceNumberHospital", "classOfCase",
+        "dateOfDiagnosis", "ajccTnmPathStageGroup", "ajccTnmClinStageGroup", "ajccTnmPathT", "ajccTnmClinT", "ajccTnmPathN",
+        "ajccTnmClinN", "ajccTnmPathM", "ajccTnmClinM", "estrogenReceptorSummary", "progesteroneRecepSummary",
+        "rxSummSurgPrimSite2023", "rxSummSurgPrimSite", "rxDateRadiation", "rxSummChemo", "rxDateChemo", "rxSummHormone",
+        "rxDateHormone", "rxSummDxStgProc", "regionalNodesExamined",
+    ]
+
     public init(tumorId: Int, items: [String: String], sex: String) {
         self.tumorId = tumorId
         age = items["ageAtDiagnosis"].flatMap { Int($0) }.flatMap { $0 <= 120 ? $0 : nil }

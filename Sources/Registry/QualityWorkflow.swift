@@ -1,5 +1,6 @@
 import CivilCalendar
 import Foundation
+import NAACCR
 import Postgres
 import Reports
 import RegistryStore
@@ -41,9 +42,10 @@ extension Registry {
     /// The dashboard for diagnosis year `year` as of `asOf`, read in one repeatable-read transaction with one audit row.
     public func qualityDashboard(year: Int, asOf: CalendarDate, referenceDate: CalendarDate, by actor: ActingUser) async throws -> QualityDashboard {
         let analytic = "t.class_of_case IN ('00','10','11','12','13','14','20','21','22')"
-        let (counts, sets, measureRows) = try await pool.withConnection { db in
-            try db.transaction { tx -> (PostgresRow, PostgresResult, PostgresResult) in
+        let (counts, patients, sets, measureRows) = try await pool.withConnection { db in
+            try db.transaction { tx -> (PostgresRow, PostgresRow, PostgresResult, PostgresResult) in
                 try tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                try tx.execute("SET LOCAL jit = off")  // compiling these expressions costs more than counting the year
                 let counts = try tx.query("""
                     SELECT count(*)::int AS tumors,
                            count(*) FILTER (WHERE \(analytic))::int AS analytic,
@@ -57,18 +59,21 @@ extension Registry {
                            count(*) FILTER (WHERE coalesce(p.sex_assigned_at_birth, '9') = '9')::int AS unknown_sex,
                            count(*) FILTER (WHERE coalesce(t.age_at_diagnosis, '999') = '999')::int AS unknown_age,
                            count(*) FILTER (WHERE coalesce(t.county_at_dx, '999') = '999')::int AS unknown_county,
-                           count(*) FILTER (WHERE t.type_of_reporting_source = '7')::int AS dco,
-                           (SELECT count(*) FROM (SELECT 1 FROM patient q
-                                                  WHERE q.name_last IS NOT NULL AND q.date_of_birth IS NOT NULL
-                                                    AND q.id IN (SELECT patient_id FROM tumor WHERE diagnosis_year = $1)
-                                                  GROUP BY lower(q.name_last), lower(q.name_first), q.date_of_birth, q.sex_assigned_at_birth
-                                                  HAVING count(*) > 1) d)::int AS duplicate_groups,
-                           count(DISTINCT p.id)::int AS patients
+                           count(*) FILTER (WHERE t.type_of_reporting_source = '7')::int AS dco
                     FROM tumor t JOIN patient p ON p.id = t.patient_id
-                    -- Date of 1st Contact (580) and Date Case Completed (2090), read from the items in one parse.
-                    CROSS JOIN LATERAL (SELECT naaccr_date_floor(r."580") AS first, naaccr_date_floor(r."2090") AS completed
-                                        FROM json_to_record(t.items) AS r("580" text, "2090" text)) x
+                    -- Date of 1st Contact (580) and Date Case Completed (2090), typed columns (migration 0013).
+                    CROSS JOIN LATERAL (SELECT naaccr_date_floor(t.date_of_first_contact) AS first,
+                                               naaccr_date_floor(t.date_case_completed) AS completed) x
                     WHERE t.diagnosis_year = $1
+                    """, [year])[0]
+                // Patients of the year, and those among them who share name, date of birth and sex (possible duplicates).
+                let patients = try tx.query("""
+                    SELECT count(DISTINCT t.patient_id)::int,
+                           (SELECT count(*) FROM (SELECT 1 FROM tumor t JOIN patient q ON q.id = t.patient_id
+                                                  WHERE t.diagnosis_year = $1 AND q.name_last IS NOT NULL AND q.date_of_birth IS NOT NULL
+                                                  GROUP BY lower(q.name_last), lower(q.name_first), q.date_of_birth, q.sex_assigned_at_birth
+                                                  HAVING count(DISTINCT q.id) > 1) d)::int
+                    FROM tumor t WHERE t.diagnosis_year = $1
                     """, [year])[0]
                 // Each edit set's latest stored results for the year's tumors (registry edits run --set NAME).
                 let sets = try tx.query("""
@@ -77,13 +82,15 @@ extension Registry {
                     WHERE t.diagnosis_year = $1
                     GROUP BY r.edit_set ORDER BY r.edit_set
                     """, [year])
+                // Only the measures' items, read out of each abstract by the server (its workers share the parsing).
                 let measureRows = try tx.query("""
-                    SELECT t.id, t.items::text, p.sex_assigned_at_birth FROM tumor t JOIN patient p ON p.id = t.patient_id
+                    SELECT t.id, p.sex_assigned_at_birth, r.* FROM tumor t JOIN patient p ON p.id = t.patient_id
+                    CROSS JOIN LATERAL json_to_record(t.items) AS r(\(Self.measureItemColumns))
                     WHERE t.diagnosis_year = $1 AND (t.primary_site BETWEEN 'C500' AND 'C509' OR t.primary_site BETWEEN 'C180' AND 'C189')
                     ORDER BY t.id
                     """, [year])
                 try AuditTrail.record(tx, actor, .search, entity: "quality_dashboard", detail: ["year": String(year)])
-                return (counts, sets, measureRows)
+                return (counts, patients, sets, measureRows)
             }
         }
         func n(_ column: String) throws -> Int { try counts.decode(Int.self, column: column) }
@@ -105,13 +112,15 @@ extension Registry {
                   source: "NPCR: County at Diagnosis (90) = 999, at most 2%"),
         ]
         indicators.append(.init(name: "Possible duplicate patients (same name, birth date and sex)",
-                                value: .init(numerator: try n("duplicate_groups"), denominator: try n("patients")), standard: 0.001,
+                                value: .init(numerator: try patients.decode(Int.self, at: 1), denominator: try patients.decode(Int.self, at: 0)), standard: 0.001,
                                 higherIsBetter: false, source: "NPCR: duplicate rate at most 1 per 1,000"))
         let editSets = try sets.map { row -> (name: String, passing: Proportion) in
             (row.text(at: 0) ?? "", Proportion(numerator: try row.decode(Int.self, at: 2), denominator: try row.decode(Int.self, at: 1)))
         }
         let cases = try measureRows.map { row in
-            MeasureCase(tumorId: try row.decode(Int.self, at: 0), items: try StoredItems.items(row.text(at: 1)), sex: row.text(at: 2) ?? "")
+            var items: [String: String] = [:]
+            for (i, id) in MeasureCase.itemsRead.enumerated() { items[id] = row.text(at: 2 + i) }
+            return MeasureCase(tumorId: try row.decode(Int.self, at: 0), items: items, sex: row.text(at: 1) ?? "")
         }
         let measures = QualityMeasure.all.map { measure -> QualityDashboard.MeasureResult in
             let cohort = cases.filter(measure.inDenominator)
@@ -121,6 +130,13 @@ extension Registry {
         let followUp = try await followUpRates(asOf: asOf, referenceDate: referenceDate, by: actor)
         return QualityDashboard(year: year, indicators: indicators, editSets: editSets, followUp: followUp, measures: measures)
     }
+}
+
+extension Registry {
+    /// `"230" text, "400" text, …`: the stored keys (item numbers) of `MeasureCase.itemsRead`, for `json_to_record`.
+    static let measureItemColumns = MeasureCase.itemsRead.map { id in
+        "\"\(NaaccrDictionary.v26.item(id)!.naaccrNum)\" text"
+    }.joined(separator: ", ")
 }
 
 extension QualityDashboard {

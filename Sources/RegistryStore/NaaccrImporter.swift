@@ -101,6 +101,24 @@ public struct NaaccrImporter {
                                mayChangeStoredAbstracts: Bool = true, fileDetail: () -> [String: String] = { [:] },
                                next: () throws -> NaaccrPatient?, progress: (Int) -> Void = { _ in },
                                finish: (PostgresConnection, ImportSummary) throws -> Void = { _, _ in }) throws -> ImportSummary {
+        let summary = try importInTransaction(header: header, dictionary: dictionary, source: source, actor: actor,
+                                              mayChangeStoredAbstracts: mayChangeStoredAbstracts, fileDetail: fileDetail, next: next,
+                                              progress: progress, finish: finish)
+        // A large import changes what the planner should know (migration 0013); the import has committed whatever
+        // this says, so a server where the function is missing or not granted only keeps its older statistics.
+        if summary.tumorsInserted + summary.tumorsUpdated + summary.patientsInserted >= Self.statisticsRefreshRows {
+            _ = try? db.execute("SELECT refresh_planner_statistics()")
+        }
+        return summary
+    }
+
+    /// Rows written by one import from which the planner's statistics are refreshed at once, not left to autovacuum.
+    static let statisticsRefreshRows = 10_000
+
+    private func importInTransaction(header: NaaccrHeader, dictionary: NaaccrDictionary, source: String, actor: ActingUser,
+                                     mayChangeStoredAbstracts: Bool, fileDetail: () -> [String: String],
+                                     next: () throws -> NaaccrPatient?, progress: (Int) -> Void,
+                                     finish: (PostgresConnection, ImportSummary) throws -> Void) throws -> ImportSummary {
         try db.transaction { tx in
             try tx.execute("SELECT pg_advisory_xact_lock($1)", [Self.importLockKey])
             // Items are compressed the fast way, where the server has lz4.

@@ -95,6 +95,7 @@ enum TypedColumns {
         ("summary_stage_2018", "summaryStage2018"), ("reporting_facility", "reportingFacility"), ("accession_number", "accessionNumberHosp"),
         ("county_at_dx", "countyAtDx"), ("state_at_dx", "addrAtDxState"), ("age_at_diagnosis", "ageAtDiagnosis"),
         ("summary_stage_2000", "seerSummaryStage2000"), ("type_of_reporting_source", "typeOfReportingSource"),
+        ("date_of_first_contact", "dateOf1stContact"), ("date_case_completed", "dateCaseCompleted"),
     ]
 
     /// "name_last, name_first, …".
