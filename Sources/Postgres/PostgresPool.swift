@@ -31,12 +31,16 @@ public final class PostgresPool: Sendable {
     public let maxConnections: Int
     private let state = Mutex(State())
 
+    /// Server settings each new connection makes for its session (`set_config(name, value, false)`).
+    public let sessionSettings: [(name: String, value: String)]
+
     /// Creates a pool; no connection is opened until first use. Throws for an unparsable connection string.
-    public init(connectionString: String, maxConnections: Int = 8) throws {
+    public init(connectionString: String, maxConnections: Int = 8, sessionSettings: [(name: String, value: String)] = []) throws {
         precondition(maxConnections > 0, "a pool needs at least one connection")
         try PostgresConnection.validate(connectionString)
         self.connectionString = connectionString
         self.maxConnections = maxConnections
+        self.sessionSettings = sessionSettings
     }
 
     /// Runs `body` with a connection of its own, off the cooperative thread pool.
@@ -44,13 +48,15 @@ public final class PostgresPool: Sendable {
     /// A connection left inside a transaction by `body` is rolled back before reuse; a broken one is replaced.
     public func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
         let slot = try await checkOut()
-        let connectionString = self.connectionString
+        let connectionString = self.connectionString, settings = self.sessionSettings
         let outcome: Result<T, any Error> = await withCheckedContinuation { continuation in
             slot.queue.async {
                 continuation.resume(returning: Result {
                     if slot.connection == nil || slot.connection?.isHealthy == false {
                         slot.connection = nil
-                        slot.connection = try PostgresConnection(connectionString)
+                        let fresh = try PostgresConnection(connectionString)
+                        for setting in settings { _ = try fresh.query("SELECT set_config($1, $2, false)", [setting.name, setting.value]) }
+                        slot.connection = fresh
                     }
                     let connection = slot.connection!
                     defer {

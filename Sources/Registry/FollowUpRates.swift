@@ -68,9 +68,7 @@ extension Registry {
         let rows = try await pool.withConnection { db in
             try db.transaction { tx -> PostgresResult in
                 // Two index-only scans and a hash join (migration 0013's columns and indexes), grouped by plain
-                // columns and flags the planner can count (so each worker aggregates its share); JIT compiling the
-                // expressions would cost more than the whole count.
-                try tx.execute("SET LOCAL jit = off")
+                // columns and flags the planner can count (so each worker aggregates its share).
                 try tx.execute("SET LOCAL work_mem = '64MB'")
                 let rows = try tx.query("""
                     SELECT t.diagnosis_date_floor >= $2 AS recent, t.follow_up_case_exclusion,
@@ -114,26 +112,37 @@ extension Registry {
 
 extension FollowUpWorksheet {
     /// The worksheet as a report: one column per cohort, a line per worksheet line with its percentage of A.
-    public func document(generated: Date = Date()) -> ReportDocument {
+    /// With `linkingCases`, each count links to the workbench's list of the cases behind it
+    /// (`/followup/rates/cases`, the same dates, cohort and line).
+    public func document(generated: Date = Date(), linkingCases: Bool = false) -> ReportDocument {
         func percent(_ n: Int, _ of: Int) -> ReportCell { of == 0 ? .notAvailable : .number(100 * Double(n) / Double(of), decimals: 1) }
         var cells: [[ReportCell]] = []
-        func line(_ label: String, _ value: (FollowUpCohort) -> Int, percentOfAnalytic: Bool = true) {
+        var links: [Int: [Int: String]] = [:]
+        func line(_ label: String, _ worksheetLine: FollowUpWorksheetLine, _ value: (FollowUpCohort) -> Int, percentOfAnalytic: Bool = true) {
+            if linkingCases {
+                for (k, cohort) in ["recent", "all"].enumerated() where k < cohorts.count && value(cohorts[k]) > 0 {
+                    let query = [("asOf", Self.isoDate(asOf)), ("referenceDate", Self.isoDate(referenceDate)), ("cohort", cohort),
+                                 ("line", worksheetLine.text)]
+                        .map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+                    links[cells.count, default: [:]][1 + 2 * k] = "/followup/rates/cases?" + query
+                }
+            }
             cells.append([.text(label)] + cohorts.flatMap { c in [.count(value(c)), percentOfAnalytic ? percent(value(c), c.analytic) : .text("")] })
         }
-        line("Cases diagnosed in the cohort's years", \.total, percentOfAnalytic: false)
+        line("Cases diagnosed in the cohort's years", .total, \.total, percentOfAnalytic: false)
         for (i, reason) in Registry.followUpExclusionOrder.enumerated() {
-            line("less \(reason)", { $0.exclusions[i].cases }, percentOfAnalytic: false)
+            line("less \(reason)", .excluded(reason), { $0.exclusions[i].cases }, percentOfAnalytic: false)
         }
-        line("A. Analytic cases followed", \.analytic)
-        line("B. Dead", \.dead)
-        line("C. Living (A − B)", \.living)
-        line("D. Current (known alive within 15 months)", \.current)
-        line("E. Not current or lost (C − D)", \.notCurrent)
+        line("A. Analytic cases followed", .analytic, \.analytic)
+        line("B. Dead", .dead, \.dead)
+        line("C. Living (A − B)", .living, \.living)
+        line("D. Current (known alive within 15 months)", .current, \.current)
+        line("E. Not current or lost (C − D)", .notCurrent, \.notCurrent)
         cells.append([.text("Follow-up rate (B + D) / A")] + cohorts.flatMap { c in
             [c.rate.map { .number(100 * $0, decimals: 1) } ?? .notAvailable,
              .text(c.meetsStandard.map { ($0 ? "meets" : "below") + " the \(Int(c.standard * 100))% standard" } ?? "no cases")]
         })
-        let table = ReportTable(
+        var table = ReportTable(
             title: "Follow-up rates as of \(Self.readable(asOf))",
             counts: "Cases (tumors) diagnosed from the cohort's first day to the as-of date: "
                 + cohorts.map { "\($0.name) from \(Self.readable($0.from))" }.joined(separator: "; ") + ". Reference date \(Self.readable(referenceDate)).",
@@ -144,9 +153,115 @@ extension FollowUpWorksheet {
                     + "(1750) within 15 months of the as-of date; the rate counts the dead and the current as successfully followed. "
                     + "Standards: 90% for the last five years, 80% since the reference date."],
             name: "follow-up-rates")
+        table.links = links
         return ReportDocument(title: "Follow-up rates", subtitle: "As of \(Self.readable(asOf))", marking: "Internal",
                               generated: generated, sections: [.table(table)])
     }
 
     static func readable(_ d: String) -> String { Registry.readableDate(d) }
+    /// CCYYMMDD as YYYY-MM-DD (the workbench's query form).
+    static func isoDate(_ d: String) -> String { d.count == 8 ? "\(d.prefix(4))-\(d.dropFirst(4).prefix(2))-\(d.suffix(2))" : d }
+}
+
+/// A line of the CoC follow-up worksheet whose cases can be listed.
+public enum FollowUpWorksheetLine: Sendable, Equatable {
+    case total, excluded(String), analytic, dead, living, current, notCurrent
+
+    /// `total`, `analytic`, `dead`, `living`, `current`, `not-current`, or `excluded:REASON` (a reason of the worksheet).
+    public init?(_ text: String) {
+        switch text {
+        case "total": self = .total
+        case "analytic": self = .analytic
+        case "dead": self = .dead
+        case "living": self = .living
+        case "current": self = .current
+        case "not-current": self = .notCurrent
+        default:
+            guard text.hasPrefix("excluded:") else { return nil }
+            let reason = String(text.dropFirst("excluded:".count))
+            guard Registry.followUpExclusionOrder.contains(reason) else { return nil }
+            self = .excluded(reason)
+        }
+    }
+
+    public var text: String {
+        switch self {
+        case .total: return "total"
+        case .excluded(let reason): return "excluded:" + reason
+        case .analytic: return "analytic"
+        case .dead: return "dead"
+        case .living: return "living"
+        case .current: return "current"
+        case .notCurrent: return "not-current"
+        }
+    }
+
+    /// The condition on the `excluded` and `status` columns of `followUpCases`' classified rows (fixed SQL; an
+    /// exclusion's reason is parameter `$5`).
+    var condition: String {
+        switch self {
+        case .total: return "true"
+        case .excluded: return "c.excluded IS NOT NULL"
+        case .analytic: return "c.excluded IS NULL"
+        case .dead: return "c.excluded IS NULL AND c.status = 'dead'"
+        case .living: return "c.excluded IS NULL AND c.status <> 'dead'"
+        case .current: return "c.excluded IS NULL AND c.status = 'current'"
+        case .notCurrent: return "c.excluded IS NULL AND c.status = 'not current'"
+        }
+    }
+}
+
+/// One case (tumor) behind a worksheet line.
+public struct FollowUpWorksheetCase: Sendable, Codable, Equatable {
+    public var patientId: Int
+    public var patientIdNumber: String
+    /// "Last, First" for roles that may read identifiers, else empty.
+    public var name: String
+    public var tumorId: Int
+    public var primarySite: String
+    public var dateOfDiagnosis: String
+    public var classOfCase: String
+    public var dateOfLastContact: String
+    public var vitalStatus: String
+}
+
+extension Registry {
+    /// The cases behind one line of the worksheet (`followUpRates` with the same dates), a page at a time in patient
+    /// order, with the total; classified by the same statement of the rule (`exclusionSQL`). Audited as a read when
+    /// names are shown.
+    public func followUpCases(asOf: CalendarDate, referenceDate: CalendarDate, recentCohort: Bool, line: FollowUpWorksheetLine,
+                              limit: Int, offset: Int, includeNames: Bool, by actor: ActingUser) async throws -> (cases: [FollowUpWorksheetCase], total: Int) {
+        let fiveYearsBefore = asOf.monthsEarlier(60)
+        let from = recentCohort && fiveYearsBefore.daysSinceEpoch > referenceDate.daysSinceEpoch ? fiveYearsBefore : referenceDate
+        let reason: String? = if case .excluded(let r) = line { r } else { nil }
+        return try await pool.withConnection { db in
+            try db.transaction { tx in
+                let rows = try tx.query("""
+                    WITH c AS (
+                        SELECT p.id AS patient_id, p.patient_id_number, p.name_last, p.name_first, t.id AS tumor_id, t.primary_site,
+                               t.date_of_diagnosis, t.class_of_case, p.date_of_last_contact, p.vital_status,
+                               \(Self.exclusionSQL) AS excluded,
+                               CASE WHEN p.vital_status = '0' THEN 'dead'
+                                    WHEN coalesce(p.date_of_last_contact_floor, '00000000') > $3 THEN 'current'
+                                    ELSE 'not current' END AS status
+                        FROM tumor t JOIN patient p ON p.id = t.patient_id
+                        WHERE t.diagnosis_date_floor BETWEEN $2 AND $1)
+                    SELECT patient_id, patient_id_number, CASE WHEN $4 THEN name_last END, CASE WHEN $4 THEN name_first END, tumor_id,
+                           primary_site, date_of_diagnosis, class_of_case, date_of_last_contact, vital_status, count(*) OVER ()::int
+                    FROM c WHERE \(line.condition) AND ($5::text IS NULL OR c.excluded = $5)
+                    ORDER BY patient_id, tumor_id LIMIT $6 OFFSET $7
+                    """, [asOf.naaccrDate, from.naaccrDate, asOf.monthsEarlier(15).naaccrDate, includeNames, reason, limit, offset])
+                try AuditTrail.record(tx, actor, includeNames ? .read : .search, entity: "follow_up_rates", detail: [
+                    "asOf": asOf.naaccrDate, "referenceDate": referenceDate.naaccrDate, "line": line.text, "rows": String(rows.count)])
+                let cases = try rows.map { row in
+                    FollowUpWorksheetCase(
+                        patientId: try row.decode(Int.self, at: 0), patientIdNumber: row.text(at: 1) ?? "",
+                        name: [row.text(at: 2), row.text(at: 3)].compactMap { $0 }.joined(separator: ", "),
+                        tumorId: try row.decode(Int.self, at: 4), primarySite: row.text(at: 5) ?? "", dateOfDiagnosis: row.text(at: 6) ?? "",
+                        classOfCase: row.text(at: 7) ?? "", dateOfLastContact: row.text(at: 8) ?? "", vitalStatus: row.text(at: 9) ?? "")
+                }
+                return (cases, try rows.first?.decode(Int.self, at: 10) ?? 0)
+            }
+        }
+    }
 }

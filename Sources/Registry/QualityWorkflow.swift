@@ -45,7 +45,6 @@ extension Registry {
         let (counts, patients, sets, measureRows) = try await pool.withConnection { db in
             try db.transaction { tx -> (PostgresRow, PostgresRow, PostgresResult, PostgresResult) in
                 try tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                try tx.execute("SET LOCAL jit = off")  // compiling these expressions costs more than counting the year
                 let counts = try tx.query("""
                     SELECT count(*)::int AS tumors,
                            count(*) FILTER (WHERE \(analytic))::int AS analytic,

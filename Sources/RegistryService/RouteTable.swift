@@ -48,6 +48,7 @@ public enum RouteTable {
         .init(method: .get, path: "/reports", permission: .readReports),
         .init(method: .get, path: "/followup", permission: .readAbstracts),
         .init(method: .get, path: "/followup/rates", permission: .readReports),
+        .init(method: .get, path: "/followup/rates/cases", permission: .readReports),
         .init(method: .get, path: "/quality", permission: .readReports),
         .init(method: .get, path: "/followup/patients/{id}", permission: .editAbstracts),
         .init(method: .get, path: "/followup/letters", permission: .editAbstracts),

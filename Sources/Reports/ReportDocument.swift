@@ -41,6 +41,8 @@ public struct ReportTable: Sendable, Equatable {
     public var name: String
     /// The last row is the total of the others (printed bold).
     public var lastRowIsTotal = false
+    /// Where a cell leads in the workbench (the records behind a count), by row and column; HTML only.
+    public var links: [Int: [Int: String]] = [:]
 
     public init(title: String, counts: String = "", columns: [String], cells: [[ReportCell]], notes: [String] = [], name: String = "") {
         self.title = title
@@ -128,7 +130,9 @@ public struct ReportDocument: Sendable {
                 switch section {
                 case .table(let t):
                     return ["table": ["title": t.title, "counts": t.counts, "columns": t.columns, "rows": t.rows.enumerated().map { i, cells in
-                                          ["cells": cells, "total": t.lastRowIsTotal && i == t.rows.count - 1] as [String: Any] },
+                                          ["cells": cells.enumerated().map { j, text -> [String: Any] in
+                                              ["text": text, "href": t.links[i]?[j] ?? false] },
+                                           "total": t.lastRowIsTotal && i == t.rows.count - 1] as [String: Any] },
                                       "notes": t.notes] as [String: Any]]
                 case let .figure(svg, caption): return ["figure": ["svg": svg, "caption": caption]]
                 case .text(let text): return ["text": text]

@@ -96,7 +96,7 @@ extension ReportTemplates {
               {{#counts}}<p class="counts">{{counts}}</p>{{/counts}}
               <table>
                 <thead><tr>{{#columns}}<th scope="col">{{.}}</th>{{/columns}}</tr></thead>
-                <tbody>{{#rows}}<tr{{#total}} class="total"{{/total}}>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/rows}}</tbody>
+                <tbody>{{#rows}}<tr{{#total}} class="total"{{/total}}>{{#cells}}<td>{{#href}}<a href="{{href}}">{{text}}</a>{{/href}}{{^href}}{{text}}{{/href}}</td>{{/cells}}</tr>{{/rows}}</tbody>
               </table>
               {{#notes}}<p class="notes">{{.}}</p>{{/notes}}
               {{/table}}

@@ -74,7 +74,8 @@ struct DatabaseOptions: ParsableArguments {
 
     /// The registry's workflows over a pool of `connections` application connections.
     func registry(connections: Int = 2, bcryptCost: UInt8 = 12, edits: RegistryEdits? = nil) throws -> Registry {
-        Registry(pool: try PostgresPool(connectionString: try applicationConnectionString(), maxConnections: connections), bcryptCost: bcryptCost,
+        Registry(pool: try PostgresPool(connectionString: try applicationConnectionString(), maxConnections: connections,
+                                        sessionSettings: Registry.sessionSettings), bcryptCost: bcryptCost,
                  editSet: edits?.set(named: EditSet.incomingAbstract.name) ?? .incomingAbstract, editLibrary: edits?.library,
                  editSets: edits?.allSets ?? EditSet.builtIn)
     }

@@ -31,6 +31,25 @@ struct PoolTests {
         }
     }
 
+    @Test func everyNewConnectionMakesTheSessionSettings() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let pool = try PostgresPool(connectionString: url, maxConnections: 2, sessionSettings: [("jit", "off"), ("work_mem", "12MB")])
+            let seen = try await withThrowingTaskGroup(of: [String].self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        try await pool.withConnection { db in
+                            let row = try db.query("SELECT current_setting('jit'), current_setting('work_mem'), pg_sleep(0.05)::text")[0]
+                            return [row.text(at: 0) ?? "", row.text(at: 1) ?? ""]
+                        }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(seen.count == 4 && seen.allSatisfy { $0 == ["off", "12MB"] })
+            pool.close()
+        }
+    }
+
     @Test func aTransactionLeftOpenIsRolledBackBeforeReuse() async throws {
         try await TestDatabase.withFreshDatabase { url in
             let pool = try PostgresPool(connectionString: url, maxConnections: 1)

@@ -100,6 +100,33 @@ struct FollowUpTests {
         }
     }
 
+    @Test func theCasesBehindEachWorksheetLineAreTheHandCountedOnes() async throws {
+        try await withCohort { registry, _, _ in
+            func numbers(_ line: FollowUpWorksheetLine, recent: Bool = true, limit: Int = 100, offset: Int = 0) async throws -> (Set<String>, Int) {
+                let (cases, total) = try await registry.followUpCases(asOf: Self.asOf, referenceDate: Self.reference, recentCohort: recent, line: line,
+                                                                      limit: limit, offset: offset, includeNames: false, by: actor)
+                #expect(cases.allSatisfy { $0.name.isEmpty })
+                return (Set(cases.map(\.patientIdNumber)), total)
+            }
+            #expect(try await numbers(.current) == (["00000001", "00000007", "00000008", "00000011"], 4))
+            #expect(try await numbers(.notCurrent) == (["00000002", "00000003", "00000006", "00000016"], 4))
+            #expect(try await numbers(.notCurrent, recent: false) == (["00000002", "00000003", "00000006", "00000015", "00000016"], 5))
+            #expect(try await numbers(.dead) == (["00000004"], 1))
+            #expect(try await numbers(.excluded("age 100 or older")) == (["00000005"], 1))
+            #expect(try await numbers(.excluded("in situ or localized basal or squamous cell skin")) == (["00000010"], 1))
+            let living = try await numbers(.living).1, analytic = try await numbers(.analytic).1, all = try await numbers(.total).1
+            #expect(living == 8 && analytic == 9 && all == 15)
+            // A page at a time, the total on every page.
+            let (second, total) = try await numbers(.total, limit: 10, offset: 10)
+            #expect(second.count == 5 && total == 15)
+            #expect(FollowUpWorksheetLine("excluded:not a reason") == nil && FollowUpWorksheetLine("not-current") == .notCurrent)
+            // The worksheet's counts link to these lists in HTML.
+            let sheet = try await registry.followUpRates(asOf: Self.asOf, referenceDate: Self.reference, by: actor)
+            let html = sheet.document(linkingCases: true).html()
+            #expect(html.contains("/followup/rates/cases?asOf=2026%2D06%2D15&amp;referenceDate=2015%2D01%2D01&amp;cohort=recent&amp;line=current"))
+        }
+    }
+
     @Test func lettersGoToThePhysicianOrThePatientAndAreRecordedAsSent() async throws {
         try await withCohort { registry, db, ids in
             // Patient 2 has a following physician; the others none (their letters go to the patient).

@@ -14,6 +14,7 @@ struct FollowUpPageController {
     func addRoutes(to group: RouterGroup<RegistryRequestContext>) {
         group.get("followup") { request, context in try await listPage(request, context) }
         group.get("followup/rates") { request, context in try await ratesPage(request, context) }
+        group.get("followup/rates/cases") { request, context in try await worksheetCasesPage(request, context) }
         group.get("followup/patients/:id") { _, context in try await recordPage(context) }
         group.get("quality") { request, context in try await qualityPage(request, context) }
         group.get("followup/letters") { request, context in try await lettersPage(request, context) }
@@ -122,9 +123,55 @@ struct FollowUpPageController {
         let reference = try FollowUpController.day(try request.queryText("referenceDate", maxLength: 10), name: "referenceDate")
             ?? CalendarDate(year: oldest, month: 1, day: 1)!
         let sheet = try await registry.followUpRates(asOf: asOf, referenceDate: reference, by: user.acting(from: address))
-        var document = sheet.document()
-        document.sections.append(.text("The patients behind the lines: those not current are on the control list (/followup?status=delinquent "
-                                       + "and status=lost), those due soon under status=due."))
+        var document = sheet.document(linkingCases: true)
+        document.sections.append(.text("Each count opens the cases behind it; the patients to contact are on the control list "
+                                       + "(Follow-up: delinquent and lost)."))
         return try ReportPageController.respond(document, request: request, base: "followup-\(sheet.asOf)")
+    }
+
+    /// The cases behind one count of the worksheet, a page at a time, each opening its patient.
+    func worksheetCasesPage(_ request: Request, _ context: RegistryRequestContext) async throws -> Response {
+        let (user, address) = try context.actingUser()
+        guard Permission.readReports.allows(user.role) else { throw APIError.forbidden }
+        guard let asOf = try FollowUpController.day(try request.queryText("asOf", maxLength: 10), name: "asOf"),
+              let reference = try FollowUpController.day(try request.queryText("referenceDate", maxLength: 10), name: "referenceDate") else {
+            throw APIError.badRequest("asOf and referenceDate are required (YYYY-MM-DD)", items: ["asOf", "referenceDate"])
+        }
+        let cohort = try request.queryText("cohort", maxLength: 6) ?? "all"
+        guard cohort == "recent" || cohort == "all" else { throw APIError.badRequest("cohort must be recent or all", items: ["cohort"]) }
+        guard let line = FollowUpWorksheetLine(try request.queryText("line", maxLength: 80) ?? "") else {
+            throw APIError.badRequest("line must be total, analytic, dead, living, current, not-current or excluded:REASON", items: ["line"])
+        }
+        let page = try request.queryInt("page", default: 1, range: 1...100_000)
+        let names = Permission.readIdentifiers.allows(user.role)
+        let (cases, total) = try await registry.followUpCases(asOf: asOf, referenceDate: reference, recentCohort: cohort == "recent", line: line,
+                                                              limit: Self.pageSize, offset: (page - 1) * Self.pageSize, includeNames: names,
+                                                              by: user.acting(from: address))
+        func link(_ page: Int) -> String {
+            "/followup/rates/cases?asOf=\(asOf)&referenceDate=\(reference)&cohort=\(cohort)&line=\(line.text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&page=\(page)"
+        }
+        let lineName: String = switch line {
+        case .total: "cases diagnosed in the cohort's years"
+        case .excluded(let reason): "left out: \(reason)"
+        case .analytic: "A. analytic cases followed"
+        case .dead: "B. dead"
+        case .living: "C. living"
+        case .current: "D. current"
+        case .notCurrent: "E. not current or lost"
+        }
+        let values: [String: Any] = [
+            "line": lineName, "total": total, "asOf": asOf.description, "reference": reference.description, "names": names,
+            "cohort": cohort == "recent" ? "analytic cases of the last five years" : "all analytic cases since the reference date",
+            "ratesLink": "/followup/rates?asOf=\(asOf)&referenceDate=\(reference)",
+            "rows": cases.map { c -> [String: Any] in
+                let site = c.primarySite
+                return ["patientId": c.patientId, "patientIdNumber": c.patientIdNumber, "name": c.name, "tumorId": c.tumorId,
+                        "site": "\(site) \(ICDO3.topography.label(site) ?? "")", "diagnosis": PageRenderer.displayDate(c.dateOfDiagnosis),
+                        "classOfCase": c.classOfCase, "lastContact": PageRenderer.displayDate(c.dateOfLastContact),
+                        "vitalStatus": c.vitalStatus == "0" ? "dead" : c.vitalStatus == "1" ? "alive" : "not known"]
+            },
+            "previous": page > 1 ? link(page - 1) : false, "next": total > page * Self.pageSize ? link(page + 1) : false, "page": page,
+        ]
+        return PageRenderer.page(title: "Follow-up worksheet cases", template: "followupCases", values, context: context)
     }
 }

@@ -4,7 +4,7 @@ import Mustache
 enum Templates {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
-        for (name, text) in [("layout", layout), ("signin", signIn), ("worklist", worklist), ("patient", patient), ("abstract", abstract), ("error", error), ("submissions", submissions), ("preview", preview), ("reports", reports), ("followup", followUp), ("followupRecord", followUpRecord)] {
+        for (name, text) in [("layout", layout), ("signin", signIn), ("worklist", worklist), ("patient", patient), ("abstract", abstract), ("error", error), ("submissions", submissions), ("preview", preview), ("reports", reports), ("followup", followUp), ("followupRecord", followUpRecord), ("followupCases", followUpCases)] {
             try! library.register(text, named: name)
         }
         return library
@@ -78,6 +78,22 @@ enum Templates {
           <td>{{status}}</td><td>{{sites}}</td><td>{{physician}}</td><td>{{next}}</td><td>{{attempts}}{{#lastAttempt}} (last {{lastAttempt}}){{/lastAttempt}}</td>
           <td class="actions">{{#canSend}}<button type="button" data-attempt="{{patientId}}" data-method="{{next}}">Mark {{next}} sent</button>{{/canSend}}
           {{#canRecord}}<a href="/followup/patients/{{patientId}}">Record contact</a>{{/canRecord}}</td></tr>{{/rows}}
+          </tbody>
+        </table>
+        <nav class="pages">{{#previous}}<a href="{{previous}}" rel="prev">← Previous</a>{{/previous}} Page {{page}} {{#next}}<a href="{{next}}" rel="next">Next →</a>{{/next}}</nav>
+        """
+
+    /// The cases behind one count of the follow-up worksheet.
+    static let followUpCases = """
+        <h1>Follow-up worksheet: {{line}}</h1>
+        <p>{{total}} cases, {{cohort}}, as of {{asOf}} (reference date {{reference}}). <a href="{{ratesLink}}">Back to the worksheet</a></p>
+        <table id="worksheet-cases">
+          <thead><tr><th>Patient</th>{{#names}}<th>Name</th>{{/names}}<th>Tumor</th><th>Site</th><th>Diagnosed</th><th>Class</th>
+          <th>Last contact</th><th>Vital status</th></tr></thead>
+          <tbody>
+          {{#rows}}<tr><td><a href="/patients/{{patientId}}">{{patientIdNumber}}</a></td>{{#names}}<td>{{name}}</td>{{/names}}
+          <td><a href="/tumors/{{tumorId}}">{{tumorId}}</a></td><td>{{site}}</td><td>{{diagnosis}}</td><td>{{classOfCase}}</td>
+          <td>{{lastContact}}</td><td>{{vitalStatus}}</td></tr>{{/rows}}
           </tbody>
         </table>
         <nav class="pages">{{#previous}}<a href="{{previous}}" rel="prev">← Previous</a>{{/previous}} Page {{page}} {{#next}}<a href="{{next}}" rel="next">Next →</a>{{/next}}</nav>
