@@ -339,7 +339,7 @@ extension Registry {
 
 extension Registry {
     /// Letters for the patients of the control list with `status` (all when nil), at most `limit`: to the following
-    /// physician (2470) when the method due next is a physician letter, else to the patient at the current address
+    /// physician (2470; name and address from the physician directory) when the method due next is a physician letter, else to the patient at the current address
     /// (1810-1830, 2350). Letters carry names and addresses: the read is audited as an export of identifiers. With
     /// `record`, each letter is recorded as an attempt on `date` (the control list then shows it and the next method).
     public func followUpLetters(asOf: CalendarDate, status: FollowUpStatus?, limit: Int, record: Bool, by actor: ActingUser)
@@ -362,6 +362,7 @@ extension Registry {
                 return out
             }
         }
+        let directory = try await physicians(codes: Array(Set(chosen.map(\.physician).filter { !$0.isEmpty })))
         var letters: [FollowUpLetter] = []
         for entry in chosen {
             let items = addresses[entry.patientId] ?? [:]
@@ -373,8 +374,9 @@ extension Registry {
             let name = [items["nameFirst"], items["nameLast"]].compactMap { $0 }.joined(separator: " ")
             letters.append(FollowUpLetter(
                 patientId: entry.patientId, patientIdNumber: entry.patientIdNumber, patientName: entry.name,
-                toPhysician: toPhysician, addressee: toPhysician ? "Physician \(entry.physician)" : name,
-                address: toPhysician ? "(the physician's address on file)" : patientAddress,
+                toPhysician: toPhysician, addressee: toPhysician ? directory[entry.physician]?.name ?? "Physician \(entry.physician)" : name,
+                address: toPhysician ? directory[entry.physician]?.mailingAddress ?? "(physician \(entry.physician) is not in the physician directory)"
+                    : patientAddress,
                 sites: entry.sites.joined(separator: ", "), lastContact: entry.lastContact,
                 method: toPhysician ? FollowUpMethod.physicianLetter.rawValue : FollowUpMethod.contactLetter.rawValue))
         }

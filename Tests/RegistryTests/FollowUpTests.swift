@@ -136,11 +136,21 @@ struct FollowUpTests {
             _ = try AbstractRepository(connection: db).savePatient(id: ids["00000001"]!, baseVersion: 1, changes: [
                 "nameLast": "Doe", "nameFirst": "Jane", "addrCurrentNoStreet": "1 MAIN ST", "addrCurrentCity": "TOPEKA", "addrCurrentState": "KS",
                 "addrCurrentPostalCode": "66601"], userId: nil)
+            // The physician directory, from a hospital's file (quoted fields with commas).
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("physicians-\(UUID().uuidString).csv").path
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            try "NPI,Name,Address,City,State,Zip\r\nMD000042,\"Osler, William MD\",\"100 Hospital Dr, Suite 4\",Baltimore,md,21287\r\n"
+                .write(toFile: file, atomically: true, encoding: .utf8)
+            let loaded = try await registry.loadPhysicians(try Physician.read(path: file), source: "physicians.csv", by: actor)
+            #expect(loaded == PhysicianLoadSummary(added: 1, updated: 0, unchanged: 0))
+            let again = try await registry.loadPhysicians(try Physician.read(path: file), source: "physicians.csv", by: actor)
+            #expect(again == PhysicianLoadSummary(added: 0, updated: 0, unchanged: 1))
             let letters = try await registry.followUpLetters(asOf: Self.asOf, status: nil, limit: 100, record: true, by: actor)
             // Patients 1, 2, 3, 6 and 15 are due a letter; 16 is not followed (1800 = 9).
             #expect(Set(letters.map(\.patientIdNumber)) == ["00000001", "00000002", "00000003", "00000006", "00000015"])
             let toDoctor = try #require(letters.first { $0.patientIdNumber == "00000002" })
-            #expect(toDoctor.toPhysician && toDoctor.addressee.contains("MD000042") && toDoctor.method == "physician letter")
+            #expect(toDoctor.toPhysician && toDoctor.addressee == "Osler, William MD" && toDoctor.method == "physician letter")
+            #expect(toDoctor.address == "100 Hospital Dr, Suite 4\nBaltimore MD 21287")
             let toPatient = try #require(letters.first { $0.patientIdNumber == "00000001" })
             #expect(!toPatient.toPhysician && toPatient.addressee == "Jane Doe" && toPatient.address.contains("TOPEKA KS 66601"))
             let html = FollowUpLetters.html(letters, registryName: "Test", date: "2026-06-15")
@@ -152,6 +162,28 @@ struct FollowUpTests {
             #expect(first.attemptsSinceContact == 1 && first.methodDueNext == "contact letter")
             #expect(try db.query("SELECT count(*)::int FROM audit_log WHERE entity = 'follow_up_letters' AND action = 'export'")[0].decode(Int.self, at: 0) == 1)
         }
+    }
+
+    @Test func aPhysicianFileWithABadLineIsRefusedNamingTheLine() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("physicians-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        func error(_ text: String) throws -> PhysicianFileError? {
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            do { _ = try Physician.read(path: file); return nil } catch let e as PhysicianFileError { return e }
+        }
+        #expect(try error("code,name\n123,A\n123,B\n")?.line == 3)
+        #expect(try error("code,name\n123,A\n12-3,B\n")?.message.contains("letters or digits") == true)
+        #expect(try error("code,city\n123,A\n")?.line == 1)
+        #expect(try error("code,name\n1,\"unclosed\n2,B\n")?.message == "a quoted field is not closed")
+        #expect(try error("code,name\n1\n")?.message == "expected 2 fields, found 1")
+        #expect(try error("code,name\n1,\n")?.message == "name is empty")
+    }
+
+    @Test func csvTextReadsQuotedFieldsAndLineBreaks() throws {
+        let records = try CSVText.records("a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\n\n\"two\nlines\",z\nlast,\"\"")
+        #expect(records.map(\.line) == [1, 2, 4, 6])
+        #expect(records.map(\.fields) == [["a", "b"], ["x, y", "say \"hi\""], ["two\nlines", "z"], ["last", ""]])
+        #expect(throws: CSVText.UnterminatedQuote(line: 2)) { try CSVText.records("a\n\"open\nstill") }
     }
 
     @Test func deathCertificateMatchesAreHeldForReviewAndAcceptedAsDeaths() async throws {
