@@ -1,6 +1,7 @@
 import CivilCalendar
 import Edits
 import Foundation
+import NAACCR
 import Postgres
 import RegistryStore
 
@@ -27,6 +28,16 @@ public struct DeathFileSummary: Sendable, Equatable {
     public var ambiguous: [Int]
 }
 
+/// One death of the state's file, before matching.
+struct DeathRow: Sendable {
+    let line: Int
+    let id: String?
+    let name: [String]
+    let death: String
+    let cause: String
+    let place: String
+}
+
 /// A death file that cannot be read: the file, the line, what is wrong (never the values: they are PHI).
 public struct DeathFileError: Error, CustomStringConvertible, Equatable {
     public let file: String
@@ -43,42 +54,19 @@ public struct DeathFileError: Error, CustomStringConvertible, Equatable {
 
 extension Registry {
     /// Reads the state's deaths (CSV with a header: `patientIdNumber` or `nameLast,nameFirst,dateOfBirth,sex`, and
-    /// `dateOfDeath` (CCYYMMDD or YYYY-MM-DD), `causeOfDeath` (ICD-10), optional `placeOfDeathState`), matches each line
+    /// `dateOfDeath` (CCYYMMDD or YYYY-MM-DD), `causeOfDeath` (ICD-10), optional `placeOfDeathState`; or a NAACCR file of
+    /// dead patients, `readDeathNaaccr`), matches each line
     /// to one patient — by Patient ID Number, else by last and first name, date of birth and sex, all exact — and
     /// holds the matches for review. One transaction with its audit row; a bad line changes nothing and is named.
     public func loadDeaths(path: String, by actor: ActingUser) async throws -> DeathFileSummary {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw DeathFileError(file: path, line: 0, message: "cannot be read as UTF-8 text")
-        }
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        guard let headerLine = lines.first else { throw DeathFileError(file: path, line: 0, message: "the file is empty") }
-        let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        func column(_ name: String) -> Int? { header.firstIndex(of: name) }
-        let byId = column("patientIdNumber")
-        let byName = [column("nameLast"), column("nameFirst"), column("dateOfBirth"), column("sex")]
-        guard let deathColumn = column("dateOfDeath"), byId != nil || byName.allSatisfy({ $0 != nil }) else {
-            throw DeathFileError(file: path, line: 1, message: "the header needs dateOfDeath and patientIdNumber (or nameLast,nameFirst,dateOfBirth,sex)")
-        }
-        let causeColumn = column("causeOfDeath"), placeColumn = column("placeOfDeathState")
-        struct Row { let line: Int; let id: String?; let name: [String]; let death: String; let cause: String; let place: String }
-        var parsed: [Row] = []
-        for (i, raw) in lines.enumerated().dropFirst() where !raw.trimmingCharacters(in: .whitespaces).isEmpty {
-            let f = raw.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard f.count == header.count else { throw DeathFileError(file: path, line: i + 1, message: "expected \(header.count) fields, found \(f.count)") }
-            let death = f[deathColumn].replacingOccurrences(of: "-", with: "")
-            guard death.count == 8, let date = CalendarDate(death), date.daysSinceEpoch <= CalendarDate.today.daysSinceEpoch else {
-                throw DeathFileError(file: path, line: i + 1, message: "dateOfDeath is not a full date up to today")
+        let rows: [DeathRow]
+        if Self.isDeathCSV(path: path) {
+            rows = try Self.readDeathCSV(path: path)
+        } else {
+            do { rows = try Self.readDeathNaaccr(path: path) } catch let error as DeathFileError { throw error } catch {
+                throw DeathFileError(file: path, line: 0, message: "neither a death CSV (a header with dateOfDeath) nor a NAACCR file: \(error)")
             }
-            let cause = causeColumn.map { f[$0].uppercased() } ?? ""
-            guard cause.isEmpty || (cause.count == 4 && cause.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-                throw DeathFileError(file: path, line: i + 1, message: "causeOfDeath is an ICD-10 code of 4 characters")
-            }
-            parsed.append(Row(line: i + 1, id: byId.map { f[$0] }, name: byName.compactMap { $0.map { f[$0] } }, death: death, cause: cause,
-                            place: placeColumn.map { f[$0].uppercased() } ?? ""))
         }
-        let rows = parsed
         return try await pool.withConnection { db in
             try db.transaction { tx -> DeathFileSummary in
                 var summary = DeathFileSummary(matched: 0, alreadyDead: 0, unmatched: [], ambiguous: [])
@@ -110,6 +98,77 @@ extension Registry {
                 return summary
             }
         }
+    }
+
+    /// The deaths of a CSV file (the header as `loadDeaths` says).
+    static func readDeathCSV(path: String) throws -> [DeathRow] {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw DeathFileError(file: path, line: 0, message: "cannot be read as UTF-8 text")
+        }
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        guard let headerLine = lines.first else { throw DeathFileError(file: path, line: 0, message: "the file is empty") }
+        let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        func column(_ name: String) -> Int? { header.firstIndex(of: name) }
+        let byId = column("patientIdNumber")
+        let byName = [column("nameLast"), column("nameFirst"), column("dateOfBirth"), column("sex")]
+        guard let deathColumn = column("dateOfDeath"), byId != nil || byName.allSatisfy({ $0 != nil }) else {
+            throw DeathFileError(file: path, line: 1, message: "the header needs dateOfDeath and patientIdNumber (or nameLast,nameFirst,dateOfBirth,sex)")
+        }
+        let causeColumn = column("causeOfDeath"), placeColumn = column("placeOfDeathState")
+        var parsed: [DeathRow] = []
+        for (i, raw) in lines.enumerated().dropFirst() where !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+            let f = raw.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard f.count == header.count else { throw DeathFileError(file: path, line: i + 1, message: "expected \(header.count) fields, found \(f.count)") }
+            let death = f[deathColumn].replacingOccurrences(of: "-", with: "")
+            guard death.count == 8, let date = CalendarDate(death), date.daysSinceEpoch <= CalendarDate.today.daysSinceEpoch else {
+                throw DeathFileError(file: path, line: i + 1, message: "dateOfDeath is not a full date up to today")
+            }
+            let cause = causeColumn.map { f[$0].uppercased() } ?? ""
+            guard cause.isEmpty || (cause.count == 4 && cause.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+                throw DeathFileError(file: path, line: i + 1, message: "causeOfDeath is an ICD-10 code of 4 characters")
+            }
+            parsed.append(DeathRow(line: i + 1, id: byId.map { f[$0] }, name: byName.compactMap { $0.map { f[$0] } }, death: death, cause: cause,
+                            place: placeColumn.map { f[$0].uppercased() } ?? ""))
+        }
+        return parsed
+    }
+
+    /// The deaths of a NAACCR file (XML or flat, any version the importer reads): one per patient with Vital Status
+    /// (1760) 0, the Date of Last Contact (1750) as the date of death, Cause of Death (1910) and Place of Death--State
+    /// (1942); matched by Patient ID Number (20), else by name, date of birth and sex (2230, 2240, 240, 220/225).
+    static func readDeathNaaccr(path: String) throws -> [DeathRow] {
+        let reader = try NaaccrFile.open(path: path)
+        var rows: [DeathRow] = []
+        while let patient = try reader.next() {
+            func fail(_ m: String) -> DeathFileError { DeathFileError(file: path, line: patient.line, message: m) }
+            func value(_ ids: String...) -> String { ids.lazy.compactMap { patient[$0] }.first ?? "" }
+            guard value("vitalStatus") == "0" else { throw fail("Vital Status (1760) is not 0 (dead)") }
+            let death = value("dateOfLastContact")
+            guard death.count == 8, let date = CalendarDate(death), date.daysSinceEpoch <= CalendarDate.today.daysSinceEpoch else {
+                throw fail("Date of Last Contact (1750), the date of death, is not a full date up to today")
+            }
+            let id = value("patientIdNumber")
+            let name = [value("nameLast"), value("nameFirst"), value("dateOfBirth"), value("sexAssignedAtBirth", "sex")]
+            guard !id.isEmpty || name.allSatisfy({ !$0.isEmpty }) else {
+                throw fail("neither Patient ID Number (20) nor name, date of birth and sex to match on")
+            }
+            rows.append(DeathRow(line: patient.line, id: id.isEmpty ? nil : id, name: name, death: death,
+                                 cause: value("causeOfDeath").uppercased(), place: value("placeOfDeathState").uppercased()))
+            guard rows.count <= 1_000_000 else { throw fail("more than 1,000,000 deaths in one file") }
+        }
+        return rows
+    }
+
+    /// Whether the file is comma-separated text with a header (else it is read as a NAACCR file).
+    static func isDeathCSV(path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return true }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 4096)) ?? Data()
+        guard let first = head.first, first != 0x1f, first != UInt8(ascii: "<") else { return false }
+        let line = String(decoding: head.prefix { $0 != 0x0a }, as: UTF8.self)
+        return line.contains("dateOfDeath")
     }
 
     /// The matches waiting for review, oldest first, with what the registry holds now.

@@ -218,8 +218,9 @@ struct FollowUpDeathsCommand: AsyncParsableCommand {
         abstract: "Deaths from the state's death-certificate file: match to patients, list for review, accept (records the death) or reject.",
         discussion: """
             load FILE.csv: header with dateOfDeath, causeOfDeath (ICD-10), optional placeOfDeathState, and patientIdNumber or \
-            nameLast,nameFirst,dateOfBirth,sex. Matches are exact and held for review; lines matching nobody or several \
-            patients are reported by line number.
+            nameLast,nameFirst,dateOfBirth,sex; or load FILE (a NAACCR XML or flat file of dead patients: Vital Status 0, \
+            Date of Last Contact as the date of death, Cause of Death, Place of Death--State). Matches are exact and held \
+            for review; lines matching nobody or several patients are reported by line number.
             """)
 
     enum Action: String, ExpressibleByArgument, CaseIterable { case load, list, accept, reject }

@@ -223,6 +223,44 @@ struct FollowUpTests {
         }
     }
 
+    @Test func aNaaccrFileOfDeathsIsMatchedLikeTheCSV() async throws {
+        try await withCohort { registry, db, ids in
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("deaths-\(UUID().uuidString).xml").path
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            // Patient 3 by id; patient 8 by name, birth date and sex; an unknown id.
+            try AbstractRepository(connection: db).savePatient(id: ids["00000008"]!, baseVersion: 1,
+                                                               changes: ["nameLast": "Eight", "nameFirst": "Patient"], userId: nil).map { _ in () }
+            func patient(_ items: [(String, String)]) -> String {
+                "<Patient>" + items.map { "<Item naaccrId=\"\($0.0)\">\($0.1)</Item>" }.joined() + "</Patient>\n"
+            }
+            let xml = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <NaaccrData baseDictionaryUri="http://naaccr.org/naaccrxml/naaccr-dictionary-260.xml" recordType="A" specificationVersion="1.8" xmlns="http://naaccr.org/naaccrxml">
+
+                """ + patient([("patientIdNumber", "00000003"), ("vitalStatus", "0"), ("dateOfLastContact", "20260410"), ("causeOfDeath", "C509"),
+                               ("placeOfDeathState", "NE")])
+                + patient([("nameLast", "EIGHT"), ("nameFirst", "PATIENT"), ("dateOfBirth", "19500101"), ("sexAssignedAtBirth", "2"),
+                           ("vitalStatus", "0"), ("dateOfLastContact", "20260411"), ("causeOfDeath", "I219")])
+                + patient([("patientIdNumber", "77777777"), ("vitalStatus", "0"), ("dateOfLastContact", "20260412")])
+                + "</NaaccrData>\n"
+            try xml.write(toFile: file, atomically: true, encoding: .utf8)
+            let summary = try await registry.loadDeaths(path: file, by: actor)
+            #expect(summary.matched == 2 && summary.unmatched.count == 1 && summary.ambiguous.isEmpty)
+            let pending = try await registry.pendingDeaths(by: actor)
+            #expect(pending.map(\.patientIdNumber).sorted() == ["00000003", "00000008"])
+            let three = try #require(pending.first { $0.patientIdNumber == "00000003" })
+            #expect(three.dateOfDeath == "20260410" && three.causeOfDeath == "C509" && three.placeOfDeath == "NE")
+            // A living patient in a death file is refused, naming the record's line; nothing more is held.
+            try xml.replacingOccurrences(of: "<Item naaccrId=\"vitalStatus\">0</Item><Item naaccrId=\"dateOfLastContact\">20260412",
+                                         with: "<Item naaccrId=\"vitalStatus\">1</Item><Item naaccrId=\"dateOfLastContact\">20260412")
+                .write(toFile: file, atomically: true, encoding: .utf8)
+            await #expect(throws: DeathFileError(file: file, line: 5, message: "Vital Status (1760) is not 0 (dead)")) {
+                _ = try await registry.loadDeaths(path: file, by: actor)
+            }
+            #expect(try await registry.pendingDeaths(by: actor).count == 2)
+        }
+    }
+
     @Test func recordingAContactUpdatesThePatientAndEveryTumorInOneAuditedTransaction() async throws {
         try await withCohort { registry, db, ids in
             let patient = ids["00000002"]!
