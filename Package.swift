@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "RegistryService",
             dependencies: [
-                "Registry", "RegistryStore", "NAACCR", "Edits", "Coding",
+                "Registry", "RegistryStore", "NAACCR", "Edits", "Coding", "Staging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

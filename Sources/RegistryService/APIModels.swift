@@ -30,6 +30,21 @@ struct AbstractResponse: Encodable {
 
 /// Item changes: values to set, "" to clear; items not mentioned keep their stored values. For inline edits a draft
 /// may also carry unsaved patient-item changes, so edits see the whole abstract as typed.
+struct AbstractSaveRequest: Decodable {
+    let patientVersion: Int
+    let items: [String: String]
+    let patientItems: [String: String]?
+}
+
+struct WorkingDraftRequest: Decodable {
+    let baseVersion: Int
+    let items: [String: String]
+    let patientItems: [String: String]?
+}
+
+struct StatusRequest: Decodable { let status: String }
+struct StatusResponse: Encodable { let status: String }
+
 struct DraftRequest: Decodable {
     let items: [String: String]
     let patientItems: [String: String]?

@@ -362,6 +362,71 @@ public struct AbstractRepository {
         }
     }
 
+    /// A registrar's newest draft of an abstract: the items they changed (tumor and patient) on `baseVersion`.
+    public struct WorkingDraft: Sendable, Equatable, Codable {
+        public let baseVersion: Int
+        public let items: [String: String]
+        public let patientItems: [String: String]
+        /// "working" (kept while typing) or "version conflict" (kept when a save lost).
+        public let reason: String
+        public let savedAt: String
+    }
+
+    /// Keeps what a registrar is typing on an abstract as their one working draft (the previous one is replaced).
+    public func keepWorkingDraft(tumorId: Int, userId: Int?, baseVersion: Int, items: [String: String], patientItems: [String: String]) throws {
+        try db.transaction { tx in
+            try tx.execute("DELETE FROM abstract_draft WHERE tumor_id = $1 AND user_id IS NOT DISTINCT FROM $2 AND reason = 'working'", [tumorId, userId])
+            try tx.execute("""
+                INSERT INTO abstract_draft (tumor_id, user_id, base_version, items, patient_items, reason) VALUES ($1, $2, $3, $4, $5, 'working')
+                """, [tumorId, userId, baseVersion, try PostgresJSON(encoding: items), try PostgresJSON(encoding: patientItems)])
+        }
+    }
+
+    /// Keeps a save that lost a version conflict (tumor and patient changes together), capped per abstract and author.
+    public func keepConflictDraft(tumorId: Int, userId: Int?, baseVersion: Int, items: [String: String], patientItems: [String: String]) throws -> Int {
+        try db.transaction { tx in
+            let id = try tx.query("""
+                INSERT INTO abstract_draft (tumor_id, user_id, base_version, items, patient_items, reason)
+                VALUES ($1, $2, $3, $4, $5, 'version conflict') RETURNING id
+                """, [tumorId, userId, baseVersion, try PostgresJSON(encoding: items), try PostgresJSON(encoding: patientItems)])[0].decode(Int.self, at: 0)
+            try tx.execute("""
+                DELETE FROM abstract_draft WHERE tumor_id = $1 AND user_id IS NOT DISTINCT FROM $2 AND id NOT IN (
+                    SELECT id FROM abstract_draft WHERE tumor_id = $1 AND user_id IS NOT DISTINCT FROM $2 ORDER BY id DESC LIMIT $3)
+                """, [tumorId, userId, Self.draftsKeptPerAbstract])
+            return id
+        }
+    }
+
+    /// The author's newest draft of the abstract, nil when none.
+    public func newestDraft(tumorId: Int, userId: Int?) throws -> WorkingDraft? {
+        try db.query("""
+            SELECT base_version, items::text, coalesce(patient_items::text, '{}'), reason,
+                   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+            FROM abstract_draft WHERE tumor_id = $1 AND user_id IS NOT DISTINCT FROM $2 ORDER BY id DESC LIMIT 1
+            """, [tumorId, userId]).first.map {
+            WorkingDraft(baseVersion: try $0.decode(Int.self, at: 0), items: try StoredItems.items($0.text(at: 1)),
+                         patientItems: try StoredItems.items($0.text(at: 2)), reason: $0.text(at: 3) ?? "", savedAt: $0.text(at: 4) ?? "")
+        }
+    }
+
+    /// Drops the author's drafts of the abstract (after a save, or when discarded); how many there were.
+    @discardableResult
+    public func dropDrafts(tumorId: Int, userId: Int?) throws -> Int {
+        try db.execute("DELETE FROM abstract_draft WHERE tumor_id = $1 AND user_id IS NOT DISTINCT FROM $2", [tumorId, userId])
+    }
+
+    /// The tumor's patient and both versions, locked for the rest of the transaction; nil when there is no such tumor.
+    public func lockAbstract(tumorId: Int) throws -> (patientId: Int, version: Int, patientVersion: Int)? {
+        try db.query("""
+            SELECT t.patient_id, t.version, p.version FROM tumor t JOIN patient p ON p.id = t.patient_id WHERE t.id = $1 FOR UPDATE OF t, p
+            """, [tumorId]).first.map { (try $0.decode(Int.self, at: 0), try $0.decode(Int.self, at: 1), try $0.decode(Int.self, at: 2)) }
+    }
+
+    /// Sets an abstract's status (incomplete, complete, reviewed); false when there is no such tumor.
+    public func setStatus(tumorId: Int, status: String) throws -> Bool {
+        try db.execute("UPDATE tumor SET status = $2, updated_at = now() WHERE id = $1", [tumorId, status]) == 1
+    }
+
     /// Whether a patient row exists.
     public func patientExists(_ id: Int) throws -> Bool {
         try !db.query("SELECT 1 FROM patient WHERE id = $1", [id]).isEmpty

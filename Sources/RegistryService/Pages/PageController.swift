@@ -1,9 +1,11 @@
+import CivilCalendar
 import Coding
 import Foundation
 import HTTPTypes
 import Hummingbird
 import NAACCR
 import Registry
+import Staging
 import RegistryStore
 
 /// Renders pages in the layout, and error pages.
@@ -50,6 +52,16 @@ enum PageRenderer {
     }
 
     /// CCYYMMDD as YYYY-MM-DD (partial dates as they are).
+    /// A NAACCR date in words, saying which parts are unknown: "15 March 2024", "March 2024 (day unknown)".
+    static func spokenDate(_ value: String) -> String {
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        guard value.count >= 4, value.allSatisfy(\.isNumber), value.prefix(4) != "9999" else { return value.isEmpty ? "" : "not a date" }
+        let year = String(value.prefix(4))
+        guard value.count >= 6, let month = Int(value.dropFirst(4).prefix(2)), (1...12).contains(month) else { return "\(year) (month and day unknown)" }
+        guard value.count >= 8, let day = Int(value.suffix(2)), (1...31).contains(day) else { return "\(months[month - 1]) \(year) (day unknown)" }
+        return "\(day) \(months[month - 1]) \(year)"
+    }
+
     static func displayDate(_ value: String?) -> String {
         guard let v = value, v.count == 8 else { return value ?? "" }
         return "\(v.prefix(4))-\(v.dropFirst(4).prefix(2))-\(v.suffix(2))"
@@ -225,18 +237,30 @@ struct PageController {
         return PageRenderer.page(title: "Patient", template: "patient", values, context: context)
     }
 
-    /// The abstract form's groups, in a registrar's order; patient items (demographics, follow-up) are saved on the patient.
+    /// The abstract form's sections in a registrar's order (patient, cancer identification, stage, first course of
+    /// treatment, follow-up, administrative, text, over-rides); patient items are saved on the patient. The staging
+    /// schema's own items (SSDIs, grade) get a section of their own when the site and histology select a schema.
     static let formGroups: [(title: String, items: [String])] = [
-        ("Demographics", ["patientIdNumber", "nameLast", "nameFirst", "dateOfBirth", "sexAssignedAtBirth", "race1", "spanishHispanicOrigin"]),
+        ("Patient", ["patientIdNumber", "medicalRecordNumber", "nameLast", "nameFirst", "dateOfBirth", "sexAssignedAtBirth", "race1",
+                     "spanishHispanicOrigin", "addrAtDxState", "countyAtDx"]),
         ("Cancer identification", ["dateOfDiagnosis", "primarySite", "laterality", "histologicTypeIcdO3", "behaviorCodeIcdO3",
-                                   "gradeClinical", "gradePathological", "diagnosticConfirmation", "sequenceNumberCentral",
-                                   "sequenceNumberHospital", "typeOfReportingSource", "classOfCase", "dateOf1stContact", "ageAtDiagnosis"]),
-        ("Stage", ["summaryStage2018", "derivedSummaryStage2018", "tumorSizeSummary", "regionalNodesExamined", "regionalNodesPositive",
-                   "lymphVascularInvasion", "metsAtDxBone", "metsAtDxBrain", "metsAtDxLiver", "metsAtDxLung", "metsAtDxDistantLn", "metsAtDxOther"]),
-        ("First course treatment", ["rxSummSurgPrimSite", "rxDateSurgery", "reasonForNoSurgery", "rxSummScopeRegLnSur", "rxSummRadiation",
-                                    "rxDateRadiation", "reasonForNoRadiation", "rxSummChemo", "rxDateChemo", "rxSummHormone", "rxDateHormone",
-                                    "rxSummBrm", "rxSummOther", "rxSummSurgRadSeq", "rxSummSystemicSurSeq", "rxSummTreatmentStatus"]),
-        ("Follow-up", ["dateOfLastContact", "vitalStatus", "causeOfDeath", "cancerStatus", "dateOfLastCancerStatus", "followUpSource"]),
+                                   "gradeClinical", "gradePathological", "diagnosticConfirmation", "ageAtDiagnosis"]),
+        ("Stage", ["summaryStage2018", "derivedSummaryStage2018", "eodPrimaryTumor", "eodRegionalNodes", "eodMets", "ajccTnmClinT",
+                   "ajccTnmClinN", "ajccTnmClinM", "ajccTnmClinStageGroup", "ajccTnmPathT", "ajccTnmPathN", "ajccTnmPathM",
+                   "ajccTnmPathStageGroup", "tumorSizeSummary", "regionalNodesExamined", "regionalNodesPositive", "lymphVascularInvasion",
+                   "metsAtDxBone", "metsAtDxBrain", "metsAtDxLiver", "metsAtDxLung", "metsAtDxDistantLn", "metsAtDxOther"]),
+        ("First course of treatment", ["rxSummSurgPrimSite2023", "rxSummSurgPrimSite", "rxDateSurgery", "reasonForNoSurgery",
+                                       "rxSummScopeRegLnSur", "rxSummRadiation", "rxDateRadiation", "reasonForNoRadiation", "rxSummChemo",
+                                       "rxDateChemo", "rxSummHormone", "rxDateHormone", "rxSummBrm", "rxSummOther", "rxSummSurgRadSeq",
+                                       "rxSummSystemicSurSeq", "rxSummTreatmentStatus"]),
+        ("Follow-up", ["dateOfLastContact", "vitalStatus", "causeOfDeath", "cancerStatus", "dateOfLastCancerStatus", "followUpSource",
+                       "nextFollowUpSource", "physicianFollowUp"]),
+        ("Administrative", ["accessionNumberHosp", "sequenceNumberHospital", "sequenceNumberCentral", "classOfCase", "typeOfReportingSource",
+                            "dateOf1stContact", "abstractedBy", "dateCaseInitiated", "dateCaseCompleted"]),
+        ("Text documentation", ["textDxProcPe", "textDxProcXRayScan", "textDxProcScopes", "textDxProcLabTests", "textDxProcOp",
+                                "textDxProcPath", "textPrimarySiteTitle", "textHistologyTitle", "textStaging", "rxTextSurgery",
+                                "rxTextRadiation", "rxTextRadiationOther", "rxTextChemo", "rxTextHormone", "rxTextBrm", "rxTextOther",
+                                "textRemarks", "textPlaceOfDiagnosis"]),
         ("Over-rides", ["overRideSiteType", "overRideHistology", "overRideAgeSiteMorph", "overRideSiteLatMorph", "overRideSurgDxconf"]),
     ]
 
@@ -249,36 +273,109 @@ struct PageController {
         return options.sorted { $0["code"]! < $1["code"]! }
     }()
 
+    /// SEER EOD 2018 staging data (loaded once, on the first abstract opened): the schema's items and their codes.
+    static let stager = Stager(algorithm: .eod)
+
+    /// A stored NAACCR date (CCYYMMDD, CCYYMM or CCYY) as the form shows it (YYYY-MM-DD, YYYY-MM, YYYY).
+    static func formDate(_ value: String) -> String {
+        guard value.allSatisfy(\.isNumber) else { return value }
+        switch value.count {
+        case 8: return "\(value.prefix(4))-\(value.dropFirst(4).prefix(2))-\(value.suffix(2))"
+        case 6: return "\(value.prefix(4))-\(value.suffix(2))"
+        default: return value
+        }
+    }
+
     func abstractPage(_ context: RegistryRequestContext) async throws -> Response {
         let (user, address) = try context.actingUser()
         let id = try context.pathId()
         let stored = try await registry.abstract(tumorId: id, for: user, from: address)
         let d = NaaccrDictionary.v26
         let canEdit = Permission.editAbstracts.allows(user.role)
-        let groups = Self.formGroups.map { group -> [String: Any] in
-            ["title": group.title, "fields": group.items.compactMap { itemId -> [String: Any]? in
-                guard let item = d.item(itemId) else { return nil }
-                // Items the role may not see are not on its form at all.
-                if !Permission.readIdentifiers.allows(user.role), IdentifierVisibility.directIdentifiers.contains(itemId) { return nil }
-                let isPatient = item.level == .patient
-                return ["id": itemId, "label": item.name, "number": item.naaccrNum, "length": item.length,
-                        "value": (isPatient ? stored.patientItems[itemId] : stored.tumorItems[itemId]) ?? "",
-                        "level": isPatient ? "patient" : "tumor",
-                        // The patient's identity stays as the registry assigned it.
-                        "readonly": !canEdit || itemId == "patientIdNumber",
-                        "list": itemId == "primarySite" ? "sites" : itemId == "histologicTypeIcdO3" ? "histologies" : false]
-            }]
+        let showIdentifiers = Permission.readIdentifiers.allows(user.role)
+        func value(_ itemId: String) -> String? { stored.tumorItems[itemId] ?? stored.patientItems[itemId] }
+        var codeLists: [String: [[String: String]]] = [:]
+        let year = Int(value("dateOfDiagnosis")?.prefix(4) ?? "") ?? CalendarDate.today.year
+        let surgery = SurgeryCodes.group(site: value("primarySite") ?? "", histology: value("histologicTypeIcdO3"), year: year)
+        // One field of the form: its kind (date, long text, code with a picker) decides how it is entered and shown.
+        func field(_ itemId: String, list: (id: String, entries: [(code: String, label: String)])? = nil) -> [String: Any]? {
+            guard let item = d.item(itemId) else { return nil }
+            // Items the role may not see are not on its form at all.
+            if !showIdentifiers, IdentifierVisibility.directIdentifiers.contains(itemId) { return nil }
+            let isPatient = item.level == .patient
+            let raw = (isPatient ? stored.patientItems[itemId] : stored.tumorItems[itemId]) ?? ""
+            var field: [String: Any] = ["id": itemId, "label": item.name, "number": item.naaccrNum, "length": item.length,
+                                        "level": isPatient ? "patient" : "tumor", "readonly": !canEdit || itemId == "patientIdNumber"]
+            if item.dataType == .date {
+                field["date"] = true
+                field["value"] = Self.formDate(raw)
+                field["codeLabel"] = PageRenderer.spokenDate(raw)
+            } else if item.dataType == .text && item.length >= 100 {
+                field["textarea"] = true
+                field["value"] = raw
+                field["count"] = raw.count
+            } else {
+                field["value"] = raw
+                var entries: [(code: String, label: String)]? = list?.entries
+                var listId = list?.id
+                switch itemId {
+                case "primarySite": listId = "sites"; field["codeLabel"] = ICDO3.topography.label(raw) ?? ""
+                case "histologicTypeIcdO3":
+                    listId = "histologies"
+                    field["codeLabel"] = ICDO3.morphology.label("\(raw)/\(value("behaviorCodeIcdO3") ?? "3")") ?? ICDO3.morphology.label("\(raw)/3") ?? ""
+                case "rxSummSurgPrimSite2023" where year >= 2023, "rxSummSurgPrimSite" where year < 2023:
+                    if let surgery { entries = surgery.codes.entries.map { ($0.code, $0.label) }; listId = "surgery" }
+                default:
+                    if entries == nil, let codes = NaaccrCodeLists.list(itemId) {
+                        entries = codes.entries.map { ($0.code, $0.label) }
+                        listId = "cl-\(itemId)"
+                    }
+                }
+                if let listId {
+                    field["list"] = listId
+                    if let entries {
+                        codeLists[listId] = entries.map { ["code": $0.code, "label": $0.label] }
+                        if field["codeLabel"] == nil { field["codeLabel"] = entries.first { $0.code == raw }?.label ?? "" }
+                    }
+                }
+            }
+            return field
+        }
+        var groups = Self.formGroups.map { group -> [String: Any] in
+            ["title": group.title, "fields": group.items.compactMap { field($0) }]
+        }
+        // The schema the site and histology select (SEER EOD 2018): its site-specific data items and grade.
+        let stager = Self.stager
+        let standard: Set<String> = ["primarySite", "histologicTypeIcdO3", "dateOfDiagnosis", "behaviorCodeIcdO3", "sexAssignedAtBirth",
+                                     "ageAtDiagnosis", "eodPrimaryTumor", "eodRegionalNodes", "eodMets", "regionalNodesPositive",
+                                     "regionalNodesExamined", "lymphVascularInvasion", "tumorSizeSummary"]
+        var schemaName = ""
+        switch stager.selectSchema({ value($0) }) {
+        case .schema(let schema):
+            schemaName = "\(schema.name)\(schema.schemaId.map { " (Schema ID \($0))" } ?? "")"
+            let fields = schema.inputs.compactMap { input -> [String: Any]? in
+                guard let item = input.item, !standard.contains(item), d.item(item) != nil else { return nil }
+                let codes: [(code: String, label: String)] = stager.codes(of: input).map { code in (code, stager.check(input, value: code).label ?? "") }
+                return field(item, list: codes.isEmpty ? nil : (id: "ss-\(item)", entries: codes))
+            }
+            if !fields.isEmpty { groups.insert(["title": "Site-specific data items: \(schema.name)", "fields": fields], at: 3) }
+        case .needsDiscriminator(let ids):
+            schemaName = "several schemas fit (\(ids.joined(separator: ", "))): Schema Discriminator 1 or 2 chooses"
+            if let f = field("schemaDiscriminator1") { groups.insert(["title": "Schema discriminator", "fields": [f]], at: 3) }
+        case .none:
+            schemaName = "no staging schema for this site and histology"
         }
         let site = stored.tumorItems["primarySite"] ?? ""
         let values: [String: Any] = [
             "tumorId": id, "patientId": stored.patientId, "version": stored.version, "patientVersion": stored.patientVersion,
-            "csrf": context.session?.csrfToken ?? "",
+            "csrf": context.session?.csrfToken ?? "", "canEdit": canEdit, "schema": schemaName,
             "siteLabel": ICDO3.topography.label(site) ?? site,
-            "patientName": Permission.readIdentifiers.allows(user.role)
+            "patientName": showIdentifiers
                 ? "\(stored.patientItems["nameLast"] ?? ""), \(stored.patientItems["nameFirst"] ?? "")" : "patient \(stored.patientItems["patientIdNumber"] ?? "")",
             "groups": groups,
             "sites": ICDO3.topography.entries.map { ["code": $0.code, "label": $0.label] },
             "histologies": Self.histologyOptions,
+            "codeLists": codeLists.sorted { $0.key < $1.key }.map { ["id": $0.key, "options": $0.value] as [String: Any] },
         ]
         return PageRenderer.page(title: "Abstract", template: "abstract", values, context: context)
     }

@@ -19,8 +19,13 @@ enum StaticAssets {
                    grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: .5rem 1rem; }
         legend { font-weight: bold; padding: 0 .3rem; }
         .field label { display: block; font-size: .85rem; } .field input { width: 100%; box-sizing: border-box; font: inherit; padding: .2rem; }
-        .field.error input { border: 2px solid #b3261e; } .field.warning input { border: 2px solid #c77700; }
-        .messages { display: block; font-size: .8rem; color: #b3261e; }
+        .field.error input, .field.error textarea { border: 2px solid #b3261e; } .field.warning input { border: 2px dashed #c77700; }
+        .field.text { grid-column: 1 / -1; } .field textarea { width: 100%; box-sizing: border-box; font: inherit; }
+        .code-label, .count { display: block; font-size: .8rem; color: #44505e; min-height: 1em; }
+        #edits li.warning { color: #8a5300; } #edits li.error { color: #b3261e; } #edits li.overridden { color: #6b7480; }
+        .draft, .conflict { background: #fff4d6; border: 1px solid #e0b84a; padding: .5rem; }
+        .schema { font-size: .85rem; color: #44505e; }
+        .messages { display: block; font-size: .8rem; color: #b3261e; } .field.warning .messages { color: #8a5300; }
         .num { color: #6b7480; font-size: .75rem; }
         .status { position: sticky; top: 0; background: #fffbe6; padding: .3rem .5rem; margin-bottom: .5rem; }
         .error { color: #b3261e; } .sr { position: absolute; left: -9999px; }
@@ -30,7 +35,7 @@ enum StaticAssets {
         @media print { header, .actions, #edits { display: none; } }
         """
 
-    static let javascript = """
+    static let javascript = #"""
         "use strict";
         // Sign out: DELETE the session with the CSRF token, then back to the sign-in page.
         document.addEventListener("DOMContentLoaded", () => {
@@ -88,31 +93,75 @@ enum StaticAssets {
           });
         });
 
+        // A field's value as NAACCR stores it: a date typed YYYY-MM-DD, YYYY-MM, YYYY, MM/DD/YYYY or MM/YYYY is CCYYMMDD,
+        // CCYYMM or CCYY (a partial date leaves the unknown parts out); anything else goes as typed, for the edits to name.
+        function naaccrOf(input, text) {
+          const v = text.trim();
+          if (input.dataset.kind !== "date") return v;
+          let m = v.match(/^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$/);
+          if (m) return m[1] + (m[2] ? m[2].padStart(2, "0") : "") + (m[3] ? m[3].padStart(2, "0") : "");
+          m = v.match(/^(\d{1,2})\/(\d{1,2})\/(\d{4})$/);
+          if (m) return m[3] + m[1].padStart(2, "0") + m[2].padStart(2, "0");
+          m = v.match(/^(\d{1,2})\/(\d{4})$/);
+          if (m) return m[2] + m[1].padStart(2, "0");
+          return v;
+        }
+        const value = (input) => naaccrOf(input, input.value);
+        const storedValue = (input) => naaccrOf(input, input.defaultValue);
+        const fieldsOf = (form, level) => form.querySelectorAll(`[name][data-level="${level}"]`);
+
         // Every editable field of a level, blanks included (a blank clears the item); items not on the form stay as stored.
         function items(form, level) {
           const out = {};
-          for (const input of form.querySelectorAll(`input[name][data-level="${level}"]`)) if (!input.readOnly) out[input.name] = input.value.trim();
+          for (const input of fieldsOf(form, level)) if (!input.readOnly) out[input.name] = value(input);
           return out;
         }
 
+        // Only what the registrar changed since the abstract was opened (or last saved).
         function changed(form, level) {
           const out = {};
-          for (const input of form.querySelectorAll(`input[name][data-level="${level}"]`))
-            if (!input.readOnly && input.value.trim() !== input.defaultValue) out[input.name] = input.value.trim();
+          for (const input of fieldsOf(form, level)) if (!input.readOnly && value(input) !== storedValue(input)) out[input.name] = value(input);
           return out;
+        }
+        const dirty = (form) => Object.keys(changed(form, "tumor")).length + Object.keys(changed(form, "patient")).length > 0;
+        function markSaved(form, level) { for (const input of fieldsOf(form, level)) input.defaultValue = input.value; }
+
+        const months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+        // What a coded field's code means (from its picker's list), a date in words, a text's length: shown beside the field.
+        function describe(input) {
+          const label = document.getElementById(`d-${input.name}`), count = document.getElementById(`c-${input.name}`);
+          if (count) count.textContent = `${input.value.length} / ${input.maxLength}`;
+          if (!label) return;
+          const v = input.value.trim();
+          if (input.dataset.kind === "date") {
+            const d = value(input);
+            if (!v) label.textContent = "";
+            else if (!/^\d{4}(\d{2}(\d{2})?)?$/.test(d)) label.textContent = "not a date: YYYY-MM-DD, YYYY-MM or YYYY";
+            else if (d.length === 4) label.textContent = `${d} (month and day unknown)`;
+            else if (d.length === 6) label.textContent = `${months[+d.slice(4, 6) - 1] || "?"} ${d.slice(0, 4)} (day unknown)`;
+            else label.textContent = `${+d.slice(6)} ${months[+d.slice(4, 6) - 1] || "?"} ${d.slice(0, 4)}`;
+            return;
+          }
+          const list = input.list;
+          if (!list) return;
+          const option = [...list.options].find((o) => o.value === v);
+          label.textContent = option ? option.label || option.textContent : v ? "not a code of this item" : "";
         }
 
         async function put(url, version, csrf, body) {
           const response = await fetch(url, { method: "PUT", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf,
                                                                         "If-Match": `"${version}"` }, body: JSON.stringify(body) });
-          return { ok: response.ok, body: await response.json() };
+          return { ok: response.ok, status: response.status, body: await response.json() };
         }
 
         // Inline edits: after each pause in typing, the draft goes to the edits endpoint (nothing is saved) and each
-        // message is shown next to the fields it involves.
+        // message is shown next to the fields it involves. Enter moves to the next field; saving is the button (Alt+S).
         function abstractForm(form) {
           const tumor = form.dataset.tumor, csrf = form.dataset.csrf, status = document.getElementById("status");
-          let timer = null, sequence = 0;
+          const canEdit = form.dataset.canEdit === "yes";
+          for (const input of form.querySelectorAll("[name]")) describe(input);
+          if (!canEdit) return;  // a reviewer reads: no edit checks, nothing to save
+          let timer = null, sequence = 0, draftTimer = null;
           const check = async () => {
             const mine = ++sequence;
             const response = await fetch(`/api/tumors/${tumor}/edits`, { method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
@@ -120,28 +169,125 @@ enum StaticAssets {
             if (mine !== sequence || !response.ok) return;
             show(form, (await response.json()).failures);
           };
-          form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(check, 200); });
+          const keepDraft = (keepalive) => {
+            if (!dirty(form)) return;
+            fetch(`/api/tumors/${tumor}/draft`, { method: "PUT", keepalive, headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+              body: JSON.stringify({ baseVersion: +form.dataset.version, items: changed(form, "tumor"), patientItems: changed(form, "patient") }) });
+          };
+          form.addEventListener("input", (event) => {
+            describe(event.target);
+            clearTimeout(timer); timer = setTimeout(check, 200);
+            clearTimeout(draftTimer); draftTimer = setTimeout(() => keepDraft(false), 1500);
+          });
+          form.addEventListener("keydown", (event) => {
+            if (event.key !== "Enter" || event.target.tagName !== "INPUT") return;
+            event.preventDefault();
+            const fields = [...form.querySelectorAll("input[name]:not([readonly]), textarea[name]:not([readonly])")];
+            const next = fields[fields.indexOf(event.target) + 1];
+            if (next) next.focus();
+          });
+          window.addEventListener("beforeunload", (event) => { if (dirty(form)) { keepDraft(true); event.preventDefault(); event.returnValue = ""; } });
+          document.getElementById("edits").addEventListener("click", (event) => {
+            const link = event.target.closest("a[data-item]");
+            if (!link) return;
+            event.preventDefault();
+            const input = document.getElementById(`f-${link.dataset.item}`);
+            if (input) input.focus();
+          });
           form.addEventListener("submit", async (event) => {
             event.preventDefault();
             status.textContent = "Saving…";
-            // Patient items (demographics, follow-up) are saved on the patient first, each record with its own version.
-            const patientChanges = changed(form, "patient");
-            if (Object.keys(patientChanges).length) {
-              const saved = await put(`/api/patients/${form.dataset.patient}`, form.dataset.patientVersion, csrf, { items: patientChanges });
-              if (!saved.ok) return notSaved(form, status, saved.body);
-              form.dataset.patientVersion = saved.body.version;
-              for (const id of Object.keys(patientChanges)) form.querySelector(`#f-${id}`).defaultValue = patientChanges[id];
-            }
-            const saved = await put(`/api/tumors/${tumor}`, form.dataset.version, csrf, { items: items(form, "tumor") });
-            if (!saved.ok) return notSaved(form, status, saved.body);
-            const body = saved.body;
+            const patientChanges = changed(form, "patient"), tumorChanges = changed(form, "tumor");
+            // Patient and tumor in one transaction: both saved, or neither.
+            const response = await fetch(`/api/tumors/${tumor}/abstract`, { method: "PUT", headers: { "Content-Type": "application/json",
+              "X-CSRF-Token": csrf, "If-Match": `"${form.dataset.version}"` },
+              body: JSON.stringify({ patientVersion: +form.dataset.patientVersion, items: tumorChanges, patientItems: patientChanges }) });
+            const body = await response.json();
+            if (response.status === 409) return conflict(form, status, tumorChanges, patientChanges);
+            if (!response.ok) return notSaved(form, status, body);
             form.dataset.version = body.version;
-            const all = Object.keys(patientChanges).concat(body.changedItems);
+            form.dataset.patientVersion = body.patientVersion;
+            markSaved(form, "patient"); markSaved(form, "tumor");
+            const all = body.changedPatientItems.concat(body.changedItems);
             status.textContent = all.length ? `Saved: version ${body.version} (${all.join(", ")})` : "No changes to save";
             show(form, body.edits.failures);
             loadRevisions(document.getElementById("revisions"));
           });
+          document.getElementById("mark-complete").addEventListener("click", async () => {
+            if (dirty(form)) { status.textContent = "Save your changes before marking the abstract complete"; return; }
+            const response = await fetch(`/api/tumors/${tumor}/status`, { method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+                                                                          body: JSON.stringify({ status: "complete" }) });
+            const body = await response.json();
+            if (response.ok) { status.textContent = "Marked complete"; return; }
+            status.textContent = `Not marked complete: ${body.error.message}`;
+            for (const id of body.error.items || []) mark(form, id, "error", "required for a complete abstract");
+          });
+          offerDraft(form, status);
           check();
+        }
+
+        // A draft of this registrar's unsaved changes (kept while typing, or after a conflict) is offered on opening.
+        async function offerDraft(form, status) {
+          const response = await fetch(`/api/tumors/${form.dataset.tumor}/draft`);
+          if (!response.ok) return;
+          const draft = await response.json();
+          const offer = document.getElementById("draft-offer");
+          offer.hidden = false;
+          document.getElementById("draft-restore").onclick = () => {
+            for (const [level, values] of [["tumor", draft.items], ["patient", draft.patientItems]])
+              for (const [id, v] of Object.entries(values || {})) {
+                const input = form.querySelector(`[name="${id}"][data-level="${level}"]`);
+                if (input && !input.readOnly) { input.value = input.dataset.kind === "date" ? formDate(v) : v; describe(input); }
+              }
+            offer.hidden = true;
+            status.textContent = draft.baseVersion === +form.dataset.version ? "Your changes are back: save them"
+              : `Your changes are back (typed on version ${draft.baseVersion}; this is version ${form.dataset.version}): check them and save`;
+            form.dispatchEvent(new Event("input"));
+          };
+          document.getElementById("draft-discard").onclick = async () => {
+            await fetch(`/api/tumors/${form.dataset.tumor}/draft`, { method: "DELETE", headers: { "X-CSRF-Token": form.dataset.csrf } });
+            offer.hidden = true;
+          };
+        }
+
+        const formDate = (d) => /^\d{8}$/.test(d) ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}` : /^\d{6}$/.test(d) ? `${d.slice(0, 4)}-${d.slice(4)}` : d;
+
+        // Someone saved first: each item the registrar changed, theirs beside the stored value, to keep one or the other.
+        async function conflict(form, status, tumorChanges, patientChanges) {
+          const response = await fetch(`/api/tumors/${form.dataset.tumor}`);
+          const now = await response.json();
+          const rows = document.getElementById("conflict-rows"); rows.textContent = "";
+          for (const [level, changes, stored] of [["patient", patientChanges, now.patientItems], ["tumor", tumorChanges, now.items]])
+            for (const id of Object.keys(changes)) {
+              const tr = document.createElement("tr"); tr.dataset.item = id; tr.dataset.level = level; tr.dataset.stored = stored[id] || "";
+              for (const text of [id, changes[id] || "(blank)", stored[id] || "(blank)"]) { const td = document.createElement("td"); td.textContent = text; tr.append(td); }
+              const td = document.createElement("td");
+              for (const [choice, label] of [["mine", "Mine"], ["stored", "Stored"]]) {
+                const l = document.createElement("label"), r = document.createElement("input");
+                r.type = "radio"; r.name = `keep-${level}-${id}`; r.value = choice; r.checked = choice === "mine";
+                l.append(r, ` ${label} `); td.append(l);
+              }
+              tr.append(td); rows.append(tr);
+            }
+          const section = document.getElementById("conflict");
+          section.hidden = false;
+          status.textContent = `Not saved: version ${now.version} was saved by someone else. Choose per item below, then save again.`;
+          document.getElementById("conflict-apply").onclick = () => {
+            // The stored values become the base; each item set to the registrar's choice.
+            for (const input of fieldsOf(form, "patient")) { const v = now.patientItems[input.name] || ""; input.defaultValue = input.dataset.kind === "date" ? formDate(v) : v; }
+            for (const input of fieldsOf(form, "tumor")) { const v = now.items[input.name] || ""; input.defaultValue = input.dataset.kind === "date" ? formDate(v) : v; }
+            for (const input of form.querySelectorAll("[name]")) if (!Object.keys(tumorChanges).includes(input.name) && !Object.keys(patientChanges).includes(input.name)) input.value = input.defaultValue;
+            for (const tr of rows.querySelectorAll("tr")) {
+              const input = form.querySelector(`[name="${tr.dataset.item}"][data-level="${tr.dataset.level}"]`);
+              const keep = tr.querySelector("input:checked").value;
+              if (input && keep === "stored") input.value = input.defaultValue;
+              if (input) describe(input);
+            }
+            form.dataset.version = now.version; form.dataset.patientVersion = now.patientVersion;
+            section.hidden = true;
+            status.textContent = `Version ${now.version} with your choices: save to keep them`;
+            form.dispatchEvent(new Event("input"));
+          };
         }
 
         // The form keeps everything typed; the message says why the save did not happen.
@@ -157,13 +303,18 @@ enum StaticAssets {
           const li = document.createElement("span"); li.textContent = message + " "; field.querySelector(".messages").append(li);
         }
 
+        // Each failure in the list links to its fields; errors and warnings look different (warnings do not block).
         function show(form, failures) {
           for (const field of form.querySelectorAll(".field")) { field.classList.remove("error", "warning"); field.querySelector(".messages").textContent = ""; }
           const list = document.getElementById("edits"); list.textContent = "";
           for (const f of failures) {
             const kind = f.overridden ? "overridden" : f.severity;
             const li = document.createElement("li"); li.className = kind;
-            li.textContent = `${kind.toUpperCase()} ${f.edit} ${f.name}: ${f.message}`; list.append(li);
+            li.append(`${kind === "error" ? "Error" : kind === "warning" ? "Warning" : "Over-ridden"} ${f.edit} ${f.name}: ${f.message} `);
+            for (const id of f.items) {
+              const a = document.createElement("a"); a.href = `#f-${id}`; a.dataset.item = id; a.textContent = id; li.append(a, " ");
+            }
+            list.append(li);
             if (!f.overridden) for (const id of f.items) mark(form, id, f.severity, `${f.edit}: ${f.message}`);
           }
           if (!failures.length) { const li = document.createElement("li"); li.textContent = "All edits pass."; list.append(li); }
@@ -175,9 +326,14 @@ enum StaticAssets {
           list.textContent = "";
           for (const r of await response.json()) {
             const li = document.createElement("li");
-            li.textContent = `Version ${r.version}, ${r.changedAt} by ${r.changedBy || "import"} (${r.source}): ${Object.keys(JSON.parse(r.changes)).join(", ")}`;
+            const changes = JSON.parse(r.changes);
+            li.textContent = `Version ${r.version}, ${r.changedAt} by ${r.changedBy || "import"} (${r.source}): `
+              + Object.keys(changes).sort().map((id) => {
+                  const c = changes[id];
+                  return c && typeof c === "object" && ("old" in c || "new" in c) ? `${id} ${c.old ?? "(blank)"} → ${c.new ?? "(blank)"}` : id;
+                }).join("; ");
             list.append(li);
           }
         }
-        """
+        """#
 }

@@ -227,26 +227,39 @@ enum Templates {
     static let abstract = """
         <h1>Abstract: {{siteLabel}} <small><a href="/patients/{{patientId}}">{{patientName}}</a></small></h1>
         <form id="abstract" data-tumor="{{tumorId}}" data-version="{{version}}" data-patient="{{patientId}}"
-              data-patient-version="{{patientVersion}}" data-csrf="{{csrf}}" novalidate>
-        <div class="status" id="status" role="status" aria-live="polite">Version {{version}}</div>
+              data-patient-version="{{patientVersion}}" data-csrf="{{csrf}}" data-can-edit="{{#canEdit}}yes{{/canEdit}}" novalidate>
+        <div class="status" id="status" role="status" aria-live="polite">Version {{version}}{{^canEdit}} (read only){{/canEdit}}</div>
+        <p id="draft-offer" class="draft" hidden>A draft of your unsaved changes to this abstract is kept.
+          <button type="button" id="draft-restore">Restore my changes</button> <button type="button" id="draft-discard">Discard</button></p>
+        <section id="conflict" class="conflict" hidden aria-labelledby="conflict-heading"><h2 id="conflict-heading">Someone saved this abstract while you were editing</h2>
+          <p>For each item, keep yours or take the stored value, then save again.</p>
+          <table><thead><tr><th>Item</th><th>Yours</th><th>Stored now</th><th>Keep</th></tr></thead><tbody id="conflict-rows"></tbody></table>
+          <button type="button" id="conflict-apply">Use these values</button></section>
+        <p class="schema">Staging schema: {{schema}}</p>
         {{#groups}}
         <fieldset><legend>{{title}}</legend>
           {{#fields}}
-          <div class="field" data-item="{{id}}">
+          <div class="field{{#textarea}} text{{/textarea}}" data-item="{{id}}">
             <label for="f-{{id}}">{{label}} <span class="num">{{number}}</span></label>
-            <input id="f-{{id}}" name="{{id}}" value="{{value}}" data-level="{{level}}" {{#list}}list="{{list}}"{{/list}} {{#readonly}}readonly{{/readonly}}
-                   maxlength="{{length}}" autocomplete="off" spellcheck="false">
+            {{#textarea}}<textarea id="f-{{id}}" name="{{id}}" data-level="{{level}}" maxlength="{{length}}" rows="3" {{#readonly}}readonly{{/readonly}}>{{value}}</textarea>
+            <span class="count" id="c-{{id}}" aria-live="polite">{{count}} / {{length}}</span>{{/textarea}}
+            {{^textarea}}<input id="f-{{id}}" name="{{id}}" value="{{value}}" data-level="{{level}}" {{#list}}list="{{list}}"{{/list}} {{#readonly}}readonly{{/readonly}}
+                   {{#date}}data-kind="date" maxlength="10" placeholder="YYYY-MM-DD" inputmode="numeric" aria-describedby="d-{{id}}"{{/date}}{{^date}}maxlength="{{length}}"{{/date}}
+                   autocomplete="off" spellcheck="false">
+            <span class="code-label" id="d-{{id}}">{{codeLabel}}</span>{{/textarea}}
             <output class="messages" for="f-{{id}}"></output>
           </div>
           {{/fields}}
         </fieldset>
         {{/groups}}
-        <div class="actions"><button type="submit" accesskey="s">Save (Alt+S)</button></div>
-        <section aria-labelledby="edits-heading"><h2 id="edits-heading">Edits</h2><ul id="edits"><li>Checking…</li></ul></section>
+        {{#canEdit}}<div class="actions"><button type="submit" accesskey="s">Save (Alt+S)</button>
+          <button type="button" id="mark-complete">Mark complete</button></div>
+        <section aria-labelledby="edits-heading"><h2 id="edits-heading">Edits</h2><ul id="edits"><li>Checking…</li></ul></section>{{/canEdit}}
         </form>
         <section><h2>Revision history</h2><ol id="revisions" data-tumor="{{tumorId}}"></ol></section>
         <datalist id="sites">{{#sites}}<option value="{{code}}">{{label}}</option>{{/sites}}</datalist>
         <datalist id="histologies">{{#histologies}}<option value="{{code}}">{{label}}</option>{{/histologies}}</datalist>
+        {{#codeLists}}<datalist id="{{id}}">{{#options}}<option value="{{code}}">{{label}}</option>{{/options}}</datalist>{{/codeLists}}
         """
 
     static let error = """

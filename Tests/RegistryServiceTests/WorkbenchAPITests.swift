@@ -1,0 +1,122 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Postgres
+import Registry
+import RegistryService
+import Testing
+
+/// The workbench's abstract operations: patient and tumor saved together (both or neither), drafts that come back,
+/// and status by explicit action with the items at fault named.
+@Suite("Workbench API: whole-abstract saves, drafts, status", .serialized)
+struct WorkbenchAPITests {
+    @Test func aPatientAndTumorSaveIsBothOrNeitherAndAConflictKeepsADraft() async throws {
+        try await ServiceHarness.with { h in
+            let row = try await h.query("SELECT t.id, t.patient_id FROM tumor t ORDER BY t.id LIMIT 1")[0]
+            let tumorId = try row.decode(Int.self, at: 0), patientId = try row.decode(Int.self, at: 1)
+            try await h.test { client in
+                let session = try await client.signIn("registrar")
+                var headers = session.bearer
+                headers[.ifMatch] = "\"1\""
+                // A stale patient version: nothing is saved (not even the tumor's change), and the changes come back as a draft.
+                let stale = try await client.json("/api/tumors/\(tumorId)/abstract", .put, headers: headers,
+                                                  body: ["patientVersion": 7, "items": ["gradeClinical": "2"], "patientItems": ["spanishHispanicOrigin": "1"]])
+                #expect(stale.status == .conflict)
+                let error = try #require(stale.json()["error"] as? [String: Any])
+                #expect(error["code"] as? String == "version_conflict" && error["currentPatientVersion"] as? String == "1")
+                let versions = try await h.query("SELECT t.version, p.version FROM tumor t JOIN patient p ON p.id = t.patient_id WHERE t.id = $1", [tumorId])[0]
+                #expect(try versions.decode(Int.self, at: 0) == 1 && versions.decode(Int.self, at: 1) == 1)
+                let draft = try await client.json("/api/tumors/\(tumorId)/draft", headers: session.bearer)
+                #expect(draft.status == .ok)
+                let kept = try draft.json()
+                #expect((kept["items"] as? [String: String]) == ["gradeClinical": "2"])
+                #expect((kept["patientItems"] as? [String: String]) == ["spanishHispanicOrigin": "1"])
+                #expect(kept["reason"] as? String == "version conflict" && kept["baseVersion"] as? Int == 1)
+                // Another user does not see it.
+                let other = try await client.signIn("admin")
+                #expect(try await client.json("/api/tumors/\(tumorId)/draft", headers: other.bearer).status == .notFound)
+
+                // Current versions: both saved in one transaction, the drafts dropped.
+                let saved = try await client.json("/api/tumors/\(tumorId)/abstract", .put, headers: headers,
+                                                  body: ["patientVersion": 1, "items": ["gradeClinical": "2"], "patientItems": ["spanishHispanicOrigin": "1"]])
+                #expect(saved.status == .ok)
+                let body = try saved.json()
+                #expect(body["version"] as? Int == 2 && body["patientVersion"] as? Int == 2)
+                #expect(body["changedPatientItems"] as? [String] == ["spanishHispanicOrigin"] && body["changedItems"] as? [String] == ["gradeClinical"])
+                #expect(try await client.json("/api/tumors/\(tumorId)/draft", headers: session.bearer).status == .notFound)
+                let audit = try await h.query("SELECT count(*)::int FROM audit_log WHERE action = 'update' AND ((entity = 'patient' AND entity_id = $1) OR (entity = 'tumor' AND entity_id = $2))",
+                                              [patientId, tumorId])
+                #expect(try audit[0].decode(Int.self, at: 0) == 2)
+                // An invalid value anywhere: 422, nothing saved.
+                headers[.ifMatch] = "\"2\""
+                let invalid = try await client.json("/api/tumors/\(tumorId)/abstract", .put, headers: headers,
+                                                    body: ["patientVersion": 2, "items": ["gradeClinical": "1"], "patientItems": ["dateOfBirth": "19xx0101"]])
+                #expect(invalid.status == .unprocessableContent)
+                let after = try await h.query("SELECT version FROM tumor WHERE id = $1", [tumorId])[0]
+                #expect(try after.decode(Int.self, at: 0) == 2)
+            }
+        }
+    }
+
+    @Test func workingDraftsHoldOnlyTheChangedItemsAndAreTheAuthors() async throws {
+        try await ServiceHarness.with { h in
+            let tumorId = try await h.query("SELECT min(id) FROM tumor")[0].decode(Int.self, at: 0)
+            try await h.test { client in
+                let session = try await client.signIn("registrar")
+                #expect(try await client.json("/api/tumors/\(tumorId)/draft", headers: session.bearer).status == .notFound)
+                let kept = try await client.json("/api/tumors/\(tumorId)/draft", .put, headers: session.bearer,
+                                                 body: ["baseVersion": 1, "items": ["textRemarks": "typed, not saved"]])
+                #expect(kept.status == .noContent)
+                // Typing on: the working draft is replaced, not added to.
+                _ = try await client.json("/api/tumors/\(tumorId)/draft", .put, headers: session.bearer,
+                                          body: ["baseVersion": 1, "items": ["textRemarks": "typed, not saved, more"], "patientItems": ["race1": "02"]])
+                let draft = try await client.json("/api/tumors/\(tumorId)/draft", headers: session.bearer).json()
+                #expect(draft["items"] as? [String: String] == ["textRemarks": "typed, not saved, more"])
+                #expect(draft["patientItems"] as? [String: String] == ["race1": "02"] && draft["reason"] as? String == "working")
+                #expect(try await h.query("SELECT count(*)::int FROM abstract_draft WHERE tumor_id = $1", [tumorId])[0].decode(Int.self, at: 0) == 1)
+                #expect(try await client.json("/api/tumors/\(tumorId)/draft", .delete, headers: session.bearer).status == .noContent)
+                #expect(try await client.json("/api/tumors/\(tumorId)/draft", headers: session.bearer).status == .notFound)
+                // A reviewer keeps no drafts; an unknown item is refused naming it.
+                let reviewer = try await client.signIn("reviewer")
+                #expect(try await client.json("/api/tumors/\(tumorId)/draft", .put, headers: reviewer.bearer, body: ["baseVersion": 1, "items": [:] as [String: String]]).status == .forbidden)
+                let unknown = try await client.json("/api/tumors/\(tumorId)/draft", .put, headers: session.bearer, body: ["baseVersion": 1, "items": ["noSuchItem": "1"]])
+                #expect(unknown.status == .unprocessableContent)
+            }
+        }
+    }
+
+    @Test func anAbstractIsCompleteOnlyWhenNoEditFailsAndReviewedOnlyByAReviewer() async throws {
+        try await ServiceHarness.with { h in
+            let patientId = try await h.query("SELECT min(id) FROM patient")[0].decode(Int.self, at: 0)
+            try await h.test { client in
+                let session = try await client.signIn("registrar")
+                // A new, empty primary: required items are missing, so it cannot be complete; the refusal names them.
+                let created = try await client.json("/api/patients/\(patientId)/tumors", .post, headers: session.bearer,
+                                                    body: ["items": ["sequenceNumberHospital": "09"]])
+                #expect(created.status == .created)
+                let tumorId = try #require(created.json()["id"] as? Int)
+                let refused = try await client.json("/api/tumors/\(tumorId)/status", .post, headers: session.bearer, body: ["status": "complete"])
+                #expect(refused.status == .unprocessableContent)
+                let items = try #require((refused.json()["error"] as? [String: Any])?["items"] as? [String])
+                #expect(items.contains("primarySite") && items.contains("dateOfDiagnosis"))
+                #expect(try await h.query("SELECT status FROM tumor WHERE id = $1", [tumorId])[0].text(at: 0) == "incomplete")
+                // A demo abstract that passes every edit is marked complete; the reviewer marks it reviewed; the registrar may not.
+                // A demo abstract the registry's edit set passes without an error is marked complete; the reviewer marks
+                // it reviewed; the registrar may not.
+                var cleanId: Int?
+                for row in try await h.query("SELECT id FROM tumor ORDER BY id LIMIT 60") {
+                    let id = try row.decode(Int.self, at: 0)
+                    if try await h.registry.checkDraft(tumorId: id, items: [:], patientItems: nil).errors == 0 { cleanId = id; break }
+                }
+                let clean = try #require(cleanId)
+                #expect(try await client.json("/api/tumors/\(clean)/status", .post, headers: session.bearer, body: ["status": "complete"]).status == .ok)
+                #expect(try await client.json("/api/tumors/\(clean)/status", .post, headers: session.bearer, body: ["status": "reviewed"]).status == .forbidden)
+                let reviewer = try await client.signIn("reviewer")
+                #expect(try await client.json("/api/tumors/\(clean)/status", .post, headers: reviewer.bearer, body: ["status": "reviewed"]).status == .ok)
+                #expect(try await h.query("SELECT status FROM tumor WHERE id = $1", [clean])[0].text(at: 0) == "reviewed")
+                #expect(try await client.json("/api/tumors/\(tumorId)/status", .post, headers: session.bearer, body: ["status": "done"]).status == .badRequest)
+            }
+        }
+    }
+}
