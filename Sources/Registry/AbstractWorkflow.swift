@@ -6,7 +6,13 @@ import RegistryStore
 
 /// A patient as a role may see it, with its tumors.
 public struct PatientRecord: Sendable, Encodable {
-    public struct Tumor: Sendable, Encodable { public let id: Int; public let version: Int; public let items: [String: String] }
+    public struct Tumor: Sendable, Encodable {
+        public let id: Int
+        public let version: Int
+        public let items: [String: String]
+        /// incomplete (in progress), complete or reviewed.
+        public let status: String
+    }
     public let id: Int
     public let version: Int
     public let items: [String: String]
@@ -30,8 +36,8 @@ extension Registry {
     public func searchPatients(_ search: PatientSearch, paging: Paging, by user: UserAccount, from address: String?,
                                worklist: String? = nil) async throws -> PageOf<PatientSummary> {
         let seesIdentifiers = Permission.readIdentifiers.allows(user.role)
-        if !seesIdentifiers, search.name?.isEmpty == false || search.dateOfBirth?.isEmpty == false {
-            throw WorkflowError.forbidden("searching by name or date of birth needs a role that may see identifiers")
+        if !seesIdentifiers, search.name?.isEmpty == false || search.dateOfBirth?.isEmpty == false || search.identifier?.isEmpty == false {
+            throw WorkflowError.forbidden("searching by name, date of birth, accession, medical record or social security number needs a role that may see identifiers")
         }
         try await listingLimiter.take(user.id)
         let actor = user.acting(from: address)
@@ -58,14 +64,15 @@ extension Registry {
     public func patient(_ id: Int, for user: UserAccount, from address: String?) async throws -> PatientRecord {
         let actor = user.acting(from: address)
         guard let found = try await pool.withConnection({ db in
-            try db.transaction { tx -> (version: Int, items: [String: String], tumors: [(id: Int, version: Int, items: [String: String])])? in
-                guard let p = try AbstractRepository(connection: tx).patientWithVersion(id) else { return nil }
+            try db.transaction { tx -> (version: Int, items: [String: String], tumors: [(id: Int, version: Int, items: [String: String], status: String)])? in
+                guard let p = try AbstractRepository(connection: tx).patientWithStatuses(id) else { return nil }
                 try AuditTrail.record(tx, actor, .read, entity: "patient", id: id)
                 return p
             }
         }) else { throw WorkflowError.notFound("patient \(id)") }
         return PatientRecord(id: id, version: found.version, items: IdentifierVisibility.visible(found.items, to: user.role),
-                             tumors: found.tumors.map { .init(id: $0.id, version: $0.version, items: IdentifierVisibility.visible($0.items, to: user.role)) })
+                             tumors: found.tumors.map { .init(id: $0.id, version: $0.version, items: IdentifierVisibility.visible($0.items, to: user.role),
+                                                              status: $0.status) })
     }
 
     /// A tumor's abstract with its patient's items, as `user` may see it; audited.
@@ -123,17 +130,17 @@ extension Registry {
 
     // MARK: Changes
 
-    /// Creates a patient (patientIdNumber required and unique in the registry), with its revision and audit row.
+    /// Creates a patient with its revision and audit row. Patient ID Number (20) is unique in the registry; without one
+    /// the registry assigns the next (the highest numeric one plus one, 8 digits).
     public func createPatient(items: [String: String], by user: UserAccount, from address: String?) async throws -> Int {
         try ItemValidation.check(items, level: .patient)
-        guard let number = items["patientIdNumber"], !number.isEmpty else {
-            throw WorkflowError.invalid("patientIdNumber is required", items: ["patientIdNumber"])
-        }
         let actor = user.acting(from: address)
         do {
             return try await pool.withConnection { db in
                 try db.transaction { tx in
                     let repository = AbstractRepository(connection: tx)
+                    var items = items
+                    if (items["patientIdNumber"] ?? "").isEmpty { items["patientIdNumber"] = try repository.nextPatientIdNumber() }
                     let id = try repository.createPatient(items: items, registryId: try repository.registryIdForNewPatients(), userId: user.id)
                     try AuditTrail.record(tx, actor, .create, entity: "patient", id: id)
                     return id
@@ -256,6 +263,7 @@ extension PatientSearch {
         if let failingEditSet { out["failingEditSet"] = String(failingEditSet.prefix(40)) }
         if let tumorStatus { out["tumorStatus"] = String(tumorStatus.prefix(20)) }
         if let lastContactBefore { out["lastContactBefore"] = String(lastContactBefore.prefix(8)) }
+        if let identifier { out["identifier"] = String(identifier.prefix(20)) }
         return out
     }
 }

@@ -30,6 +30,8 @@ public struct SubmissionSummary: Sendable, Codable {
     }
     /// Tumors the store holds that the destination does not take.
     public var tumorsNotEligible = 0
+    /// Abstracts still in progress (status incomplete): sent once marked complete.
+    public var tumorsInProgress = 0
     /// The file was refused: more than the destination's share of eligible tumors failed its edits.
     public var refused = false
     public var maxHeldPercent: Double
@@ -238,9 +240,13 @@ extension Registry {
                                 summary.tumorsNotEligible += 1
                                 continue
                             }
+                            let candidate = candidates[index]
+                            guard candidate.status != "incomplete" else {
+                                summary.tumorsInProgress += 1
+                                continue
+                            }
                             eligibleIndices.append(index)
                             let hash = Self.contentHash(patient, tumor: index, keys: keys)
-                            let candidate = candidates[index]
                             if candidate.acceptedHash == nil { outgoing.append((index, "new", hash)) }
                             else if candidate.acceptedHash != hash { outgoing.append((index, "changed", hash)) }
                             else if let newestYear, year == newestYear { outgoing.append((index, "resent", hash)) }

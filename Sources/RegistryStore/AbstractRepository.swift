@@ -39,8 +39,15 @@ public struct PatientSummary: Sendable, Codable, Equatable {
     public let dateOfBirth: String?
     public let tumors: Int
     public let tumorsFailingEdits: Int
+    /// Abstracts not yet complete (status incomplete).
+    public var tumorsInProgress: Int = 0
+    /// The earliest Date of 1st Contact (580) among them: the 6-month timeliness clock.
+    public var oldestOpenFirstContact: String?
+    /// Abstracted By (570) of that abstract.
+    public var abstractor: String?
 
-    public init(id: Int, patientIdNumber: String, nameLast: String?, nameFirst: String?, dateOfBirth: String?, tumors: Int, tumorsFailingEdits: Int) {
+    public init(id: Int, patientIdNumber: String, nameLast: String?, nameFirst: String?, dateOfBirth: String?, tumors: Int, tumorsFailingEdits: Int,
+                tumorsInProgress: Int = 0, oldestOpenFirstContact: String? = nil, abstractor: String? = nil) {
         self.id = id
         self.patientIdNumber = patientIdNumber
         self.nameLast = nameLast
@@ -48,6 +55,9 @@ public struct PatientSummary: Sendable, Codable, Equatable {
         self.dateOfBirth = dateOfBirth
         self.tumors = tumors
         self.tumorsFailingEdits = tumorsFailingEdits
+        self.tumorsInProgress = tumorsInProgress
+        self.oldestOpenFirstContact = oldestOpenFirstContact
+        self.abstractor = abstractor
     }
 }
 
@@ -105,6 +115,11 @@ public struct PatientSearch: Sendable {
     public var tumorStatus: String?
     /// Only living patients last seen before this date (CCYYMMDD): follow-up is due.
     public var lastContactBefore: String?
+    /// An identifier as typed: Patient ID Number (20), or a tumor's Accession Number--Hosp (550) or Medical Record
+    /// Number (2300), or (when `searchSocialSecurityNumber`) the Social Security Number (2320).
+    public var identifier: String?
+    /// Whether `identifier` may match the social security number (roles that read identifiers).
+    public var searchSocialSecurityNumber = false
 
     public init(name: String? = nil, dateOfBirth: String? = nil, patientIdNumber: String? = nil, primarySite: String? = nil,
                 diagnosisYear: Int? = nil, failingEditSet: String? = nil, tumorStatus: String? = nil, lastContactBefore: String? = nil) {
@@ -138,10 +153,10 @@ public struct AbstractRepository {
         let bindings: PostgresBindings = [PatientSearch.NameQuery.at(last, 0), s.dateOfBirth, s.patientIdNumber, s.primarySite, s.diagnosisYear,
                                           s.failingEditSet, s.tumorStatus, s.lastContactBefore, PatientSearch.NameQuery.at(first, 0)]
             + (1..<4).map { PatientSearch.NameQuery.at(last, $0) } + (1..<4).map { PatientSearch.NameQuery.at(first, $0) }
+        let identifiers: PostgresBindings = [s.identifier, s.searchSocialSecurityNumber]
         // Name prefixes are LIKE patterns on lower(name), in up to four case forms ($1, $10-$12 last; $9, $13-$15
         // first): patient_by_name_and_birth serves each.
-        let filter = """
-            FROM patient p
+        let conditions = """
             WHERE ($1::text IS NULL OR lower(p.name_last) LIKE $1 OR lower(p.name_last) LIKE $10 OR lower(p.name_last) LIKE $11
                    OR lower(p.name_last) LIKE $12)
               AND ($9::text IS NULL OR lower(p.name_first) LIKE $9 OR lower(p.name_first) LIKE $13 OR lower(p.name_first) LIKE $14
@@ -154,20 +169,31 @@ public struct AbstractRepository {
                                                WHERE t.patient_id = p.id AND e.edit_set = $6 AND e.errors > 0))
               AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM tumor t WHERE t.patient_id = p.id AND t.status = $7))
               AND ($8::text IS NULL OR (p.vital_status = '1' AND p.date_of_last_contact < $8))
+              AND ($18::text IS NULL OR p.patient_id_number = $18
+                   OR p.id IN (SELECT t.patient_id FROM tumor t WHERE t.accession_number = $18 OR t.medical_record_number = $18)
+                   OR ($19 AND p.social_security_number = replace($18, '-', '')))
             """
-        let total = try db.query("SELECT count(*) \(filter)", bindings)[0].decode(Int.self, at: 0)
+        let filter = "FROM patient p " + conditions
+        // $16, $17 are the page's limit and offset; $18, $19 the identifier.
+        let total = try db.query("SELECT count(*) \(filter) AND $16::int IS NULL AND $17::int IS NULL", bindings + [nil, nil] + identifiers)[0].decode(Int.self, at: 0)
         let rows = try db.query("""
             SELECT p.id, p.patient_id_number, p.name_last, p.name_first, p.date_of_birth,
                    (SELECT count(*) FROM tumor t WHERE t.patient_id = p.id),
                    (SELECT count(DISTINCT e.tumor_id) FROM tumor t JOIN edit_result e ON e.tumor_id = t.id
-                    WHERE t.patient_id = p.id AND e.errors > 0)
-            \(filter) ORDER BY p.name_last, p.name_first, p.id LIMIT $16 OFFSET $17
-            """, bindings + [limit, offset])
+                    WHERE t.patient_id = p.id AND e.errors > 0),
+                   o.open, o.first_contact, o.abstractor
+            FROM patient p
+            LEFT JOIN LATERAL (SELECT count(*) OVER ()::int AS open, t.date_of_first_contact AS first_contact, t.items->>'570' AS abstractor
+                               FROM tumor t WHERE t.patient_id = p.id AND t.status = 'incomplete'
+                               ORDER BY t.date_of_first_contact NULLS LAST, t.id LIMIT 1) o ON true
+            \(conditions) ORDER BY p.name_last, p.name_first, p.id LIMIT $16 OFFSET $17
+            """, bindings + [limit, offset] + identifiers)
         return (try rows.map { r in
             PatientSummary(id: try r.decode(Int.self, at: 0), patientIdNumber: try r.decode(String.self, at: 1),
                            nameLast: try r.decode(String?.self, at: 2), nameFirst: try r.decode(String?.self, at: 3),
                            dateOfBirth: try r.decode(String?.self, at: 4), tumors: try r.decode(Int.self, at: 5),
-                           tumorsFailingEdits: try r.decode(Int.self, at: 6))
+                           tumorsFailingEdits: try r.decode(Int.self, at: 6), tumorsInProgress: try r.decode(Int?.self, at: 7) ?? 0,
+                           oldestOpenFirstContact: r.text(at: 8), abstractor: r.text(at: 9))
         }, total)
     }
 
@@ -178,10 +204,16 @@ public struct AbstractRepository {
 
     /// The same with the patient's version (its ETag).
     public func patientWithVersion(_ id: Int) throws -> (version: Int, items: [String: String], tumors: [(id: Int, version: Int, items: [String: String])])? {
+        try patientWithStatuses(id).map { ($0.version, $0.items, $0.tumors.map { ($0.id, $0.version, $0.items) }) }
+    }
+
+    /// The same with each tumor's abstract status.
+    public func patientWithStatuses(_ id: Int) throws
+        -> (version: Int, items: [String: String], tumors: [(id: Int, version: Int, items: [String: String], status: String)])? {
         guard let p = try db.query("SELECT items::text, version FROM patient WHERE id = $1", [id]).first else { return nil }
-        let tumors = try db.query("SELECT id, version, items::text FROM tumor WHERE patient_id = $1 ORDER BY tumor_key, id", [id])
+        let tumors = try db.query("SELECT id, version, items::text, status FROM tumor WHERE patient_id = $1 ORDER BY tumor_key, id", [id])
         return (try p.decode(Int.self, at: 1), try StoredItems.items(p.text(at: 0)),
-                try tumors.map { (try $0.decode(Int.self, at: 0), try $0.decode(Int.self, at: 1), try StoredItems.items($0.text(at: 2))) })
+                try tumors.map { (try $0.decode(Int.self, at: 0), try $0.decode(Int.self, at: 1), try StoredItems.items($0.text(at: 2)), $0.text(at: 3) ?? "") })
     }
 
     public func abstract(tumorId: Int) throws -> StoredAbstract? {
@@ -425,6 +457,65 @@ public struct AbstractRepository {
     /// Sets an abstract's status (incomplete, complete, reviewed); false when there is no such tumor.
     public func setStatus(tumorId: Int, status: String) throws -> Bool {
         try db.execute("UPDATE tumor SET status = $2, updated_at = now() WHERE id = $1", [tumorId, status]) == 1
+    }
+
+    /// The next Patient ID Number (20): the highest numeric one plus one, 8 digits; numbers are taken one at a time
+    /// (a transaction-scoped lock) so two registrars never get the same.
+    public func nextPatientIdNumber() throws -> String {
+        try db.execute("SELECT pg_advisory_xact_lock(hashtext('registry.patient_id_number'))")
+        let highest = try db.query("""
+            SELECT coalesce(max(patient_id_number::bigint), 0) FROM patient WHERE patient_id_number ~ '^[0-9]{1,8}$'
+            """)[0].decode(Int.self, at: 0)
+        return String(format: "%08d", highest + 1)
+    }
+
+    /// The patient's Accession Number--Hosp (550), shared by all of a patient's primaries; else the next of `year`
+    /// (CCYY followed by the order the patient was entered that year, 5 digits). One number at a time (a lock).
+    public func accessionNumber(patientId: Int, year: Int) throws -> String {
+        if let own = try db.query("""
+            SELECT accession_number FROM tumor WHERE patient_id = $1 AND accession_number ~ '^[0-9]{9}$' ORDER BY id LIMIT 1
+            """, [patientId]).first?.text(at: 0) { return own }
+        try db.execute("SELECT pg_advisory_xact_lock(hashtext('registry.accession_number'))")
+        let prefix = String(format: "%04d", year)
+        let highest = try db.query("""
+            SELECT coalesce(max(substr(accession_number, 5)::int), 0) FROM tumor WHERE accession_number LIKE $1 AND accession_number ~ '^[0-9]{9}$'
+            """, [prefix + "%"])[0].decode(Int.self, at: 0)
+        return prefix + String(format: "%05d", highest + 1)
+    }
+
+    /// The hospital sequence numbers (560) of a patient's tumors, in order.
+    public func hospitalSequenceNumbers(patientId: Int) throws -> [String] {
+        try db.query("SELECT coalesce(sequence_number_hospital, '') FROM tumor WHERE patient_id = $1 ORDER BY id", [patientId]).map { $0.text(at: 0) ?? "" }
+    }
+
+    /// A stored patient who may be the one about to be created: same social security number, or same last name or first
+    /// name and date of birth, or same last and first name.
+    public struct PossibleDuplicate: Sendable, Codable, Equatable {
+        public let patientId: Int
+        public let patientIdNumber: String
+        public let nameLast: String
+        public let nameFirst: String
+        public let dateOfBirth: String
+        public let matchedOn: String
+    }
+
+    public func possibleDuplicates(nameLast: String, nameFirst: String, dateOfBirth: String, socialSecurityNumber: String) throws -> [PossibleDuplicate] {
+        let ssn = ["", "999999999", "000000000"].contains(socialSecurityNumber) ? nil : socialSecurityNumber
+        return try db.query("""
+            SELECT id, patient_id_number, coalesce(name_last, ''), coalesce(name_first, ''), coalesce(date_of_birth, ''),
+                   CASE WHEN social_security_number = $4 THEN 'social security number'
+                        WHEN date_of_birth = $3 AND lower(name_last) = lower($1) THEN 'last name and date of birth'
+                        WHEN date_of_birth = $3 AND lower(name_first) = lower($2) THEN 'first name and date of birth'
+                        ELSE 'last and first name' END
+            FROM patient
+            WHERE social_security_number = $4
+               OR (date_of_birth = $3 AND (lower(name_last) = lower($1) OR lower(name_first) = lower($2)))
+               OR (lower(name_last) = lower($1) AND lower(name_first) = lower($2) AND $1 <> '' AND $2 <> '')
+            ORDER BY 6, id LIMIT 20
+            """, [nameLast, nameFirst, dateOfBirth, ssn]).map {
+            PossibleDuplicate(patientId: try $0.decode(Int.self, at: 0), patientIdNumber: $0.text(at: 1) ?? "", nameLast: $0.text(at: 2) ?? "",
+                              nameFirst: $0.text(at: 3) ?? "", dateOfBirth: $0.text(at: 4) ?? "", matchedOn: $0.text(at: 5) ?? "")
+        }
     }
 
     /// Whether a patient row exists.

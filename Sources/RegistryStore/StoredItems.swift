@@ -85,7 +85,7 @@ enum TypedColumns {
     static let patientFields: [(column: String, item: String)] = [
         ("name_last", "nameLast"), ("name_first", "nameFirst"), ("date_of_birth", "dateOfBirth"),
         ("sex_assigned_at_birth", "sexAssignedAtBirth"), ("vital_status", "vitalStatus"), ("date_of_last_contact", "dateOfLastContact"),
-        ("race_1", "race1"),
+        ("race_1", "race1"), ("social_security_number", "socialSecurityNumber"),
     ]
     /// Tumor text columns and their items, in order; `diagnosis_year` (from the date of diagnosis) follows them.
     static let tumorFields: [(column: String, item: String)] = [
@@ -96,6 +96,7 @@ enum TypedColumns {
         ("county_at_dx", "countyAtDx"), ("state_at_dx", "addrAtDxState"), ("age_at_diagnosis", "ageAtDiagnosis"),
         ("summary_stage_2000", "seerSummaryStage2000"), ("type_of_reporting_source", "typeOfReportingSource"),
         ("date_of_first_contact", "dateOf1stContact"), ("date_case_completed", "dateCaseCompleted"),
+        ("medical_record_number", "medicalRecordNumber"),
     ]
 
     /// "name_last, name_first, …".

@@ -51,6 +51,8 @@ public struct SubmissionCandidate: Sendable {
     public let tumorId: Int
     public let tumorKey: String
     public let acceptedHash: String?
+    /// The abstract's status: an abstract still in progress (incomplete) is not sent.
+    public var status: String = "complete"
 }
 
 /// The submission ledger's SQL: the rows of a submission, the tumors it carried and held, its file in chunks, and
@@ -79,7 +81,7 @@ public struct SubmissionLedger {
             SELECT p.id, p.patient_id_number, p.items::text, t.id, t.tumor_key, t.items::text,
                    (SELECT st.content_hash FROM submission_tumor st JOIN submission s ON s.id = st.submission_id
                     WHERE st.tumor_id = t.id AND s.destination = $2 AND s.status = 'accepted'
-                    ORDER BY st.submission_id DESC LIMIT 1)
+                    ORDER BY st.submission_id DESC LIMIT 1), t.status
             FROM patient p LEFT JOIN tumor t ON t.patient_id = p.id
             WHERE p.registry_id = $1
               AND ($3::timestamptz IS NULL OR p.id IN (
@@ -111,7 +113,7 @@ public struct SubmissionLedger {
                     try exporter.fill(&tumor.values, level: .tumor, json: tumorJSON, dictionary: dictionary, patientId: id, unknown: &unknown)
                     current!.patient.tumors.append(tumor)
                     current!.tumors.append(SubmissionCandidate(tumorId: try row.decode(Int.self, at: 3), tumorKey: try row.decode(String.self, at: 4),
-                                                               acceptedHash: row.text(at: 6)))
+                                                               acceptedHash: row.text(at: 6), status: row.text(at: 7) ?? "complete"))
                 }
             }
         }

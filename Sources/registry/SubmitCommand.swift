@@ -68,7 +68,8 @@ struct SubmitCommand: AsyncParsableCommand {
         let verb = s.dryRun ? (s.refused ? "would be refused; it would send" : "would send") : s.refused ? "refused" : "sent"
         lines.append("\(s.destination): \(verb) \(s.tumorsSent) tumors of \(s.patients) patients (\(s.tumorsNew) new, \(s.tumorsChanged) changed"
                      + (s.tumorsResent > 0 ? ", \(s.tumorsResent) of the newest year again" : "") + "); \(s.tumorsUnchanged) unchanged not sent; "
-                     + "\(s.tumorsHeld) held back by the \(s.editSet) edits; \(s.tumorsNotEligible) not taken by the destination")
+                     + "\(s.tumorsHeld) held back by the \(s.editSet) edits; \(s.tumorsNotEligible) not taken by the destination; "
+                     + "\(s.tumorsInProgress) abstract(s) in progress, sent once complete")
         for (edit, count) in s.heldByEdit.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }).prefix(20) {
             lines.append("  held by \(edit): \(count)")
         }

@@ -314,8 +314,11 @@ struct APITests {
                 let patientId = try #require(try created.json()["id"] as? Int)
                 let duplicate = try await client.json("/api/patients", .post, headers: session.bearer, body: ["items": ["patientIdNumber": "77000001"]])
                 #expect(duplicate.status == .conflict)
+                // Without a Patient ID Number the registry assigns the next one (the highest plus one).
                 let missingId = try await client.json("/api/patients", .post, headers: session.bearer, body: ["items": ["nameLast": "X"]])
-                #expect(missingId.status == .unprocessableContent)
+                #expect(missingId.status == .created)
+                let assigned = try #require(try missingId.json()["id"] as? Int)
+                #expect(try await h.query("SELECT patient_id_number FROM patient WHERE id = $1", [assigned])[0].text(at: 0) == "77000002")
 
                 let tumor = try await client.json("/api/patients/\(patientId)/tumors", .post, headers: session.bearer,
                                                   body: ["items": ["primarySite": "C504", "histologicTypeIcdO3": "8500", "behaviorCodeIcdO3": "3",
@@ -337,7 +340,7 @@ struct APITests {
             let worklist = try await h.query("SELECT count(*) FROM patient WHERE patient_id_number = '77000001' AND vital_status = '1'")
             #expect(try worklist[0].decode(Int.self, at: 0) == 1)
             let audit = try await h.query("SELECT action || ' ' || entity FROM audit_log WHERE action IN ('create', 'update') AND username = 'registrar' ORDER BY id")
-            #expect(audit.map { $0.text(at: 0)! } == ["create patient", "create tumor", "update patient"])
+            #expect(audit.map { $0.text(at: 0)! } == ["create patient", "create patient", "create tumor", "update patient"])
         }
     }
 

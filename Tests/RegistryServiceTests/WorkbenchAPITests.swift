@@ -119,4 +119,58 @@ struct WorkbenchAPITests {
             }
         }
     }
+
+    @Test func newCasesAreCheckedForDuplicatesAndNumberedByTheRegistrysRules() async throws {
+        try await ServiceHarness.with { h in
+            let stored = try await h.query("SELECT id, name_last, name_first, date_of_birth FROM patient WHERE name_last IS NOT NULL ORDER BY id LIMIT 1")[0]
+            let storedId = try stored.decode(Int.self, at: 0)
+            let last = stored.text(at: 1)!, first = stored.text(at: 2)!, born = stored.text(at: 3)!
+            try await h.test { client in
+                let session = try await client.signIn("registrar")
+                func duplicates(_ query: String) async throws -> [[String: Any]] {
+                    try await client.json("/api/patients/duplicates?\(query)", headers: session.bearer).jsonArray()
+                }
+                let byName = try await duplicates("nameLast=\(last.uppercased())&nameFirst=Nobody&dateOfBirth=\(born)")
+                #expect(byName.contains { $0["patientId"] as? Int == storedId && $0["matchedOn"] as? String == "last name and date of birth" })
+                #expect(try await duplicates("nameLast=Zzyzx&nameFirst=Nobody&dateOfBirth=18500101").isEmpty)
+                // The SSN matches on its own; a reviewer may not run the check.
+                var headers = session.bearer
+                headers[.ifMatch] = "\"1\""
+                _ = try await client.json("/api/patients/\(storedId)", .put, headers: headers, body: ["items": ["socialSecurityNumber": "123456789"]])
+                #expect(try await duplicates("nameLast=Other&socialSecurityNumber=123-45-6789").first?["matchedOn"] as? String == "social security number")
+                let reviewer = try await client.signIn("reviewer")
+                #expect(try await client.json("/api/patients/duplicates?nameLast=\(last)", headers: reviewer.bearer).status == .forbidden)
+
+                // A new patient's first primary: the next accession number of the year and sequence 00; a second primary
+                // shares the accession number and is 02, with the note that the first should now be 01.
+                let created = try await client.json("/api/patients", .post, headers: session.bearer, body: ["items": ["nameLast": "Primaries"]])
+                let patientId = try #require(try created.json()["id"] as? Int)
+                let first = try await client.json("/api/patients/\(patientId)/primaries", .post, headers: session.bearer,
+                                                  body: ["items": ["dateOf1stContact": "20250310"]]).json()
+                let accession = try #require(first["accessionNumber"] as? String)
+                let highest = try await h.query("""
+                    SELECT coalesce(max(substr(accession_number, 5)::int), 0) FROM tumor WHERE accession_number LIKE '2025%' AND id <> $1
+                    """, [first["tumorId"] as? Int ?? 0])[0].decode(Int.self, at: 0)
+                #expect(accession == "2025" + String(format: "%05d", highest + 1) && first["sequenceNumber"] as? String == "00")
+                let second = try await client.json("/api/patients/\(patientId)/primaries", .post, headers: session.bearer, body: ["items": [:] as [String: String]]).json()
+                #expect(second["accessionNumber"] as? String == accession && second["sequenceNumber"] as? String == "02")
+                #expect((second["note"] as? String)?.contains("00") == true)
+                let rows = try await h.query("SELECT items->>'550', items->>'560', items->>'580', status FROM tumor WHERE patient_id = $1 ORDER BY id", [patientId])
+                #expect(rows.count == 2 && rows[0].text(at: 2) == "20250310" && rows[1].text(at: 3) == "incomplete")
+
+                // Found by the accession number and the medical record number (an identifier search), not by a reviewer.
+                let tumorId = try #require(second["tumorId"] as? Int)
+                var tumorHeaders = session.bearer
+                tumorHeaders[.ifMatch] = "\"1\""
+                _ = try await client.json("/api/tumors/\(tumorId)", .put, headers: tumorHeaders, body: ["items": ["medicalRecordNumber": "MR-4471"]])
+                for identifier in [accession, "MR-4471"] {
+                    let found = try await client.json("/api/patients?identifier=\(identifier)", headers: session.bearer).json()
+                    #expect((found["items"] as? [[String: Any]])?.map { $0["id"] as? Int } == [patientId], "\(identifier)")
+                }
+                let ssn = try await client.json("/api/patients?identifier=123456789", headers: session.bearer).json()
+                #expect((ssn["items"] as? [[String: Any]])?.first?["id"] as? Int == storedId)
+                #expect(try await client.json("/api/patients?identifier=MR-4471", headers: reviewer.bearer).status == .forbidden)
+            }
+        }
+    }
 }

@@ -3,7 +3,7 @@
 sign in, open an abstract, type an invalid site/histology pair, see the inline edit message, fix it, save.
 
 Usage: browser_test.py BASE_URL USER PASSWORD SCREENSHOT_DIR   (chromedriver on PATH)"""
-import base64, json, os, socket, subprocess, sys, time, urllib.request
+import base64, json, os, socket, subprocess, sys, time, urllib.error, urllib.parse, urllib.request
 
 base, user, password, shots = sys.argv[1:5]
 
@@ -39,7 +39,9 @@ for _ in range(50):
     except Exception:
         time.sleep(0.1)
 session = call("POST", "/session", {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
-    "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"]}}}})["sessionId"]
+    "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"]},
+    # Leaving a page with unsaved changes asks first (beforeunload): the test accepts, as a registrar who reloads on purpose.
+    "unhandledPromptBehavior": "accept"}}})["sessionId"]
 S = f"/session/{session}"
 
 def go(url): call("POST", S + "/url", {"url": url})
@@ -50,6 +52,23 @@ def prop(element, name): return call("GET", f"{S}/element/{element}/property/{na
 def clear(element): call("POST", f"{S}/element/{element}/clear", {})
 def type_(element, keys): call("POST", f"{S}/element/{element}/value", {"text": keys})
 def click(element): call("POST", f"{S}/element/{element}/click", {})
+def script(js, *args): return call("POST", S + "/execute/sync", {"script": js, "args": list(args)})
+def press(element):
+    """Keyboard activation (focus, Enter): what a registrar does, and never intercepted by the sticky status bar."""
+    script("arguments[0].focus();", {"element-6066-11e4-a52e-4f735466cecf": element})
+    type_(element, "\ue007")
+def api(method, path, token, body=None, headers=None):
+    """The JSON API as another registrar would use it (a bearer session of its own)."""
+    data = json.dumps(body).encode() if body is not None else None
+    h = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+    h.update(headers or {})
+    request = urllib.request.Request(base + path, data=data, method=method, headers=h)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            raw = response.read()
+            return response.status, (json.loads(raw) if raw else None)
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
 def screenshot(name):
     try:
         with open(os.path.join(shots, f"{name}.png"), "wb") as f:
@@ -103,6 +122,102 @@ try:
     assert "spanishHispanicOrigin" in status[0] and "gradeClinical" in status[0], f"both records should be saved: {status[0]}"
     wait(lambda: [li for li in finds("#revisions li") if "gradeClinical" in text(li)], "the revision history to show the change")
     print("PASS: sign in, inline edit shown and cleared, saved, revision listed")
+
+    # The whole abstract: a laterality picked by its label, a partial date, a text field with its count, saved together.
+    tumor_url = call("GET", S + "/url")
+    tumor_id = tumor_url.rstrip("/").split("/")[-1]
+    # Picked by its words: on a paired organ the other side ("Left" or "Right"); elsewhere the label the site's code has.
+    laterality = find("#f-laterality")
+    current = prop(laterality, "value")
+    wanted = "Right" if current == "1" else "Left" if current == "2" else script(
+        "return ([...document.getElementById('cl-laterality').options].find(o => o.value === arguments[0]) || {label: ''}).label.slice(0, 12)", current)
+    left = script("return [...document.getElementById('cl-laterality').options].find(o => o.label.startsWith(arguments[0])).value", wanted)
+    clear(laterality); type_(laterality, left)
+    wait(lambda: text(find("#d-laterality")).startswith(wanted), "the laterality's label")
+    completed = find("#f-dateCaseCompleted")
+    clear(completed); type_(completed, "2025-03")
+    wait(lambda: "March 2025 (day unknown)" in text(find("#d-dateCaseCompleted")), "the partial date in words")
+    remarks = find("#f-textRemarks")
+    clear(remarks); type_(remarks, "Mammogram 3/2025: 2 cm mass UOQ; core biopsy IDC.")
+    wait(lambda: text(find("#c-textRemarks")).startswith("49 /"), "the text's character count")
+    click(find('button[type="submit"]'))
+    saved = wait(lambda: [t for t in [text(find("#status"))] if t.startswith("Saved") or t.startswith("Not saved")], "the whole abstract saved")
+    assert saved[0].startswith("Saved"), saved[0]
+    token = json.loads(urllib.request.urlopen(urllib.request.Request(base + "/api/session", data=json.dumps(
+        {"username": user, "password": password, "bearerToken": True}).encode(), headers={"Content-Type": "application/json"}), timeout=30).read())["token"]
+    status, stored = api("GET", f"/api/tumors/{tumor_id}", token)
+    assert stored["items"].get("laterality") == left and stored["items"].get("dateCaseCompleted") == "202503", stored["items"]
+    assert stored["items"].get("textRemarks", "").startswith("Mammogram"), "the text was saved"
+    print("PASS: a laterality picked by its label, a partial date (stored 202503) and a text field saved")
+
+    # Someone else saves while this registrar types: the comparison keeps the registrar's value, then it saves.
+    grade = find("#f-gradePathological")
+    before_grade = prop(grade, "value")
+    mine = "2" if before_grade != "2" else "3"
+    theirs = next(code for code in ["1", "9", "4"] if code not in (before_grade, mine))
+    clear(grade); type_(grade, mine)
+    code, other = api("PUT", f"/api/tumors/{tumor_id}", token, {"items": {"gradePathological": theirs}}, {"If-Match": f'"{stored["version"]}"'})
+    assert code == 200, (code, other)
+    click(find('button[type="submit"]'))
+    wait(lambda: not prop(find("#conflict"), "hidden"), "the side-by-side comparison after a 409")
+    rows = [text(r) for r in finds("#conflict-rows tr")]
+    assert any(r.startswith("gradePathological") and f" {mine} " in f" {r} " for r in rows), rows
+    screenshot("2b-conflict")
+    press(find("#conflict-apply"))
+    click(find('button[type="submit"]'))
+    wait(lambda: text(find("#status")).startswith("Saved"), "the save after choosing")
+    status, after = api("GET", f"/api/tumors/{tumor_id}", token)
+    assert after["items"].get("gradePathological") == mine, after["items"].get("gradePathological")
+    print("PASS: a 409 showed both values; the registrar's value was kept and saved")
+
+    # Typing is never lost: a reload offers the unsaved change back.
+    clear(remarks); type_(remarks, "Typed but not saved.")
+    time.sleep(2.2)  # the working draft is kept after a pause in typing
+    go(tumor_url)
+    wait(lambda: not prop(find("#draft-offer"), "hidden"), "the draft offered after a reload")
+    click(find("#draft-restore"))
+    wait(lambda: prop(find("#f-textRemarks"), "value") == "Typed but not saved.", "the draft restored")
+    click(find('button[type="submit"]'))
+    wait(lambda: text(find("#status")).startswith("Saved"), "the restored draft saved")
+    print("PASS: a draft was offered after reload and restored")
+
+    # A new patient: the duplicate check warns about a stored patient with the same name and birth date; created anyway
+    # (a different person), the first primary opens; marking it complete is refused while required items are missing.
+    go(base + f"/patients/{stored['patientId']}")
+    title = text(wait(lambda: find("h1"), "the patient page"))
+    last, first = [part.strip() for part in title.split(" patient ")[0].split(",", 1)]
+    born = [text(dd) for dd in finds("dl.facts dd")][0]
+    go(base + "/patients/new")
+    type_(wait(lambda: find("#np-last"), "the new patient form"), last); type_(find("#np-first"), first); type_(find("#np-birth"), born)
+    click(find('#new-patient button[type="submit"]'))
+    wait(lambda: not prop(find("#duplicates"), "hidden"), "the duplicate warning")
+    assert [li for li in finds("#duplicate-list li") if "last name and date of birth" in text(li)], "the stored patient is listed"
+    screenshot("7-duplicate-warning")
+    clear(find("#np-last")); type_(find("#np-last"), "Ñúñez"); clear(find("#np-first")); type_(find("#np-first"), "Ángela")
+    clear(find("#np-birth")); type_(find("#np-birth"), "1961-07-04")
+    click(find("#create-anyway"))
+    wait(lambda: "/tumors/" in call("GET", S + "/url") and finds("#abstract"), "the new patient's first abstract")
+    accession = prop(find("#f-accessionNumberHosp"), "value")
+    assert len(accession) == 9 and prop(find("#f-sequenceNumberHospital"), "value") == "00", accession
+    wait(lambda: "Checking" not in text(find("#edits")), "the edit check of the new abstract")
+    click(find("#mark-complete"))
+    refusal = wait(lambda: [t for t in [text(find("#status"))] if t.startswith("Not marked complete")], "the refusal to mark it complete")
+    assert "required item" in refusal[0], refusal[0]
+    print(f"PASS: duplicate warning, new patient (accession {accession}), complete refused: {refusal[0][:90]}")
+
+    # A second primary for the same patient: same accession number, the next sequence number.
+    go(base + "/")
+    type_(wait(lambda: find("#q"), "the search box"), "ñúñez" + "\ue007")
+    click(wait(lambda: [a for a in finds("tbody a") if "/patients/" in prop(a, "href")][0], "Ñúñez found from the header search"))
+    click(wait(lambda: find("#add-primary"), "the Add a primary button"))
+    wait(lambda: "/tumors/" in call("GET", S + "/url") and finds("#abstract"), "the second primary's abstract")
+    assert prop(find("#f-accessionNumberHosp"), "value") == accession, "one accession number per patient"
+    assert prop(find("#f-sequenceNumberHospital"), "value") == "02", prop(find("#f-sequenceNumberHospital"), "value")
+    # "last, first" from the header box (the form sends "+" for the space).
+    go(base + "/")
+    type_(wait(lambda: find("#q"), "the search box"), f"{last.lower()}, {first.lower()}" + "\ue007")
+    wait(lambda: [a for a in finds("tbody a") if prop(a, "href").endswith(f"/patients/{stored['patientId']}")], f"'{last}, {first}' found")
+    print("PASS: a second primary shares the accession number (sequence 02); 'ñúñez' and 'last, first' found from the header")
 
     # Follow-up: the control list, a letter marked sent, a contact recorded on its page; the patient leaves the list.
     click(wait(lambda: [a for a in finds("header nav a") if text(a) == "Follow-up"][0], "the Follow-up link"))
@@ -158,6 +273,16 @@ try:
     assert not small, f"public cells under 16 shown: {small[:5]}"
     screenshot("6-annual-report")
     print("PASS: the reviewer opened the public annual report (no count under 16, no register)")
+
+    # The reviewer reads an abstract: no edit checks, no Save, labels shown; the history says old → new.
+    go(base + f"/tumors/{tumor_id}")
+    wait(lambda: finds("#abstract"), "the abstract as the reviewer sees it")
+    assert not finds('#abstract button[type="submit"]') and not finds("#edits"), "a reviewer gets neither Save nor edit checks"
+    assert "read only" in text(find("#status")), text(find("#status"))
+    assert text(find("#d-laterality")), "the laterality's label is shown"
+    wait(lambda: [li for li in finds("#revisions li") if "gradePathological" in text(li) and "→" in text(li)], "old → new in the history")
+    screenshot("8-reviewer-abstract")
+    print("PASS: the reviewer read the abstract (no Save, no checks) with old → new in its history")
 finally:
     try:
         call("DELETE", S)

@@ -136,6 +136,7 @@ struct PageController {
 
     func addRoutes(to group: RouterGroup<RegistryRequestContext>) {
         group.get("/") { request, context in try await worklistPage(request, context) }
+        group.get("patients/new") { _, context in try await newPatientPage(context) }
         group.get("patients/:id") { _, context in try await patientPage(context) }
         group.get("tumors/:id") { _, context in try await abstractPage(context) }
         group.get("submissions") { _, context in try await submissionsPage(context) }
@@ -169,7 +170,7 @@ struct PageController {
             "destination": destination.name, "description": destination.description, "editSet": s.editSet, "refused": s.refused,
             "maxHeldPercent": destination.maxHeldPercent.formatted(), "csrf": context.session?.csrfToken ?? "",
             "tumorsNew": s.tumorsNew, "tumorsChanged": s.tumorsChanged, "tumorsResent": s.tumorsResent, "tumorsUnchanged": s.tumorsUnchanged,
-            "tumorsHeld": s.tumorsHeld, "tumorsNotEligible": s.tumorsNotEligible,
+            "tumorsHeld": s.tumorsHeld, "tumorsNotEligible": s.tumorsNotEligible, "tumorsInProgress": s.tumorsInProgress,
             "quality": (s.quality?.figures ?? []).map { ["name": $0.name, "percent": String(format: "%.2f", $0.percent), "standard": $0.standard,
                                                           "verdict": $0.meets ? "meets" : "does not meet"] },
             "held": s.heldTumors.map { ["tumorId": $0.tumorId, "edits": $0.edits.joined(separator: ", ")] as [String: Any] },
@@ -186,7 +187,20 @@ struct PageController {
         let paging = try Paging(page: request.queryInt("page", default: 1, range: 1...Paging.maxPage), pageSize: 25, maxPageSize: 25)
         var search = PatientSearch()
         if !query.isEmpty {
-            if query.allSatisfy(\.isNumber) { search.patientIdNumber = query } else { search.name = query }
+            // A date is a date of birth; a word with a digit in it an identifier (patient id, accession number, medical
+            // record number, or for registrars the SSN); anything else a name ("last, first").
+            if let born = Self.dateOfBirth(query) {
+                search.dateOfBirth = born
+            } else if query.contains(where: \.isNumber) && !query.contains(where: { $0 == " " || $0 == "," }) {
+                if Permission.readIdentifiers.allows(user.role) {
+                    search.identifier = query
+                    search.searchSocialSecurityNumber = true
+                } else {
+                    search.patientIdNumber = query  // roles without identifiers find patients by the registry's own number only
+                }
+            } else {
+                search.name = query
+            }
         } else {
             switch tab {
             case "incomplete": search.tumorStatus = "incomplete"
@@ -199,6 +213,7 @@ struct PageController {
             }
         }
         let result = try await registry.searchPatients(search, paging: paging, by: user, from: address, worklist: query.isEmpty ? tab : "search")
+        let today = CalendarDate.today
         let tabs = [("failing", "Failing edits"), ("incomplete", "Incomplete"), ("followup", "Due for follow-up"), ("all", "All patients")]
         let shownTab = tabs.first { $0.0 == tab }?.0 ?? "failing"
         func link(_ p: Int) -> String {
@@ -208,13 +223,40 @@ struct PageController {
             "heading": query.isEmpty ? (tabs.first { $0.0 == tab }?.1 ?? "Worklist") : "Search", "total": result.total, "query": query,
             "page": paging.page,
             "tabs": tabs.map { ["href": "/?tab=\($0.0)", "label": $0.1, "current": $0.0 == tab && query.isEmpty] },
-            "rows": result.items.map { ["id": $0.id, "patientIdNumber": $0.patientIdNumber, "nameLast": $0.nameLast ?? "—", "nameFirst": $0.nameFirst ?? "",
-                                        "dateOfBirth": PageRenderer.displayDate($0.dateOfBirth), "tumors": $0.tumors,
-                                        "tumorsFailingEdits": $0.tumorsFailingEdits > 0 ? $0.tumorsFailingEdits : false] as [String: Any] },
+            "rows": result.items.map { row -> [String: Any] in
+                // Days since Date of 1st Contact (580) of the oldest abstract in progress: CoC wants abstracts done within 6 months.
+                let days = row.oldestOpenFirstContact.flatMap { CalendarDate($0) }.map { today.daysSinceEpoch - $0.daysSinceEpoch }
+                return ["id": row.id, "patientIdNumber": row.patientIdNumber, "nameLast": row.nameLast ?? "—", "nameFirst": row.nameFirst ?? "",
+                        "dateOfBirth": PageRenderer.displayDate(row.dateOfBirth), "tumors": row.tumors,
+                        "tumorsFailingEdits": row.tumorsFailingEdits > 0 ? row.tumorsFailingEdits : false,
+                        "inProgress": row.tumorsInProgress > 0 ? String(row.tumorsInProgress) : "", "days": days.map(String.init) ?? "",
+                        "late": (days ?? 0) > 183, "abstractor": row.abstractor ?? ""]
+            },
             "previous": paging.page > 1 ? link(paging.page - 1) : false,
             "next": paging.page * paging.pageSize < result.total ? link(paging.page + 1) : false,
+            "canEdit": Permission.editAbstracts.allows(user.role),
         ]
         return PageRenderer.page(title: "Worklist", template: "worklist", values, context: context, query: query)
+    }
+
+    /// A date typed in the search box (YYYY-MM-DD or MM/DD/YYYY) as CCYYMMDD.
+    static func dateOfBirth(_ text: String) -> String? {
+        let parts = text.split(whereSeparator: { $0 == "-" || $0 == "/" }).map(String.init)
+        guard parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isNumber) }) else { return nil }
+        let (y, m, d) = text.contains("/") ? (parts[2], parts[0], parts[1]) : (parts[0], parts[1], parts[2])
+        guard y.count == 4, (1...2).contains(m.count), (1...2).contains(d.count), let month = Int(m), let day = Int(d),
+              (1...12).contains(month), (1...31).contains(day) else { return nil }
+        return y + String(format: "%02d%02d", month, day)
+    }
+
+    func newPatientPage(_ context: RegistryRequestContext) async throws -> Response {
+        let (user, _) = try context.actingUser()
+        guard Permission.editAbstracts.allows(user.role) else { throw APIError.forbidden }
+        let values: [String: Any] = [
+            "csrf": context.session?.csrfToken ?? "",
+            "sexes": (NaaccrCodeLists.list("sexAssignedAtBirth")?.entries ?? []).map { ["code": $0.code, "label": $0.label] },
+        ]
+        return PageRenderer.page(title: "New patient", template: "newPatient", values, context: context)
     }
 
     func patientPage(_ context: RegistryRequestContext) async throws -> Response {
@@ -231,8 +273,10 @@ struct PageController {
                 return ["id": t.id, "version": t.version, "sequence": t.items["sequenceNumberCentral"] ?? "",
                         "site": "\(site) \(ICDO3.topography.label(site) ?? "")",
                         "histology": "\(histology)/\(behavior) \(ICDO3.morphology.label("\(histology)/\(behavior)") ?? "")",
-                        "diagnosed": PageRenderer.displayDate(t.items["dateOfDiagnosis"]), "stage": t.items["summaryStage2018"] ?? ""]
+                        "diagnosed": PageRenderer.displayDate(t.items["dateOfDiagnosis"]), "stage": t.items["summaryStage2018"] ?? "",
+                        "accession": t.items["accessionNumberHosp"] ?? "", "status": t.status]
             },
+            "patientId": patient.id, "csrf": context.session?.csrfToken ?? "", "canEdit": Permission.editAbstracts.allows(user.role),
         ]
         return PageRenderer.page(title: "Patient", template: "patient", values, context: context)
     }

@@ -80,6 +80,19 @@ enum StaticAssets {
             if (response.ok) { status.textContent = `Recorded: last contact ${result.dateOfLastContact}`; setTimeout(() => { location.href = "/followup"; }, 800); }
             else status.textContent = `Not recorded: ${result.error ? result.error.message : "error"}`;
           });
+          const newPatient = document.getElementById("new-patient");
+          if (newPatient) newPatientForm(newPatient);
+          const addPrimary = document.getElementById("add-primary");
+          if (addPrimary) addPrimary.addEventListener("click", async () => {
+            const status = document.getElementById("add-status");
+            addPrimary.disabled = true;
+            const response = await fetch(`/api/patients/${addPrimary.dataset.patient}/primaries`, { method: "POST",
+              headers: { "Content-Type": "application/json", "X-CSRF-Token": addPrimary.dataset.csrf }, body: JSON.stringify({ items: {} }) });
+            const body = await response.json();
+            if (!response.ok) { status.textContent = `Not added: ${body.error.message}`; addPrimary.disabled = false; return; }
+            status.textContent = `Added: accession ${body.accessionNumber}, sequence ${body.sequenceNumber}` + (body.note ? ` (${body.note})` : "");
+            setTimeout(() => { location.href = `/tumors/${body.tumorId}`; }, body.note ? 1500 : 300);
+          });
           const build = document.getElementById("build");
           if (build) build.addEventListener("click", async () => {
             const status = document.getElementById("build-status");
@@ -92,6 +105,49 @@ enum StaticAssets {
             else { status.textContent = result.message || "Not built"; build.disabled = false; }
           });
         });
+
+        // A new patient: the duplicate check first (the list links to each stored patient); creating makes the patient
+        // and its first primary, then opens the abstract.
+        function newPatientForm(form) {
+          const status = document.getElementById("np-status"), section = document.getElementById("duplicates");
+          const fields = () => {
+            const out = {};
+            for (const input of form.querySelectorAll("[name]")) { const v = naaccrOf(input, input.value); if (v) out[input.name] = input.name === "socialSecurityNumber" ? v.replace(/\D/g, "") : v; }
+            return out;
+          };
+          const create = async () => {
+            status.textContent = "Creating…";
+            const headers = { "Content-Type": "application/json", "X-CSRF-Token": form.dataset.csrf };
+            const made = await fetch("/api/patients", { method: "POST", headers, body: JSON.stringify({ items: fields() }) });
+            const patient = await made.json();
+            if (!made.ok) { status.textContent = `Not created: ${patient.error.message}`; return; }
+            const added = await fetch(`/api/patients/${patient.id}/primaries`, { method: "POST", headers, body: JSON.stringify({ items: {} }) });
+            const primary = await added.json();
+            if (!added.ok) { location.href = `/patients/${patient.id}`; return; }
+            location.href = `/tumors/${primary.tumorId}`;
+          };
+          form.addEventListener("submit", async (event) => {
+            event.preventDefault();
+            const f = fields();
+            if (!f.nameLast) { status.textContent = "The last name is needed"; return; }
+            if (f.dateOfBirth && !/^\d{8}$/.test(f.dateOfBirth)) { status.textContent = "The date of birth is YYYY-MM-DD"; return; }
+            const query = new URLSearchParams({ nameLast: f.nameLast || "", nameFirst: f.nameFirst || "", dateOfBirth: f.dateOfBirth || "",
+                                                socialSecurityNumber: f.socialSecurityNumber || "" });
+            const response = await fetch(`/api/patients/duplicates?${query}`);
+            const found = await response.json();
+            if (!response.ok) { status.textContent = `Not checked: ${found.error.message}`; return; }
+            if (!found.length) return create();
+            const list = document.getElementById("duplicate-list"); list.textContent = "";
+            for (const p of found) {
+              const li = document.createElement("li"), a = document.createElement("a");
+              a.href = `/patients/${p.patientId}`; a.textContent = `${p.nameLast}, ${p.nameFirst} (patient ${p.patientIdNumber}, born ${formDate(p.dateOfBirth)})`;
+              li.append(a, ` — same ${p.matchedOn}`); list.append(li);
+            }
+            section.hidden = false;
+            status.textContent = `${found.length} possible duplicate(s): check them before creating a new patient`;
+          });
+          document.getElementById("create-anyway").addEventListener("click", create);
+        }
 
         // A field's value as NAACCR stores it: a date typed YYYY-MM-DD, YYYY-MM, YYYY, MM/DD/YYYY or MM/YYYY is CCYYMMDD,
         // CCYYMM or CCYY (a partial date leaves the unknown parts out); anything else goes as typed, for the edits to name.
@@ -271,6 +327,7 @@ enum StaticAssets {
             }
           const section = document.getElementById("conflict");
           section.hidden = false;
+          section.scrollIntoView({ block: "center" });
           status.textContent = `Not saved: version ${now.version} was saved by someone else. Choose per item below, then save again.`;
           document.getElementById("conflict-apply").onclick = () => {
             // The stored values become the base; each item set to the registrar's choice.

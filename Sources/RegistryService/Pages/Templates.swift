@@ -4,7 +4,7 @@ import Mustache
 enum Templates {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
-        for (name, text) in [("layout", layout), ("signin", signIn), ("worklist", worklist), ("patient", patient), ("abstract", abstract), ("error", error), ("submissions", submissions), ("preview", preview), ("reports", reports), ("followup", followUp), ("followupRecord", followUpRecord), ("followupCases", followUpCases)] {
+        for (name, text) in [("layout", layout), ("signin", signIn), ("worklist", worklist), ("patient", patient), ("abstract", abstract), ("error", error), ("submissions", submissions), ("preview", preview), ("reports", reports), ("followup", followUp), ("followupRecord", followUpRecord), ("followupCases", followUpCases), ("newPatient", newPatient)] {
             try! library.register(text, named: name)
         }
         return library
@@ -25,7 +25,7 @@ enum Templates {
           <a class="brand" href="/">Tumor Registry</a>
           {{#user}}<nav><a href="/" accesskey="w">Worklist</a>{{#submissions}} <a href="/submissions">Submissions</a>{{/submissions}}{{#followup}} <a href="/followup">Follow-up</a>{{/followup}}{{#reports}} <a href="/reports">Reports</a>{{/reports}}
           <form class="search" action="/" method="get" role="search"><label for="q" class="sr">Find a patient</label>
-          <input id="q" name="q" placeholder="Last name[, first] or patient id" value="{{query}}" accesskey="f"></form>
+          <input id="q" name="q" placeholder="Last, first · birth date · patient id, accession no., MRN" value="{{query}}" accesskey="f"></form>
           <span class="who">{{displayName}} ({{role}})</span>
           <button type="button" id="signout" data-csrf="{{csrf}}">Sign out</button></nav>{{/user}}
         </header>
@@ -170,6 +170,7 @@ enum Templates {
           <tr><th scope="row">Unchanged (not sent)</th><td>{{tumorsUnchanged}}</td></tr>
           <tr><th scope="row">Held back by the edits</th><td>{{tumorsHeld}}</td></tr>
           <tr><th scope="row">Not taken by the destination</th><td>{{tumorsNotEligible}}</td></tr>
+          <tr><th scope="row">Abstracts in progress (sent once complete)</th><td>{{tumorsInProgress}}</td></tr>
           </tbody>
         </table>
         {{#hasQuality}}<h2>Data quality (NPCR standards)</h2>{{/hasQuality}}
@@ -197,18 +198,43 @@ enum Templates {
 
     static let worklist = """
         <h1>{{heading}}</h1>
+        {{#canEdit}}<p class="actions"><a href="/patients/new" id="new-patient-link">New patient</a></p>{{/canEdit}}
         <nav class="tabs" aria-label="Worklists">
           {{#tabs}}<a href="{{href}}" {{#current}}aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}
         </nav>
         <p class="count">{{total}} patient(s){{#query}} matching “{{query}}”{{/query}}</p>
         <table>
-          <thead><tr><th>Patient id</th><th>Name</th><th>Born</th><th>Tumors</th><th>Failing edits</th></tr></thead>
+          <thead><tr><th>Patient id</th><th>Name</th><th>Born</th><th>Tumors</th><th>Failing edits</th><th>In progress</th>
+          <th>Days since first contact</th><th>Abstractor</th></tr></thead>
           <tbody>
           {{#rows}}<tr><td><a href="/patients/{{id}}">{{patientIdNumber}}</a></td><td>{{nameLast}}, {{nameFirst}}</td><td>{{dateOfBirth}}</td>
-          <td>{{tumors}}</td><td>{{#tumorsFailingEdits}}<span class="bad">{{tumorsFailingEdits}}</span>{{/tumorsFailingEdits}}</td></tr>{{/rows}}
+          <td>{{tumors}}</td><td>{{#tumorsFailingEdits}}<span class="bad">{{tumorsFailingEdits}}</span>{{/tumorsFailingEdits}}</td>
+          <td>{{inProgress}}</td><td>{{#late}}<span class="bad" title="past the 6-month timeliness rule">{{days}}</span>{{/late}}{{^late}}{{days}}{{/late}}</td>
+          <td>{{abstractor}}</td></tr>{{/rows}}
           </tbody>
         </table>
         <nav class="pages">{{#previous}}<a href="{{previous}}" rel="prev">← Previous</a>{{/previous}} Page {{page}} {{#next}}<a href="{{next}}" rel="next">Next →</a>{{/next}}</nav>
+        """
+
+    /// A new patient: the duplicate check (SSN, names, date of birth) runs before anything is created; then the first
+    /// primary is added and opened.
+    static let newPatient = """
+        <h1>New patient</h1>
+        <form id="new-patient" data-csrf="{{csrf}}" novalidate>
+          <label for="np-last">Last name (2230)</label><input id="np-last" name="nameLast" maxlength="40" required autocomplete="off">
+          <label for="np-first">First name (2240)</label><input id="np-first" name="nameFirst" maxlength="40" autocomplete="off">
+          <label for="np-birth">Date of birth (240)</label><input id="np-birth" name="dateOfBirth" data-kind="date" maxlength="10" placeholder="YYYY-MM-DD" autocomplete="off">
+          <label for="np-sex">Sex assigned at birth (225)</label>
+          <select id="np-sex" name="sexAssignedAtBirth">{{#sexes}}<option value="{{code}}">{{code}} {{label}}</option>{{/sexes}}</select>
+          <label for="np-ssn">Social security number (2320)</label><input id="np-ssn" name="socialSecurityNumber" maxlength="11" inputmode="numeric" autocomplete="off">
+          <button type="submit">Check for duplicates and create</button>
+        </form>
+        <section id="duplicates" hidden aria-labelledby="dup-heading"><h2 id="dup-heading">Possible duplicates</h2>
+          <p>These stored patients share the social security number, a name and the date of birth, or both names. Open one to add a
+          primary to it, or create a new patient if none of them is this person.</p>
+          <ul id="duplicate-list"></ul>
+          <button type="button" id="create-anyway">None of these: create the patient</button></section>
+        <p id="np-status" role="status" aria-live="polite"></p>
         """
 
     static let patient = """
@@ -217,11 +243,14 @@ enum Templates {
         <dt>Last contact</dt><dd>{{dateOfLastContact}}</dd></dl>
         <h2>Tumors</h2>
         <table>
-          <thead><tr><th>Seq</th><th>Site</th><th>Histology</th><th>Diagnosed</th><th>Stage</th><th>Version</th></tr></thead>
+          <thead><tr><th>Seq</th><th>Site</th><th>Histology</th><th>Diagnosed</th><th>Stage</th><th>Status</th><th>Accession</th><th>Version</th></tr></thead>
           <tbody>
-          {{#tumors}}<tr><td>{{sequence}}</td><td><a href="/tumors/{{id}}">{{site}}</a></td><td>{{histology}}</td><td>{{diagnosed}}</td><td>{{stage}}</td><td>{{version}}</td></tr>{{/tumors}}
+          {{#tumors}}<tr><td>{{sequence}}</td><td><a href="/tumors/{{id}}">{{site}}</a></td><td>{{histology}}</td><td>{{diagnosed}}</td><td>{{stage}}</td>
+          <td>{{status}}</td><td>{{accession}}</td><td>{{version}}</td></tr>{{/tumors}}
           </tbody>
         </table>
+        {{#canEdit}}<p class="actions"><button type="button" id="add-primary" data-patient="{{patientId}}" data-csrf="{{csrf}}">Add a primary</button></p>
+        <p id="add-status" role="status" aria-live="polite"></p>{{/canEdit}}
         """
 
     static let abstract = """
