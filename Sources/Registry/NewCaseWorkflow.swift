@@ -41,22 +41,8 @@ extension Registry {
             try db.transaction { tx in
                 let repository = AbstractRepository(connection: tx)
                 guard try repository.patientExists(patientId) else { throw WorkflowError.notFound("patient \(patientId)") }
-                var items = items
-                let firstContact = items["dateOf1stContact"].flatMap { $0.count >= 4 ? Int($0.prefix(4)) : nil } ?? today.year
-                if (items["accessionNumberHosp"] ?? "").isEmpty {
-                    items["accessionNumberHosp"] = try repository.accessionNumber(patientId: patientId, year: firstContact)
-                }
-                let existing = try repository.hospitalSequenceNumbers(patientId: patientId)
-                var note: String?
-                if (items["sequenceNumberHospital"] ?? "").isEmpty {
-                    let malignant = existing.compactMap(Int.init).filter { (0...59).contains($0) }
-                    let next = malignant.isEmpty ? 0 : max(malignant.max()! + 1, malignant.count + 1)
-                    items["sequenceNumberHospital"] = String(format: "%02d", next)
-                    if malignant.contains(0) { note = "the patient's primary numbered 00 (one primary only) should now be 01" }
-                }
-                for (id, value) in [("dateOf1stContact", today.naaccrDate), ("dateCaseInitiated", today.naaccrDate)] where (items[id] ?? "").isEmpty {
-                    items[id] = value
-                }
+                let (numbered, note) = try Self.numberNewPrimary(repository, patientId: patientId, items: items, today: today)
+                let items = numbered
                 let id: Int
                 do {
                     id = try repository.createTumor(patientId: patientId, items: items, userId: user.id)
@@ -68,5 +54,26 @@ extension Registry {
                                   note: note)
             }
         }
+    }
+
+    /// A new primary's items numbered by the registry's rules (inside the caller's transaction): the accession number,
+    /// the next hospital sequence number (with a note when an earlier 00 should become 01), first contact and case
+    /// initiated today unless given.
+    static func numberNewPrimary(_ repository: AbstractRepository, patientId: Int, items: [String: String], today: CalendarDate) throws
+        -> (items: [String: String], note: String?) {
+        var items = items
+        let firstContact = items["dateOf1stContact"].flatMap { $0.count >= 4 ? Int($0.prefix(4)) : nil } ?? today.year
+        if (items["accessionNumberHosp"] ?? "").isEmpty {
+            items["accessionNumberHosp"] = try repository.accessionNumber(patientId: patientId, year: firstContact)
+        }
+        var note: String?
+        if (items["sequenceNumberHospital"] ?? "").isEmpty {
+            let malignant = try repository.hospitalSequenceNumbers(patientId: patientId).compactMap(Int.init).filter { (0...59).contains($0) }
+            let next = malignant.isEmpty ? 0 : max(malignant.max()! + 1, malignant.count + 1)
+            items["sequenceNumberHospital"] = String(format: "%02d", next)
+            if malignant.contains(0) { note = "the patient's primary numbered 00 (one primary only) should now be 01" }
+        }
+        for id in ["dateOf1stContact", "dateCaseInitiated"] where (items[id] ?? "").isEmpty { items[id] = today.naaccrDate }
+        return (items, note)
     }
 }

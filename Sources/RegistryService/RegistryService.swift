@@ -56,6 +56,7 @@ public struct RegistryService: Sendable {
         TumorController(registry: registry).addRoutes(to: router.group("api/tumors").add(middleware: PermissionMiddleware()))
         DraftController(registry: registry).addRoutes(to: router.group("api/drafts").add(middleware: PermissionMiddleware()))
         ImportController(registry: registry).addRoutes(to: router.group("api/imports").add(middleware: PermissionMiddleware()))
+        CasefindingController(registry: registry).addRoutes(to: router.group("api/casefinding").add(middleware: PermissionMiddleware()))
         CodeController().addRoutes(to: router.group("api/codes").add(middleware: PermissionMiddleware()))
         let followUp = FollowUpController(registry: registry)
         followUp.addListRoutes(to: router.group("api/followup").add(middleware: PermissionMiddleware()))

@@ -13,6 +13,6 @@ struct RegistryCommand: AsyncParsableCommand {
               registry demo              load a synthetic demo registry (no real patients)
               registry db status         where the data lives and whether the server runs
             """,
-        subcommands: [DemoCommand.self, ImportCommand.self, ExportCommand.self, SubmitCommand.self, SubmissionsCommand.self, IntakeCommand.self, ConvertCommand.self, EditsCommand.self, StageCommand.self, SurvivalCommand.self, ReportCommand.self, FollowUpCommand.self, PhysiciansCommand.self, PopulationCommand.self, ServeCommand.self, UserCommand.self, DatabaseCommand.self]
+        subcommands: [DemoCommand.self, ImportCommand.self, ExportCommand.self, SubmitCommand.self, SubmissionsCommand.self, IntakeCommand.self, ConvertCommand.self, EditsCommand.self, StageCommand.self, SurvivalCommand.self, ReportCommand.self, FollowUpCommand.self, PhysiciansCommand.self, CasefindingCommand.self, PopulationCommand.self, ServeCommand.self, UserCommand.self, DatabaseCommand.self]
     )
 }

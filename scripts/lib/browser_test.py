@@ -219,6 +219,20 @@ try:
     wait(lambda: [a for a in finds("tbody a") if prop(a, "href").endswith(f"/patients/{stored['patientId']}")], f"'{last}, {first}' found")
     print("PASS: a second primary shares the accession number (sequence 02); 'ñúñez' and 'last, first' found from the header")
 
+    # Casefinding: a pathology report put on the list from the form, decided reportable: an abstract pre-filled from it.
+    click(wait(lambda: [a for a in finds("header nav a") if text(a) == "Casefinding"][0], "the Casefinding link"))
+    wait(lambda: finds("#casefinding-report"), "the casefinding page")
+    script("document.getElementById('cf-source').value = 'pathology';")
+    type_(find("#cf-last"), "Haugen"); type_(find("#cf-first"), "Sigrid"); type_(find("#cf-born"), "1952-09-30")
+    type_(find("#cf-mrn"), "MR-90211"); type_(find("#cf-site"), "C343"); type_(find("#cf-histology"), "8140/3")
+    click(find('#casefinding-report button[type="submit"]'))
+    row = wait(lambda: [r for r in finds("#casefinding tbody tr") if "Haugen" in text(r)][0], "the report on the list")
+    press([b for b in finds("#casefinding button[data-decide]") if text(b).startswith("Reportable")][-1])
+    wait(lambda: "/tumors/" in call("GET", S + "/url") and finds("#abstract"), "the abstract made from the report")
+    assert prop(find("#f-primarySite"), "value") == "C343" and prop(find("#f-histologicTypeIcdO3"), "value") == "8140", "pre-filled from the report"
+    assert prop(find("#f-medicalRecordNumber"), "value") == "MR-90211"
+    print("PASS: a casefinding report turned into an abstract pre-filled from it")
+
     # Follow-up: the control list, a letter marked sent, a contact recorded on its page; the patient leaves the list.
     click(wait(lambda: [a for a in finds("header nav a") if text(a) == "Follow-up"][0], "the Follow-up link"))
     wait(lambda: finds("#followup tbody tr"), "the control list's rows")

@@ -22,7 +22,8 @@ enum PageRenderer {
                               "role": session.user.role.rawValue, "csrf": session.csrfToken,
                               "submissions": Permission.submitData.allows(session.user.role),
                               "reports": Permission.readReports.allows(session.user.role),
-                              "followup": Permission.readAbstracts.allows(session.user.role) && session.user.role != .submitter]
+                              "followup": Permission.readAbstracts.allows(session.user.role) && session.user.role != .submitter,
+                              "casefinding": Permission.editAbstracts.allows(session.user.role)]
         }
         let html = Templates.library.render(layout, withTemplate: "layout") ?? ""
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8",
@@ -137,6 +138,7 @@ struct PageController {
     func addRoutes(to group: RouterGroup<RegistryRequestContext>) {
         group.get("/") { request, context in try await worklistPage(request, context) }
         group.get("patients/new") { _, context in try await newPatientPage(context) }
+        group.get("casefinding") { request, context in try await casefindingPage(request, context) }
         group.get("patients/:id") { _, context in try await patientPage(context) }
         group.get("tumors/:id") { _, context in try await abstractPage(context) }
         group.get("submissions") { _, context in try await submissionsPage(context) }
@@ -247,6 +249,32 @@ struct PageController {
         guard y.count == 4, (1...2).contains(m.count), (1...2).contains(d.count), let month = Int(m), let day = Int(d),
               (1...12).contains(month), (1...31).contains(day) else { return nil }
         return y + String(format: "%02d%02d", month, day)
+    }
+
+    /// The casefinding list by status (pending first), a page at a time, with the form for a new report.
+    func casefindingPage(_ request: Request, _ context: RegistryRequestContext) async throws -> Response {
+        let (user, address) = try context.actingUser()
+        let status = try request.queryText("status", maxLength: 20) ?? "pending"
+        let page = try request.queryInt("page", default: 1, range: 1...100_000)
+        let (entries, total) = try await registry.casefinding(status: status, limit: 50, offset: (page - 1) * 50, by: user.acting(from: address))
+        func link(_ s: String, _ p: Int) -> String { "/casefinding?status=\(s.replacingOccurrences(of: " ", with: "%20"))&page=\(p)" }
+        let values: [String: Any] = [
+            "csrf": context.session?.csrfToken ?? "", "total": total, "page": page, "today": CalendarDate.today.description,
+            "tabs": ["pending", "reportable", "not reportable", "duplicate"].map { ["href": link($0, 1), "label": $0.capitalized, "current": $0 == status] },
+            "rows": entries.map { e -> [String: Any] in
+                ["id": e.id, "reportedOn": e.reportedOn, "source": e.source, "name": [e.nameLast, e.nameFirst].compactMap { $0 }.joined(separator: ", "),
+                 "born": PageRenderer.displayDate(e.dateOfBirth), "mrn": e.medicalRecordNumber ?? "",
+                 "site": e.suspectedSite.map { "\($0) \(ICDO3.topography.label($0) ?? "")" } ?? "", "histology": e.suspectedHistology ?? "",
+                 "diagnosis": e.diagnosis ?? "", "pending": e.status == "pending", "status": e.status, "reason": e.reason ?? false,
+                 "tumorId": e.tumorId ?? false]
+            },
+            "previous": page > 1 ? link(status, page - 1) : false, "next": total > page * 50 ? link(status, page + 1) : false,
+            "sources": CasefindingEntry.sources,
+            "sexes": (NaaccrCodeLists.list("sexAssignedAtBirth")?.entries ?? []).map { ["code": $0.code, "label": $0.label] },
+            "sites": ICDO3.topography.entries.map { ["code": $0.code, "label": $0.label] },
+            "histologies": ICDO3.morphology.entries.map { ["code": $0.code, "label": $0.label] },
+        ]
+        return PageRenderer.page(title: "Casefinding", template: "casefinding", values, context: context)
     }
 
     func newPatientPage(_ context: RegistryRequestContext) async throws -> Response {

@@ -80,6 +80,31 @@ enum StaticAssets {
             if (response.ok) { status.textContent = `Recorded: last contact ${result.dateOfLastContact}`; setTimeout(() => { location.href = "/followup"; }, 800); }
             else status.textContent = `Not recorded: ${result.error ? result.error.message : "error"}`;
           });
+          const reports = document.getElementById("casefinding");
+          if (reports) reports.addEventListener("click", async (event) => {
+            const button = event.target.closest("button[data-decide]");
+            if (!button) return;
+            const row = button.closest("tr"), status = document.getElementById("cf-status");
+            const body = { decision: button.dataset.decide };
+            if (body.decision === "not reportable") body.reason = row.querySelector("input.reason").value.trim();
+            if (body.decision === "duplicate") body.tumorId = +row.querySelector("input.tumor").value;
+            button.disabled = true;
+            const response = await fetch(`/api/casefinding/${row.dataset.report}/decision`, { method: "POST",
+              headers: { "Content-Type": "application/json", "X-CSRF-Token": reports.dataset.csrf }, body: JSON.stringify(body) });
+            const result = await response.json();
+            if (!response.ok) { status.textContent = `Not decided: ${result.error.message}`; button.disabled = false; return; }
+            if (result.tumorId) location.href = `/tumors/${result.tumorId}`; else location.reload();
+          });
+          const report = document.getElementById("casefinding-report");
+          if (report) report.addEventListener("submit", async (event) => {
+            event.preventDefault();
+            const body = {};
+            for (const input of report.querySelectorAll("[name]")) { const v = naaccrOf(input, input.value); if (v) body[input.name] = v; }
+            const response = await fetch("/api/casefinding", { method: "POST",
+              headers: { "Content-Type": "application/json", "X-CSRF-Token": report.dataset.csrf }, body: JSON.stringify(body) });
+            const result = await response.json();
+            if (response.ok) location.reload(); else document.getElementById("cf-status").textContent = `Not added: ${result.error.message}`;
+          });
           const newPatient = document.getElementById("new-patient");
           if (newPatient) newPatientForm(newPatient);
           const addPrimary = document.getElementById("add-primary");

@@ -4,7 +4,7 @@ import Mustache
 enum Templates {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
-        for (name, text) in [("layout", layout), ("signin", signIn), ("worklist", worklist), ("patient", patient), ("abstract", abstract), ("error", error), ("submissions", submissions), ("preview", preview), ("reports", reports), ("followup", followUp), ("followupRecord", followUpRecord), ("followupCases", followUpCases), ("newPatient", newPatient)] {
+        for (name, text) in [("layout", layout), ("signin", signIn), ("worklist", worklist), ("patient", patient), ("abstract", abstract), ("error", error), ("submissions", submissions), ("preview", preview), ("reports", reports), ("followup", followUp), ("followupRecord", followUpRecord), ("followupCases", followUpCases), ("newPatient", newPatient), ("casefinding", casefinding)] {
             try! library.register(text, named: name)
         }
         return library
@@ -23,7 +23,7 @@ enum Templates {
         <body>
         <header>
           <a class="brand" href="/">Tumor Registry</a>
-          {{#user}}<nav><a href="/" accesskey="w">Worklist</a>{{#submissions}} <a href="/submissions">Submissions</a>{{/submissions}}{{#followup}} <a href="/followup">Follow-up</a>{{/followup}}{{#reports}} <a href="/reports">Reports</a>{{/reports}}
+          {{#user}}<nav><a href="/" accesskey="w">Worklist</a>{{#submissions}} <a href="/submissions">Submissions</a>{{/submissions}}{{#casefinding}} <a href="/casefinding">Casefinding</a>{{/casefinding}}{{#followup}} <a href="/followup">Follow-up</a>{{/followup}}{{#reports}} <a href="/reports">Reports</a>{{/reports}}
           <form class="search" action="/" method="get" role="search"><label for="q" class="sr">Find a patient</label>
           <input id="q" name="q" placeholder="Last, first · birth date · patient id, accession no., MRN" value="{{query}}" accesskey="f"></form>
           <span class="who">{{displayName}} ({{role}})</span>
@@ -214,6 +214,43 @@ enum Templates {
           </tbody>
         </table>
         <nav class="pages">{{#previous}}<a href="{{previous}}" rel="prev">← Previous</a>{{/previous}} Page {{page}} {{#next}}<a href="{{next}}" rel="next">Next →</a>{{/next}}</nav>
+        """
+
+    /// Casefinding (suspense): reports awaiting a decision, oldest first, and a form for a new one.
+    static let casefinding = """
+        <h1>Casefinding</h1>
+        <nav class="tabs" aria-label="Casefinding status">{{#tabs}}<a href="{{href}}" {{#current}}aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>
+        <p class="count">{{total}} report(s)</p>
+        <table id="casefinding" data-csrf="{{csrf}}">
+          <thead><tr><th>Reported</th><th>Source</th><th>Name</th><th>Born</th><th>MRN</th><th>Suspected site</th><th>Histology</th>
+          <th>Diagnosis</th><th>Decision</th></tr></thead>
+          <tbody>
+          {{#rows}}<tr data-report="{{id}}"><td>{{reportedOn}}</td><td>{{source}}</td><td>{{name}}</td><td>{{born}}</td><td>{{mrn}}</td>
+          <td>{{site}}</td><td>{{histology}}</td><td>{{diagnosis}}</td>
+          <td class="actions">{{#pending}}<button type="button" data-decide="reportable">Reportable: abstract</button>
+            <label>Reason <input class="reason" maxlength="200" size="14"></label><button type="button" data-decide="not reportable">Not reportable</button>
+            <label>Tumor <input class="tumor" inputmode="numeric" size="6"></label><button type="button" data-decide="duplicate">Duplicate</button>{{/pending}}
+            {{^pending}}{{status}}{{#reason}}: {{reason}}{{/reason}}{{#tumorId}} <a href="/tumors/{{tumorId}}">tumor {{tumorId}}</a>{{/tumorId}}{{/pending}}</td></tr>{{/rows}}
+          </tbody>
+        </table>
+        <p id="cf-status" role="status" aria-live="polite"></p>
+        <nav class="pages">{{#previous}}<a href="{{previous}}" rel="prev">← Previous</a>{{/previous}} Page {{page}} {{#next}}<a href="{{next}}" rel="next">Next →</a>{{/next}}</nav>
+        <section aria-labelledby="cf-new"><h2 id="cf-new">New report</h2>
+        <form id="casefinding-report" data-csrf="{{csrf}}" novalidate>
+          <label for="cf-source">Source</label><select id="cf-source" name="source">{{#sources}}<option>{{.}}</option>{{/sources}}</select>
+          <label for="cf-date">Reported on</label><input id="cf-date" name="reportedOn" type="date" value="{{today}}" max="{{today}}">
+          <label for="cf-last">Last name</label><input id="cf-last" name="nameLast" maxlength="40">
+          <label for="cf-first">First name</label><input id="cf-first" name="nameFirst" maxlength="40">
+          <label for="cf-born">Date of birth</label><input id="cf-born" name="dateOfBirth" data-kind="date" maxlength="10" placeholder="YYYY-MM-DD">
+          <label for="cf-sex">Sex</label><select id="cf-sex" name="sex"><option value=""></option>{{#sexes}}<option value="{{code}}">{{code}} {{label}}</option>{{/sexes}}</select>
+          <label for="cf-mrn">Medical record number</label><input id="cf-mrn" name="medicalRecordNumber" maxlength="15">
+          <label for="cf-site">Suspected site</label><input id="cf-site" name="suspectedSite" list="sites" maxlength="4">
+          <label for="cf-histology">Suspected histology</label><input id="cf-histology" name="suspectedHistology" list="histologies" maxlength="6">
+          <label for="cf-dx">Diagnosis (e.g. ICD-10-CM, pathology line)</label><input id="cf-dx" name="diagnosis" maxlength="200">
+          <button type="submit">Add to the list</button>
+        </form></section>
+        <datalist id="sites">{{#sites}}<option value="{{code}}">{{label}}</option>{{/sites}}</datalist>
+        <datalist id="histologies">{{#histologies}}<option value="{{code}}">{{label}}</option>{{/histologies}}</datalist>
         """
 
     /// A new patient: the duplicate check (SSN, names, date of birth) runs before anything is created; then the first
