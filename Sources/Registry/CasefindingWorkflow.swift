@@ -14,18 +14,7 @@ public enum CasefindingDecision: Sendable, Equatable {
 }
 
 /// A casefinding file that cannot be read: file, line and what is wrong (never the values: they are PHI).
-public struct CasefindingFileError: Error, CustomStringConvertible, Equatable {
-    public let file: String
-    public let line: Int
-    public let message: String
-    public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
-
-    public init(file: String, line: Int, message: String) {
-        self.file = file
-        self.line = line
-        self.message = message
-    }
-}
+public typealias CasefindingFileError = InputFileError
 
 extension Registry {
     /// Checks a report's fields; the error names the field (never its value).

@@ -39,18 +39,7 @@ struct DeathRow: Sendable {
 }
 
 /// A death file that cannot be read: the file, the line, what is wrong (never the values: they are PHI).
-public struct DeathFileError: Error, CustomStringConvertible, Equatable {
-    public let file: String
-    public let line: Int
-    public let message: String
-    public var description: String { "\(file):\(line): \(message)" }
-
-    public init(file: String, line: Int, message: String) {
-        self.file = file
-        self.line = line
-        self.message = message
-    }
-}
+public typealias DeathFileError = InputFileError
 
 extension Registry {
     /// Reads the state's deaths (CSV with a header: `patientIdNumber` or `nameLast,nameFirst,dateOfBirth,sex`, and

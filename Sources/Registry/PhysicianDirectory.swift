@@ -35,12 +35,7 @@ public struct Physician: Sendable, Codable, Equatable {
 }
 
 /// A physician file that cannot be loaded: file, line and what is wrong (the directory holds no patient data).
-public struct PhysicianFileError: Error, CustomStringConvertible, Equatable {
-    public let file: String
-    public let line: Int
-    public let message: String
-    public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
-}
+public typealias PhysicianFileError = InputFileError
 
 extension Physician {
     /// The columns a physician file may have (header names, any order, case-insensitive); `code` (or `npi`) and

@@ -4,18 +4,7 @@ import Postgres
 import RegistryStore
 
 /// A population file that cannot be loaded: the file, the line and what is wrong (population files hold no PHI).
-public struct PopulationFileError: Error, CustomStringConvertible, Equatable {
-    public let file: String
-    public let line: Int
-    public let message: String
-    public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
-
-    public init(file: String, line: Int, message: String) {
-        self.file = file
-        self.line = line
-        self.message = message
-    }
-}
+public typealias PopulationFileError = InputFileError
 
 /// Population estimates by year, county, sex, age group (the 19 SEER groups) and race, summed over what the file
 /// splits further (Hispanic origin in SEER's files).
