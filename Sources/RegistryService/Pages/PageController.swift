@@ -6,6 +6,7 @@ import Hummingbird
 import NAACCR
 import Registry
 import Staging
+import Synchronization
 import RegistryStore
 
 /// Renders pages in the layout, and error pages.
@@ -271,8 +272,7 @@ struct PageController {
             "previous": page > 1 ? link(status, page - 1) : false, "next": total > page * 50 ? link(status, page + 1) : false,
             "sources": CasefindingEntry.sources,
             "sexes": (NaaccrCodeLists.list("sexAssignedAtBirth")?.entries ?? []).map { ["code": $0.code, "label": $0.label] },
-            "sites": ICDO3.topography.entries.map { ["code": $0.code, "label": $0.label] },
-            "histologies": ICDO3.morphology.entries.map { ["code": $0.code, "label": $0.label] },
+            "datalists": Self.sitesDatalist + Self.morphologyDatalist,
         ]
         return PageRenderer.page(title: "Casefinding", template: "casefinding", values, context: context)
     }
@@ -348,6 +348,54 @@ struct PageController {
     /// SEER EOD 2018 staging data (loaded once, on the first abstract opened): the schema's items and their codes.
     static let stager = Stager(algorithm: .eod)
 
+    /// Text escaped for HTML (element content and quoted attributes).
+    static func escapeHTML(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for c in text.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    /// A picker's options as a `<datalist>` (value = the code, label = its words).
+    static func datalist(id: String, _ entries: [(code: String, label: String)]) -> String {
+        "<datalist id=\"\(escapeHTML(id))\">" + entries.map { "<option value=\"\(escapeHTML($0.code))\">\(escapeHTML($0.label))</option>" }.joined()
+            + "</datalist>"
+    }
+
+    /// The pickers every abstract has, rendered once: sites, histologies and each NAACCR code list (by item).
+    static let sitesDatalist = datalist(id: "sites", ICDO3.topography.entries.map { ($0.code, $0.label) })
+    static let histologiesDatalist = datalist(id: "histologies", histologyOptions.map { ($0["code"]!, $0["label"]!) })
+    /// Histologies with their behavior (8500/3), for reports that name both.
+    static let morphologyDatalist = datalist(id: "histologies", ICDO3.morphology.entries.map { ($0.code, $0.label) })
+    static let codeListDatalists = Mutex<[String: String]>([:])
+    static func codeListDatalist(_ itemId: String, _ entries: [(code: String, label: String)]) -> String {
+        if let cached = codeListDatalists.withLock({ $0[itemId] }) { return cached }
+        let html = datalist(id: "cl-\(itemId)", entries)
+        codeListDatalists.withLock { $0[itemId] = html }
+        return html
+    }
+
+    /// A staging schema's own items (not on the standard sections) with their codes and labels, computed once per schema.
+    static let schemaFields = Mutex<[String: [(item: String, codes: [(code: String, label: String)])]]>([:])
+    static func fields(of schema: StagingAlgorithm.Schema, leaving standard: Set<String>) -> [(item: String, codes: [(code: String, label: String)])] {
+        if let cached = schemaFields.withLock({ $0[schema.id] }) { return cached }
+        let computed = schema.inputs.compactMap { input -> (item: String, codes: [(code: String, label: String)])? in
+            guard let item = input.item, !standard.contains(item), NaaccrDictionary.v26.item(item) != nil else { return nil }
+            return (item, stager.codes(of: input).map { code in (code, stager.check(input, value: code).label ?? "") })
+        }
+        schemaFields.withLock { $0[schema.id] = computed }
+        return computed
+    }
+
     /// A stored NAACCR date (CCYYMMDD, CCYYMM or CCYY) as the form shows it (YYYY-MM-DD, YYYY-MM, YYYY).
     static func formDate(_ value: String) -> String {
         guard value.allSatisfy(\.isNumber) else { return value }
@@ -366,7 +414,7 @@ struct PageController {
         let canEdit = Permission.editAbstracts.allows(user.role)
         let showIdentifiers = Permission.readIdentifiers.allows(user.role)
         func value(_ itemId: String) -> String? { stored.tumorItems[itemId] ?? stored.patientItems[itemId] }
-        var codeLists: [String: [[String: String]]] = [:]
+        var datalists: [String: String] = [:]  // list id → its rendered <datalist>, for the lists this form uses
         let year = Int(value("dateOfDiagnosis")?.prefix(4) ?? "") ?? CalendarDate.today.year
         let surgery = SurgeryCodes.group(site: value("primarySite") ?? "", histology: value("histologicTypeIcdO3"), year: year)
         // One field of the form: its kind (date, long text, code with a picker) decides how it is entered and shown.
@@ -406,7 +454,9 @@ struct PageController {
                 if let listId {
                     field["list"] = listId
                     if let entries {
-                        codeLists[listId] = entries.map { ["code": $0.code, "label": $0.label] }
+                        if datalists[listId] == nil {
+                            datalists[listId] = listId.hasPrefix("cl-") ? Self.codeListDatalist(itemId, entries) : Self.datalist(id: listId, entries)
+                        }
                         if field["codeLabel"] == nil { field["codeLabel"] = entries.first { $0.code == raw }?.label ?? "" }
                     }
                 }
@@ -425,10 +475,8 @@ struct PageController {
         switch stager.selectSchema({ value($0) }) {
         case .schema(let schema):
             schemaName = "\(schema.name)\(schema.schemaId.map { " (Schema ID \($0))" } ?? "")"
-            let fields = schema.inputs.compactMap { input -> [String: Any]? in
-                guard let item = input.item, !standard.contains(item), d.item(item) != nil else { return nil }
-                let codes: [(code: String, label: String)] = stager.codes(of: input).map { code in (code, stager.check(input, value: code).label ?? "") }
-                return field(item, list: codes.isEmpty ? nil : (id: "ss-\(item)", entries: codes))
+            let fields = Self.fields(of: schema, leaving: standard).compactMap { f in
+                field(f.item, list: f.codes.isEmpty ? nil : (id: "ss-\(f.item)", entries: f.codes))
             }
             if !fields.isEmpty { groups.insert(["title": "Site-specific data items: \(schema.name)", "fields": fields], at: 3) }
         case .needsDiscriminator(let ids):
@@ -445,9 +493,7 @@ struct PageController {
             "patientName": showIdentifiers
                 ? "\(stored.patientItems["nameLast"] ?? ""), \(stored.patientItems["nameFirst"] ?? "")" : "patient \(stored.patientItems["patientIdNumber"] ?? "")",
             "groups": groups,
-            "sites": ICDO3.topography.entries.map { ["code": $0.code, "label": $0.label] },
-            "histologies": Self.histologyOptions,
-            "codeLists": codeLists.sorted { $0.key < $1.key }.map { ["id": $0.key, "options": $0.value] as [String: Any] },
+            "datalists": Self.sitesDatalist + Self.histologiesDatalist + datalists.sorted { $0.key < $1.key }.map(\.value).joined(),
         ]
         return PageRenderer.page(title: "Abstract", template: "abstract", values, context: context)
     }

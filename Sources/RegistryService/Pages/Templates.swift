@@ -249,8 +249,7 @@ enum Templates {
           <label for="cf-dx">Diagnosis (e.g. ICD-10-CM, pathology line)</label><input id="cf-dx" name="diagnosis" maxlength="200">
           <button type="submit">Add to the list</button>
         </form></section>
-        <datalist id="sites">{{#sites}}<option value="{{code}}">{{label}}</option>{{/sites}}</datalist>
-        <datalist id="histologies">{{#histologies}}<option value="{{code}}">{{label}}</option>{{/histologies}}</datalist>
+        {{{datalists}}}
         """
 
     /// A new patient: the duplicate check (SSN, names, date of birth) runs before anything is created; then the first
@@ -323,9 +322,7 @@ enum Templates {
         <section aria-labelledby="edits-heading"><h2 id="edits-heading">Edits</h2><ul id="edits"><li>Checking…</li></ul></section>{{/canEdit}}
         </form>
         <section><h2>Revision history</h2><ol id="revisions" data-tumor="{{tumorId}}"></ol></section>
-        <datalist id="sites">{{#sites}}<option value="{{code}}">{{label}}</option>{{/sites}}</datalist>
-        <datalist id="histologies">{{#histologies}}<option value="{{code}}">{{label}}</option>{{/histologies}}</datalist>
-        {{#codeLists}}<datalist id="{{id}}">{{#options}}<option value="{{code}}">{{label}}</option>{{/options}}</datalist>{{/codeLists}}
+        {{{datalists}}}
         """
 
     static let error = """
