@@ -57,7 +57,9 @@ extension Registry {
             PatientSummary(id: $0.id, patientIdNumber: $0.patientIdNumber, nameLast: nil, nameFirst: nil,
                            dateOfBirth: $0.dateOfBirth.map { String($0.prefix(4)) }, tumors: $0.tumors, tumorsFailingEdits: $0.tumorsFailingEdits)
         }
-        return PageOf(items: visible, total: total, page: paging.page, pageSize: paging.pageSize)
+        var page = PageOf(items: visible, total: total.count, page: paging.page, pageSize: paging.pageSize)
+        page.totalIsAtLeast = total.isAtLeast
+        return page
     }
 
     /// A patient with its tumors, as `user` may see it; audited.

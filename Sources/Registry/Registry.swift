@@ -88,9 +88,12 @@ public struct Paging: Sendable, Equatable {
 /// A page of results with the total count.
 public struct PageOf<Item: Sendable & Encodable>: Sendable, Encodable {
     public let items: [Item]
+    /// The matches, counted up to `PatientSearch.countLimit` (or past this page): beyond, `totalIsAtLeast` is true.
     public let total: Int
     public let page: Int
     public let pageSize: Int
+    /// There are more matches than `total` (a search counts at most its limit; narrow it to see the exact number).
+    public var totalIsAtLeast = false
 }
 
 /// Limits how many listings (searches, worklists) one user may request per minute, so no account can page out the

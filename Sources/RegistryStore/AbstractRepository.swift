@@ -120,6 +120,8 @@ public struct PatientSearch: Sendable {
     public var identifier: String?
     /// Whether `identifier` may match the social security number (roles that read identifiers).
     public var searchSocialSecurityNumber = false
+    /// Matches are counted up to this many (beyond, the page says "at least").
+    public static let countLimit = 1_000
 
     public init(name: String? = nil, dateOfBirth: String? = nil, patientIdNumber: String? = nil, primarySite: String? = nil,
                 diagnosisYear: Int? = nil, failingEditSet: String? = nil, tumorStatus: String? = nil, lastContactBefore: String? = nil) {
@@ -147,7 +149,7 @@ public struct AbstractRepository {
 
     public init(connection: PostgresConnection) { db = connection }
 
-    public func search(_ s: PatientSearch, limit: Int, offset: Int) throws -> (rows: [PatientSummary], total: Int) {
+    public func search(_ s: PatientSearch, limit: Int, offset: Int) throws -> (rows: [PatientSummary], total: (count: Int, isAtLeast: Bool)) {
         let name = s.name.map(PatientSearch.NameQuery.init)
         let last = name?.lastNamePatterns ?? [], first = name?.firstNamePatterns ?? []
         let bindings: PostgresBindings = [PatientSearch.NameQuery.at(last, 0), s.dateOfBirth, s.patientIdNumber, s.primarySite, s.diagnosisYear,
@@ -155,12 +157,16 @@ public struct AbstractRepository {
             + (1..<4).map { PatientSearch.NameQuery.at(last, $0) } + (1..<4).map { PatientSearch.NameQuery.at(first, $0) }
         let identifiers: PostgresBindings = [s.identifier, s.searchSocialSecurityNumber]
         // Name prefixes are LIKE patterns on lower(name), in up to four case forms ($1, $10-$12 last; $9, $13-$15
-        // first): patient_by_name_and_birth serves each.
+        // first): patient_by_name_and_birth serves each. Only the forms there are enter the SQL (an ASCII name has one),
+        // so the common search is one index range read in the order the page shows.
+        func any(_ column: String, _ positions: [Int], count: Int) -> String {
+            count == 0 ? "true" : "(" + positions.prefix(count).map { "lower(p.\(column)) LIKE $\($0)" }.joined(separator: " OR ") + ")"
+        }
         let conditions = """
-            WHERE ($1::text IS NULL OR lower(p.name_last) LIKE $1 OR lower(p.name_last) LIKE $10 OR lower(p.name_last) LIKE $11
-                   OR lower(p.name_last) LIKE $12)
-              AND ($9::text IS NULL OR lower(p.name_first) LIKE $9 OR lower(p.name_first) LIKE $13 OR lower(p.name_first) LIKE $14
-                   OR lower(p.name_first) LIKE $15)
+            WHERE \(any("name_last", [1, 10, 11, 12], count: last.count)) AND \(any("name_first", [9, 13, 14, 15], count: first.count))
+              AND ($1::text IS NULL OR true) AND ($9::text IS NULL OR true)
+              AND ($10::text IS NULL OR true) AND ($11::text IS NULL OR true) AND ($12::text IS NULL OR true)
+              AND ($13::text IS NULL OR true) AND ($14::text IS NULL OR true) AND ($15::text IS NULL OR true)
               AND ($2::text IS NULL OR p.date_of_birth = $2)
               AND ($3::text IS NULL OR p.patient_id_number = $3)
               AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM tumor t WHERE t.patient_id = p.id AND t.primary_site = $4))
@@ -175,18 +181,24 @@ public struct AbstractRepository {
             """
         let filter = "FROM patient p " + conditions
         // $16, $17 are the page's limit and offset; $18, $19 the identifier.
-        let total = try db.query("SELECT count(*) \(filter) AND $16::int IS NULL AND $17::int IS NULL", bindings + [nil, nil] + identifiers)[0].decode(Int.self, at: 0)
+        // Counted up to the limit (or one past this page): a two-letter name prefix can match tens of thousands.
+        let countUpTo = max(PatientSearch.countLimit, offset + limit) + 1
+        let counted = try db.query("SELECT count(*) FROM (SELECT 1 \(filter) LIMIT $16) x WHERE $17::int IS NULL",
+                                   bindings + [countUpTo, nil] + identifiers)[0].decode(Int.self, at: 0)
+        let total = (count: min(counted, countUpTo - 1), isAtLeast: counted == countUpTo)
+        // The page's patients first; what is shown of their tumors is read for those alone.
         let rows = try db.query("""
             SELECT p.id, p.patient_id_number, p.name_last, p.name_first, p.date_of_birth,
                    (SELECT count(*) FROM tumor t WHERE t.patient_id = p.id),
                    (SELECT count(DISTINCT e.tumor_id) FROM tumor t JOIN edit_result e ON e.tumor_id = t.id
                     WHERE t.patient_id = p.id AND e.errors > 0),
                    o.open, o.first_contact, o.abstractor
-            FROM patient p
+            FROM (SELECT p.id, p.patient_id_number, p.name_last, p.name_first, p.date_of_birth FROM patient p
+                  \(conditions) ORDER BY lower(p.name_last), lower(p.name_first), p.date_of_birth, p.id LIMIT $16 OFFSET $17) p
             LEFT JOIN LATERAL (SELECT count(*) OVER ()::int AS open, t.date_of_first_contact AS first_contact, t.items->>'570' AS abstractor
                                FROM tumor t WHERE t.patient_id = p.id AND t.status = 'incomplete'
                                ORDER BY t.date_of_first_contact NULLS LAST, t.id LIMIT 1) o ON true
-            \(conditions) ORDER BY p.name_last, p.name_first, p.id LIMIT $16 OFFSET $17
+            ORDER BY lower(p.name_last), lower(p.name_first), p.date_of_birth, p.id
             """, bindings + [limit, offset] + identifiers)
         return (try rows.map { r in
             PatientSummary(id: try r.decode(Int.self, at: 0), patientIdNumber: try r.decode(String.self, at: 1),

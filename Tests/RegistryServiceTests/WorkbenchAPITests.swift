@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Postgres
 import Registry
 import RegistryService
+import RegistryStore
 import Testing
 
 /// The workbench's abstract operations: patient and tumor saved together (both or neither), drafts that come back,
@@ -170,6 +171,25 @@ struct WorkbenchAPITests {
                 let ssn = try await client.json("/api/patients?identifier=123456789", headers: session.bearer).json()
                 #expect((ssn["items"] as? [[String: Any]])?.first?["id"] as? Int == storedId)
                 #expect(try await client.json("/api/patients?identifier=MR-4471", headers: reviewer.bearer).status == .forbidden)
+            }
+        }
+    }
+
+    @Test func aSearchCountsItsMatchesUpToTheLimitAndSaysWhenThereAreMore() async throws {
+        try await ServiceHarness.with { h in
+            _ = try await h.query("""
+                INSERT INTO patient (registry_id, patient_id_number, name_last, name_first, items)
+                SELECT '', lpad((90000000 + n)::text, 8, '0'), 'Capcount', 'P' || n, '{}'::json FROM generate_series(1, 1010) n
+                """)
+            try await h.test { client in
+                let session = try await client.signIn("registrar")
+                let first = try await client.json("/api/patients?name=capcount&pageSize=25", headers: session.bearer).json()
+                #expect(first["total"] as? Int == PatientSearch.countLimit && first["totalIsAtLeast"] as? Bool == true)
+                #expect((first["items"] as? [[String: Any]])?.count == 25)
+                // Past the limit the count goes one page further: the last page knows the exact number.
+                let last = try await client.json("/api/patients?name=capcount&pageSize=25&page=41", headers: session.bearer).json()
+                #expect(last["total"] as? Int == 1010 && last["totalIsAtLeast"] as? Bool == false)
+                #expect((last["items"] as? [[String: Any]])?.count == 10)
             }
         }
     }

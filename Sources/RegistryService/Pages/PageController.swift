@@ -223,7 +223,8 @@ struct PageController {
             "/?tab=\(shownTab)&page=\(p)" + (query.isEmpty ? "" : "&q=\(query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
         }
         let values: [String: Any] = [
-            "heading": query.isEmpty ? (tabs.first { $0.0 == tab }?.1 ?? "Worklist") : "Search", "total": result.total, "query": query,
+            "heading": query.isEmpty ? (tabs.first { $0.0 == tab }?.1 ?? "Worklist") : "Search",
+            "total": result.totalIsAtLeast ? "\(result.total.formatted())+" : result.total.formatted(), "query": query,
             "page": paging.page,
             "tabs": tabs.map { ["href": "/?tab=\($0.0)", "label": $0.1, "current": $0.0 == tab && query.isEmpty] },
             "rows": result.items.map { row -> [String: Any] in
@@ -236,7 +237,7 @@ struct PageController {
                         "late": (days ?? 0) > 183, "abstractor": row.abstractor ?? ""]
             },
             "previous": paging.page > 1 ? link(paging.page - 1) : false,
-            "next": paging.page * paging.pageSize < result.total ? link(paging.page + 1) : false,
+            "next": paging.page * paging.pageSize < result.total || result.totalIsAtLeast ? link(paging.page + 1) : false,
             "canEdit": Permission.editAbstracts.allows(user.role),
         ]
         return PageRenderer.page(title: "Worklist", template: "worklist", values, context: context, query: query)
