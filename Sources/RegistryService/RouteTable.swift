@@ -20,6 +20,7 @@ public enum RouteTable {
         .init(method: .get, path: "/api/openapi.json", permission: nil),
         .init(method: .get, path: "/signin", permission: nil), .init(method: .post, path: "/signin", permission: nil),
         .init(method: .get, path: "/static/app.css", permission: nil), .init(method: .get, path: "/static/app.js", permission: nil),
+        .init(method: .get, path: "/static/pickers.html", permission: nil),
         .init(method: .get, path: "/api/patients", permission: .readAbstracts),
         .init(method: .post, path: "/api/patients", permission: .editAbstracts),
         .init(method: .get, path: "/api/patients/{id}", permission: .readAbstracts),

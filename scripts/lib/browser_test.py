@@ -126,6 +126,7 @@ try:
     # The whole abstract: a laterality picked by its label, a partial date, a text field with its count, saved together.
     tumor_url = call("GET", S + "/url")
     tumor_id = tumor_url.rstrip("/").split("/")[-1]
+    wait(lambda: script("return !!document.getElementById('cl-laterality')"), "the pickers (/static/pickers.html)")
     # Picked by its words: on a paired organ the other side ("Left" or "Right"); elsewhere the label the site's code has.
     laterality = find("#f-laterality")
     current = prop(laterality, "value")

@@ -78,6 +78,7 @@ struct SignInPageController {
     func addRoutes(to router: Router<RegistryRequestContext>) {
         router.get("static/app.css") { _, _ in PageRenderer.asset(StaticAssets.css, type: "text/css; charset=utf-8") }
         router.get("static/app.js") { _, _ in PageRenderer.asset(StaticAssets.javascript, type: "text/javascript; charset=utf-8") }
+        router.get("static/pickers.html") { _, _ in PageRenderer.asset(PageController.pickersHTML, type: "text/html; charset=utf-8") }
         router.get("signin") { _, _ in form(error: nil, username: "", status: .ok) }
         router.post("signin") { request, context in try await signIn(request, context) }
     }
@@ -377,13 +378,16 @@ struct PageController {
     static let histologiesDatalist = datalist(id: "histologies", histologyOptions.map { ($0["code"]!, $0["label"]!) })
     /// Histologies with their behavior (8500/3), for reports that name both.
     static let morphologyDatalist = datalist(id: "histologies", ICDO3.morphology.entries.map { ($0.code, $0.label) })
-    static let codeListDatalists = Mutex<[String: String]>([:])
-    static func codeListDatalist(_ itemId: String, _ entries: [(code: String, label: String)]) -> String {
-        if let cached = codeListDatalists.withLock({ $0[itemId] }) { return cached }
-        let html = datalist(id: "cl-\(itemId)", entries)
-        codeListDatalists.withLock { $0[itemId] = html }
-        return html
-    }
+    /// The pickers no abstract changes (sites, histologies, the NAACCR code list of each coded item on the form), served
+    /// once as `/static/pickers.html` (cached by the browser; public standards, no patient data) and added to the form
+    /// by its script: each abstract page then carries only its own lists (surgery codes, the schema's items).
+    static let pickersHTML: String = {
+        var lists = [sitesDatalist, histologiesDatalist]
+        for item in formGroups.flatMap(\.items) where item != "primarySite" && item != "histologicTypeIcdO3" {
+            if let codes = NaaccrCodeLists.list(item) { lists.append(datalist(id: "cl-\(item)", codes.entries.map { ($0.code, $0.label) })) }
+        }
+        return lists.joined(separator: "\n")
+    }()
 
     /// A staging schema's own items (not on the standard sections) with their codes and labels, computed once per schema.
     static let schemaFields = Mutex<[String: [(item: String, codes: [(code: String, label: String)])]]>([:])
@@ -455,9 +459,8 @@ struct PageController {
                 if let listId {
                     field["list"] = listId
                     if let entries {
-                        if datalists[listId] == nil {
-                            datalists[listId] = listId.hasPrefix("cl-") ? Self.codeListDatalist(itemId, entries) : Self.datalist(id: listId, entries)
-                        }
+                        // The standard code lists come with /static/pickers.html; this abstract's own lists are in its page.
+                        if datalists[listId] == nil && !listId.hasPrefix("cl-") { datalists[listId] = Self.datalist(id: listId, entries) }
                         if field["codeLabel"] == nil { field["codeLabel"] = entries.first { $0.code == raw }?.label ?? "" }
                     }
                 }
@@ -494,7 +497,7 @@ struct PageController {
             "patientName": showIdentifiers
                 ? "\(stored.patientItems["nameLast"] ?? ""), \(stored.patientItems["nameFirst"] ?? "")" : "patient \(stored.patientItems["patientIdNumber"] ?? "")",
             "groups": groups,
-            "datalists": Self.sitesDatalist + Self.histologiesDatalist + datalists.sorted { $0.key < $1.key }.map(\.value).joined(),
+            "datalists": datalists.sorted { $0.key < $1.key }.map(\.value).joined(),
         ]
         return PageRenderer.page(title: "Abstract", template: "abstract", values, context: context)
     }

@@ -242,6 +242,11 @@ enum StaticAssets {
           const canEdit = form.dataset.canEdit === "yes";
           for (const input of form.querySelectorAll("[name]")) describe(input);
           if (!canEdit) return;  // a reviewer reads: no edit checks, nothing to save
+          // The standard pickers (sites, histologies, code lists) come once for all abstracts, cached by the browser.
+          fetch("/static/pickers.html").then((r) => r.ok ? r.text() : "").then((html) => {
+            const holder = document.createElement("div"); holder.id = "pickers"; holder.hidden = true; holder.innerHTML = html;
+            document.body.append(holder);
+          });
           let timer = null, sequence = 0, draftTimer = null;
           const check = async () => {
             const mine = ++sequence;
