@@ -451,9 +451,10 @@ struct PageController {
                 case "rxSummSurgPrimSite2023" where year >= 2023, "rxSummSurgPrimSite" where year < 2023:
                     if let surgery { entries = surgery.codes.entries.map { ($0.code, $0.label) }; listId = "surgery" }
                 default:
+                    // A standard code list: its picker comes with /static/pickers.html; only the value's label is needed here.
                     if entries == nil, let codes = NaaccrCodeLists.list(itemId) {
-                        entries = codes.entries.map { ($0.code, $0.label) }
                         listId = "cl-\(itemId)"
+                        field["codeLabel"] = raw.isEmpty ? "" : codes.label(raw) ?? ""
                     }
                 }
                 if let listId {
