@@ -6,7 +6,7 @@ import Staging
 /// 2018, the site-specific data items), the derived stage agrees with the EOD it is derived from, behavior agrees with
 /// in situ stage, and the SSDIs a standard setter requires for the schema are present.
 extension EditCatalog {
-    static let stager = Stager(algorithm: .eod, currentYear: currentDate().year)
+    static var stager: Stager { .eod }
 
     /// Every item a schema reads, as an edit item (slots among the built-in ones: `Item.used` lists them).
     static let stagingItems: [String: Item] = {

@@ -253,15 +253,8 @@ public struct AbstractRepository {
             let old = try StoredItems.items(row.text(at: 2))
             var new = Self.merge(old, items)
             guard current == baseVersion else {
-                let draft = try tx.query("""
-                    INSERT INTO abstract_draft (tumor_id, user_id, base_version, items, reason) VALUES ($1, $2, $3, $4, 'version conflict')
-                    RETURNING id
-                    """, [id, userId, baseVersion, try PostgresJSON(encoding: items)])[0].decode(Int.self, at: 0)
-                // Drafts are capped per abstract and author: the newest few are kept.
-                try tx.execute("""
-                    DELETE FROM abstract_draft WHERE tumor_id = $1 AND user_id IS NOT DISTINCT FROM $2 AND id NOT IN (
-                        SELECT id FROM abstract_draft WHERE tumor_id = $1 AND user_id IS NOT DISTINCT FROM $2 ORDER BY id DESC LIMIT $3)
-                    """, [id, userId, Self.draftsKeptPerAbstract])
+                let draft = try AbstractRepository(connection: tx).keepConflictDraft(tumorId: id, userId: userId, baseVersion: baseVersion,
+                                                                                    items: items, patientItems: [:])
                 return .conflict(currentVersion: current, draftId: draft)
             }
             let edited = Self.difference(old, new).keys.sorted()

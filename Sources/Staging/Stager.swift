@@ -331,3 +331,13 @@ struct InputCodes: Sendable {
         return listed?.valid ?? false
     }
 }
+
+extension Stager {
+    /// The SEER EOD 2018 stager for this year (UTC), loaded once per process and shared by the edits, the workbench and
+    /// the demo generator (the data are 3.3 MB of JSON: parsing them once is enough).
+    public static let eod = Stager(algorithm: .eod, currentYear: {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar.component(.year, from: Date())
+    }())
+}

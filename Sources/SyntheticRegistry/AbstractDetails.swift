@@ -156,7 +156,7 @@ extension SyntheticRegistryGenerator.Iterator {
         if dxYear >= 2018 { stageBySchema(&tumor, patient: patient, intendedStage: stage) }
     }
 
-    static let stager = Stager(algorithm: .eod)
+    static var stager: Stager { .eod }
 
     /// Makes a 2018+ abstract agree with its EOD 2018 schema: the discriminator when the site needs one, the Schema ID,
     /// EOD codes that derive the intended Summary Stage 2018 (when the schema has such codes), every schema input a

@@ -53,7 +53,6 @@ enum PageRenderer {
         Response(status: .ok, headers: [.contentType: type, .cacheControl: "max-age=300"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    /// CCYYMMDD as YYYY-MM-DD (partial dates as they are).
     /// A NAACCR date in words, saying which parts are unknown: "15 March 2024", "March 2024 (day unknown)".
     static func spokenDate(_ value: String) -> String {
         let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
@@ -64,6 +63,7 @@ enum PageRenderer {
         return "\(day) \(months[month - 1]) \(year)"
     }
 
+    /// CCYYMMDD as YYYY-MM-DD (partial dates as they are).
     static func displayDate(_ value: String?) -> String {
         guard let v = value, v.count == 8 else { return value ?? "" }
         return "\(v.prefix(4))-\(v.dropFirst(4).prefix(2))-\(v.suffix(2))"
@@ -348,7 +348,7 @@ struct PageController {
     }()
 
     /// SEER EOD 2018 staging data (loaded once, on the first abstract opened): the schema's items and their codes.
-    static let stager = Stager(algorithm: .eod)
+    static var stager: Stager { .eod }
 
     /// Text escaped for HTML (element content and quoted attributes).
     static func escapeHTML(_ text: String) -> String {
