@@ -54,6 +54,7 @@ public enum RouteTable {
         .init(method: .get, path: "/", permission: .readAbstracts),
         .init(method: .get, path: "/patients/{id}", permission: .readAbstracts),
         .init(method: .get, path: "/tumors/{id}", permission: .readAbstracts),
+        .init(method: .get, path: "/tumors/{id}/schema-items", permission: .editAbstracts),
         .init(method: .get, path: "/submissions", permission: .submitData),
         .init(method: .get, path: "/submissions/preview", permission: .submitData),
         .init(method: .get, path: "/reports", permission: .readReports),

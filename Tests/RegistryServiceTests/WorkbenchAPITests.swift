@@ -193,4 +193,34 @@ struct WorkbenchAPITests {
             }
         }
     }
+
+    /// The staging schema's section follows what is typed: SEER EOD 2018 selects Breast for C50x/8500 (with its
+    /// estrogen receptor SSDI, item 3827) and Lung for C34x/8140 (separate tumor nodules, item 3929); a site SEER
+    /// does not stage says so. Surgery codes come with the fragment for the site and year (SEER site-specific tables).
+    @Test func theSchemaSectionFollowsTheTypedSiteAndHistology() async throws {
+        try await ServiceHarness.with { h in
+            let tumorId = try await h.query("SELECT id FROM tumor ORDER BY id LIMIT 1")[0].decode(Int.self, at: 0)
+            try await h.test { client in
+                let registrar = try await client.signIn("registrar")
+                func fragment(_ query: String) async throws -> String {
+                    let response = try await client.json("/tumors/\(tumorId)/schema-items?\(query)", headers: [.cookie: registrar.cookie])
+                    #expect(response.status == .ok)
+                    return String(buffer: response.body)
+                }
+                let breast = try await fragment("primarySite=C504&histologicTypeIcdO3=8500&behaviorCodeIcdO3=3&dateOfDiagnosis=20220315")
+                #expect(breast.contains("Staging schema: Breast") && breast.contains("name=\"estrogenReceptorSummary\""))
+                #expect(breast.contains("<datalist id=\"ss-estrogenReceptorSummary\">"))
+                #expect(breast.contains("<datalist id=\"surgery\"><option"))
+                let lung = try await fragment("primarySite=C341&histologicTypeIcdO3=8140&behaviorCodeIcdO3=3&dateOfDiagnosis=20220315")
+                #expect(lung.contains("Staging schema: Lung") && lung.contains("name=\"separateTumorNodules\"") && !lung.contains("estrogenReceptorSummary"))
+                let none = try await fragment("primarySite=&histologicTypeIcdO3=8500")
+                #expect(none.contains("no staging schema") && !none.contains("<fieldset"))
+                // Typed values are bounded like every query value; the reviewer (read-only) has no use for it.
+                let long = try await client.json("/tumors/\(tumorId)/schema-items?primarySite=\(String(repeating: "C", count: 40))", headers: [.cookie: registrar.cookie])
+                #expect(long.status == .badRequest)
+                let reviewer = try await client.signIn("reviewer")
+                #expect(try await client.json("/tumors/\(tumorId)/schema-items?primarySite=C504", headers: [.cookie: reviewer.cookie]).status == .forbidden)
+            }
+        }
+    }
 }

@@ -151,6 +151,27 @@ try:
     assert stored["items"].get("textRemarks", "").startswith("Mammogram"), "the text was saved"
     print("PASS: a laterality picked by its label, a partial date (stored 202503) and a text field saved")
 
+    # The staging schema follows the site and histology while typing (before any save): its SSDIs appear, typing in
+    # them is kept, and the original site brings the original section back.
+    site_input, histology_input = find("#f-primarySite"), find("#f-histologicTypeIcdO3")
+    old_site, old_histology = prop(site_input, "value"), prop(histology_input, "value")
+    old_schema = text(find("#schema-block .schema"))
+    new_site, new_histology, ssdi, schema_name = (("C341", "8140", "separateTumorNodules", "Lung") if old_site.startswith("C50")
+                                                  else ("C504", "8500", "estrogenReceptorSummary", "Breast"))
+    clear(site_input); type_(site_input, new_site)
+    clear(histology_input); type_(histology_input, new_histology)
+    click(find("#f-laterality"))
+    wait(lambda: schema_name in text(find("#schema-block .schema")) and finds(f"#f-{ssdi}"), f"the {schema_name} schema's items, live")
+    assert finds(f"#f-{ssdi}[list]"), "the SSDI has its picker"
+    print(f"live schema: {text(find('#schema-block .schema'))}")
+    clear(site_input); type_(site_input, old_site)
+    clear(histology_input); type_(histology_input, old_histology)
+    click(find("#f-laterality"))
+    wait(lambda: text(find("#schema-block .schema")) == old_schema, "the original schema back")
+    assert not script("return document.querySelector('#abstract') && [...document.querySelectorAll('#abstract [name]')].some(i => !i.readOnly && i.value !== i.defaultValue)"), \
+        "the form is as stored again"
+    print("PASS: the staging schema's items appear and go while the site and histology are typed")
+
     # Someone else saves while this registrar types: the comparison keeps the registrar's value, then it saves.
     grade = find("#f-gradePathological")
     before_grade = prop(grade, "value")

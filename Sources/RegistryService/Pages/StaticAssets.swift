@@ -224,7 +224,7 @@ enum StaticAssets {
             return;
           }
           const list = input.list;
-          if (!list) return;
+          if (!list || !list.options.length) { if (input.list !== undefined && label.textContent === "not a code of this item") label.textContent = ""; return; }
           const option = [...list.options].find((o) => o.value === v);
           label.textContent = option ? option.label || option.textContent : v ? "not a code of this item" : "";
         }
@@ -265,6 +265,41 @@ enum StaticAssets {
             clearTimeout(timer); timer = setTimeout(check, 200);
             clearTimeout(draftTimer); draftTimer = setTimeout(() => keepDraft(false), 1500);
           });
+          // The staging schema's section follows the items that choose it (site, histology, behavior, year, sex,
+          // discriminators): fetched again when one of them changes, keeping whatever was typed in it.
+          const selecting = ["primarySite", "histologicTypeIcdO3", "behaviorCodeIcdO3", "dateOfDiagnosis", "sexAssignedAtBirth",
+                             "schemaDiscriminator1", "schemaDiscriminator2"];
+          let schemaKey = null, schemaRequest = 0;
+          const schemaQuery = () => {
+            const query = new URLSearchParams();
+            for (const id of selecting) { const input = form.querySelector(`[name="${id}"]`); if (input) query.set(id, value(input)); }
+            return query.toString();
+          };
+          schemaKey = schemaQuery();
+          const refreshSchema = async () => {
+            const key = schemaQuery();
+            if (key === schemaKey) return;
+            schemaKey = key;
+            const mine = ++schemaRequest;
+            const response = await fetch(`/tumors/${tumor}/schema-items?${key}`);
+            if (mine !== schemaRequest || !response.ok) return;
+            const holder = document.createElement("template"); holder.innerHTML = await response.text();
+            const old = document.getElementById("schema-block"), fresh = holder.content.getElementById("schema-block");
+            if (!old || !fresh) return;
+            // What was typed in the old section stays (value and the stored value it is compared with).
+            const kept = {};
+            for (const input of old.querySelectorAll("[name]")) kept[input.name] = [input.value, input.defaultValue];
+            for (const input of fresh.querySelectorAll("[name]")) if (kept[input.name]) { input.defaultValue = kept[input.name][1]; input.value = kept[input.name][0]; }
+            for (const list of holder.content.querySelectorAll("datalist")) {
+              const existing = document.getElementById(list.id);
+              if (existing) existing.replaceWith(list); else document.body.append(list);
+            }
+            old.replaceWith(fresh);
+            for (const input of fresh.querySelectorAll("[name]")) describe(input);
+            for (const id of ["rxSummSurgPrimSite2023", "rxSummSurgPrimSite"]) { const input = form.querySelector(`[name="${id}"]`); if (input) describe(input); }
+            check();
+          };
+          form.addEventListener("change", (event) => { if (selecting.includes(event.target.name)) refreshSchema(); });
           form.addEventListener("keydown", (event) => {
             if (event.key !== "Enter" || event.target.tagName !== "INPUT") return;
             event.preventDefault();

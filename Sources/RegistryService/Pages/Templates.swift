@@ -300,23 +300,7 @@ enum Templates {
           <p>For each item, keep yours or take the stored value, then save again.</p>
           <table><thead><tr><th>Item</th><th>Yours</th><th>Stored now</th><th>Keep</th></tr></thead><tbody id="conflict-rows"></tbody></table>
           <button type="button" id="conflict-apply">Use these values</button></section>
-        <p class="schema">Staging schema: {{schema}}</p>
-        {{#groups}}
-        <fieldset><legend>{{title}}</legend>
-          {{#fields}}
-          <div class="field{{#textarea}} text{{/textarea}}" data-item="{{id}}">
-            <label for="f-{{id}}">{{label}} <span class="num">{{number}}</span></label>
-            {{#textarea}}<textarea id="f-{{id}}" name="{{id}}" data-level="{{level}}" maxlength="{{length}}" rows="3" {{#readonly}}readonly{{/readonly}}>{{value}}</textarea>
-            <span class="count" id="c-{{id}}" aria-live="polite">{{count}} / {{length}}</span>{{/textarea}}
-            {{^textarea}}<input id="f-{{id}}" name="{{id}}" value="{{value}}" data-level="{{level}}" {{#list}}list="{{list}}"{{/list}} {{#readonly}}readonly{{/readonly}}
-                   {{#date}}data-kind="date" maxlength="10" placeholder="YYYY-MM-DD" inputmode="numeric" aria-describedby="d-{{id}}"{{/date}}{{^date}}maxlength="{{length}}"{{/date}}
-                   autocomplete="off" spellcheck="false">
-            <span class="code-label" id="d-{{id}}">{{codeLabel}}</span>{{/textarea}}
-            <output class="messages" for="f-{{id}}"></output>
-          </div>
-          {{/fields}}
-        </fieldset>
-        {{/groups}}
+        {{{sections}}}
         {{#canEdit}}<div class="actions"><button type="submit" accesskey="s">Save (Alt+S)</button>
           <button type="button" id="mark-complete">Mark complete</button></div>
         <section aria-labelledby="edits-heading"><h2 id="edits-heading">Edits</h2><ul id="edits"><li>Checking…</li></ul></section>{{/canEdit}}
