@@ -1,6 +1,11 @@
 /// Comma-separated text as RFC 4180 writes it: fields may be quoted, a quoted field may hold commas, line breaks and
 /// doubled quotes; records end with LF or CRLF. Each record comes with the line it starts on, for error messages.
 public enum CSVText {
+    /// A field as RFC 4180 writes it: quoted (inner quotes doubled) when it holds a comma, a quote or a line break.
+    public static func field(_ text: String) -> String {
+        text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+
     /// A quoted field that never ends, with the line where it began.
     public struct UnterminatedQuote: Error, Equatable {
         public let line: Int

@@ -81,7 +81,7 @@ extension Registry {
     /// read, and records the intake (facility, file, checksum, record type, version, counts new/changed/unchanged, the
     /// records failing the edits) in the import's own transaction.
     public func receiveFile(path: String, name: String? = nil, options: NaaccrReadOptions = NaaccrReadOptions(), from request: IntakeRequest,
-                            by actor: ActingUser, progress: @escaping @Sendable (Int, Double?) -> Void = { _, _ in }) async throws -> (FileImport, IntakeRecord) {
+                            by actor: ActingUser, mayChangeStoredAbstracts: Bool = true, progress: @escaping @Sendable (Int, Double?) -> Void = { _, _ in }) async throws -> (FileImport, IntakeRecord) {
         guard request.facility.range(of: "^[A-Za-z0-9._-]{1,40}$", options: .regularExpression) != nil else { throw IntakeError.badFacility }
         let sha256 = try Self.sha256(ofFile: path)
         if !request.force, let earlier = try await pool.withConnection({ db in try IntakeLedger(connection: db).received(sha256: sha256) }) {
@@ -90,7 +90,8 @@ extension Registry {
         let collector = IntakeEditCollector(engine: EditEngine(set: request.editSet, library: editLibrary))
         let displayName = name ?? URL(fileURLWithPath: path).lastPathComponent
         let recorded = IntakeBox()
-        let file = try await importFile(path: path, name: displayName, options: options, by: actor, progress: progress,
+        let file = try await importFile(path: path, name: displayName, options: options, by: actor,
+                                        mayChangeStoredAbstracts: mayChangeStoredAbstracts, progress: progress,
                                         inspect: { collector.inspect($0) },
                                         finish: { tx, summary, context in
             let registryId = NaaccrDictionary.v26.key("registryId").flatMap { context.header.values[$0.index] } ?? ""
@@ -105,6 +106,15 @@ extension Registry {
             recorded.value = try IntakeLedger(connection: tx).intake(id: id)
         })
         return (file, recorded.value!)
+    }
+
+    /// One received file and the records of it that fail the central edits (identities and edits, no patient items).
+    public func intake(_ id: Int) async throws -> (IntakeRecord, [IntakeRejection]) {
+        try await pool.withConnection { db in
+            let ledger = IntakeLedger(connection: db)
+            guard let record = try ledger.intake(id: id) else { throw IntakeError.noSuchIntake(id) }
+            return (record, try ledger.rejections(of: id))
+        }
     }
 
     /// Received files, newest first (one facility's when given).

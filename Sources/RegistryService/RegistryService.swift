@@ -62,6 +62,7 @@ public struct RegistryService: Sendable {
         followUp.addListRoutes(to: router.group("api/followup").add(middleware: PermissionMiddleware()))
         followUp.addPatientRoutes(to: router.group("api/patients").add(middleware: PermissionMiddleware()))
         SubmissionController(registry: registry).addRoutes(to: router.group("api/submissions").add(middleware: PermissionMiddleware()))
+        IntakeController(registry: registry).addRoutes(to: router.group("api/intake").add(middleware: PermissionMiddleware()))
         PageController(registry: registry).addRoutes(to: router.group().add(middleware: PermissionMiddleware()))
         ReportPageController(registry: registry).addRoutes(to: router.group().add(middleware: PermissionMiddleware()))
         FollowUpPageController(registry: registry).addRoutes(to: router.group().add(middleware: PermissionMiddleware()))

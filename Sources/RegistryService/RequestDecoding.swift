@@ -24,6 +24,16 @@ extension Request {
         return value
     }
 
+    /// A yes/no query parameter: `true`/`1` or `false`/`0` (false when absent); 400 for anything else.
+    func queryFlag(_ name: String) throws -> Bool {
+        guard let text = uri.queryParameters[name[...]].map(String.init) else { return false }
+        switch text {
+        case "true", "1": return true
+        case "false", "0", "": return false
+        default: throw APIError.badRequest("\(name) is true or false", items: [name])
+        }
+    }
+
     /// A text query parameter (nil when absent or blank); 400 when longer than `maxLength` or holding control characters.
     func queryText(_ name: String, maxLength: Int = RequestLimits.queryValue) throws -> String? {
         guard let text = uri.queryParameters[name[...]].map(String.init) else { return nil }

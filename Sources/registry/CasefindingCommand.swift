@@ -51,8 +51,10 @@ struct CasefindingListCommand: AsyncParsableCommand {
         let (entries, total) = try await registry.casefinding(status: status, limit: 10_000, offset: 0, by: try await database.actor(registry))
         print("id,reportedOn,source,nameLast,nameFirst,dateOfBirth,medicalRecordNumber,suspectedSite,suspectedHistology,status,tumorId")
         for e in entries {
-            print([String(e.id), e.reportedOn, e.source, e.nameLast ?? "", e.nameFirst ?? "", e.dateOfBirth ?? "", e.medicalRecordNumber ?? "",
-                   e.suspectedSite ?? "", e.suspectedHistology ?? "", e.status, e.tumorId.map(String.init) ?? ""].map(PhysiciansListCommand.field).joined(separator: ","))
+            let fields: [String] = [String(e.id), e.reportedOn, e.source, e.nameLast ?? "", e.nameFirst ?? "", e.dateOfBirth ?? "",
+                                    e.medicalRecordNumber ?? "", e.suspectedSite ?? "", e.suspectedHistology ?? "", e.status,
+                                    e.tumorId.map(String.init) ?? ""]
+            print(fields.map(CSVText.field).joined(separator: ","))
         }
         if total > entries.count { FileHandle.standardError.write(Data("(\(total - entries.count) more not listed)\n".utf8)) }
     }

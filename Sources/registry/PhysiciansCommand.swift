@@ -44,12 +44,7 @@ struct PhysiciansListCommand: AsyncParsableCommand {
         defer { registry.pool.close() }
         print("code,name,address,address2,city,state,zip,phone")
         for p in try await registry.physicians().values.sorted(by: { $0.code < $1.code }) {
-            print([p.code, p.name, p.addressLine, p.addressLine2, p.city, p.state, p.postalCode, p.phone].map(Self.field).joined(separator: ","))
+            print([p.code, p.name, p.addressLine, p.addressLine2, p.city, p.state, p.postalCode, p.phone].map(CSVText.field).joined(separator: ","))
         }
-    }
-
-    /// A CSV field, quoted when it holds a comma, a quote or a line break.
-    static func field(_ text: String) -> String {
-        text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 }

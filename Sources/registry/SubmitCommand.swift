@@ -241,16 +241,12 @@ struct IntakeCommand: AsyncParsableCommand {
             var lines = ["patientIdNumber,tumorKey,edit,message"]
             for r in rejections {
                 let failures = (try? JSONDecoder().decode([[String: String]].self, from: Data(r.failures.utf8))) ?? []
-                for f in failures { lines.append([r.patientIdNumber, r.tumorKey, f["edit"] ?? "", f["message"] ?? ""].map(Self.csvField).joined(separator: ",")) }
+                for f in failures { lines.append([r.patientIdNumber, r.tumorKey, f["edit"] ?? "", f["message"] ?? ""].map(CSVText.field).joined(separator: ",")) }
             }
             let text = lines.joined(separator: "\r\n") + "\r\n"
             if let csv { try text.write(toFile: csv, atomically: true, encoding: .utf8) } else { print(text, terminator: "") }
             printErr("intake \(record.id) from \(record.facility): \(rejections.count) records fail the \(record.editSet) edits"
                      + (xml.map { "; written to \($0)" } ?? ""))
-        }
-
-        static func csvField(_ value: String) -> String {
-            value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
         }
     }
 }

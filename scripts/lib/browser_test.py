@@ -293,6 +293,26 @@ try:
     screenshot("5-submissions")
     print("PASS: the submitter previewed, built and marked a state submission")
 
+    # A central registry's intake: the submitter receives a facility's file (one new case, far from complete, so the
+    # incoming edits reject it) and finds it listed with its rejection report.
+    facility_file = os.path.join(shots, "facility-FAC3.xml")
+    with open(facility_file, "w") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<NaaccrData baseDictionaryUri="http://naaccr.org/naaccrxml/naaccr-dictionary-260.xml" '
+                'recordType="A" specificationVersion="1.8" xmlns="http://naaccr.org/naaccrxml"><Item naaccrId="registryId">0000009999</Item>'
+                '<Patient><Item naaccrId="patientIdNumber">93000001</Item><Tumor><Item naaccrId="primarySite">C504</Item>'
+                '<Item naaccrId="sequenceNumberCentral">00</Item></Tumor></Patient></NaaccrData>\n')
+    click(wait(lambda: [a for a in finds("header nav a") if text(a) == "Intake"][0], "the Intake link"))
+    type_(wait(lambda: find("#in-facility"), "the intake form"), "FAC3")
+    type_(find("#in-file"), os.path.abspath(facility_file))
+    click(find('#intake-upload button[type="submit"]'))
+    received = wait(lambda: [t for t in [text(find("#in-status"))] if t.startswith("Received") or t.startswith("Not received")], "the file received", timeout=30)
+    assert received[0].startswith("Received") and "1 new" in received[0], received[0]
+    row = wait(lambda: [r for r in finds("#intakes tbody tr") if "FAC3" in text(r)], "the intake listed", timeout=20)
+    assert [a for a in finds("#intakes a") if "format=csv" in prop(a, "href")], "the rejection report's CSV link"
+    assert not [a for a in finds("#intakes a") if "format=xml" in prop(a, "href")], "the records themselves are not the submitter's"
+    screenshot("5b-intake")
+    print(f"PASS: the submitter received a facility's file on the intake page ({received[0]})")
+
     # The committee's reviewer: the Reports page, last year's public annual report as a printable page.
     click(find("#signout"))
     wait(lambda: finds("#username"), "the sign-in page after the submitter signs out")

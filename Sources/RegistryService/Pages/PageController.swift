@@ -1,4 +1,5 @@
 import CivilCalendar
+import Edits
 import Coding
 import Foundation
 import HTTPTypes
@@ -24,7 +25,8 @@ enum PageRenderer {
                               "submissions": Permission.submitData.allows(session.user.role),
                               "reports": Permission.readReports.allows(session.user.role),
                               "followup": Permission.readAbstracts.allows(session.user.role) && session.user.role != .submitter,
-                              "casefinding": Permission.editAbstracts.allows(session.user.role)]
+                              "casefinding": Permission.editAbstracts.allows(session.user.role),
+                              "intake": Permission.importFiles.allows(session.user.role)]
         }
         let html = Templates.library.render(layout, withTemplate: "layout") ?? ""
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8",
@@ -146,6 +148,7 @@ struct PageController {
         group.get("tumors/:id/schema-items") { request, context in try await schemaItemsFragment(request, context) }
         group.get("submissions") { _, context in try await submissionsPage(context) }
         group.get("submissions/preview") { request, context in try await previewPage(request, context) }
+        group.get("intake") { request, context in try await intakePage(request, context) }
     }
 
     /// The submitter's page: the destinations and the ledger (GET /api/submissions does the same as JSON).
@@ -162,6 +165,25 @@ struct PageController {
             },
         ]
         return PageRenderer.page(title: "Submissions", template: "submissions", values, context: context)
+    }
+
+    /// The central registry's intake: the upload form and the received files (GET /api/intake as JSON), newest first.
+    func intakePage(_ request: Request, _ context: RegistryRequestContext) async throws -> Response {
+        let (user, _) = try context.actingUser()
+        let facility = try request.queryText("facility", maxLength: 40)
+        let records = try await registry.intakes(from: facility)
+        let canXML = Permission.readIdentifiers.allows(user.role)
+        let values: [String: Any] = [
+            "csrf": context.session?.csrfToken ?? "", "editSet": EditSet.stateSubmission.name,
+            "intakes": records.prefix(500).map { r -> [String: Any] in
+                let top = r.failingByEdit.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(3)
+                return ["id": r.id, "facility": r.facility, "received": ISO8601DateFormatter().string(from: r.receivedAt), "receivedBy": r.receivedBy,
+                        "fileName": r.fileName, "recordType": r.recordType, "version": r.naaccrVersion, "new": r.tumorsNew, "changed": r.tumorsChanged,
+                        "unchanged": r.tumorsUnchanged, "rejectedPatients": r.patientsRejected, "failing": r.tumorsFailing,
+                        "topEdits": top.map { "\($0.key) \($0.value)" }.joined(separator: ", "), "canXML": canXML]
+            },
+        ]
+        return PageRenderer.page(title: "Intake", template: "intake", values, context: context)
     }
 
     /// A dry run of one destination, with the held records linked to their abstracts.

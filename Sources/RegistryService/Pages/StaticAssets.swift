@@ -19,6 +19,7 @@ enum StaticAssets {
                    grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: .5rem 1rem; }
         legend { font-weight: bold; padding: 0 .3rem; }
         .field label { display: block; font-size: .85rem; } .field input { width: 100%; box-sizing: border-box; font: inherit; padding: .2rem; }
+        .field input[type=checkbox] { width: auto; }
         .field.error input, .field.error textarea { border: 2px solid #b3261e; } .field.warning input { border: 2px dashed #c77700; }
         .field.text { grid-column: 1 / -1; } .field textarea { width: 100%; box-sizing: border-box; font: inherit; }
         .code-label, .count { display: block; font-size: .8rem; color: #44505e; min-height: 1em; }
@@ -117,6 +118,22 @@ enum StaticAssets {
             if (!response.ok) { status.textContent = `Not added: ${body.error.message}`; addPrimary.disabled = false; return; }
             status.textContent = `Added: accession ${body.accessionNumber}, sequence ${body.sequenceNumber}` + (body.note ? ` (${body.note})` : "");
             setTimeout(() => { location.href = `/tumors/${body.tumorId}`; }, body.note ? 1500 : 300);
+          });
+          const intake = document.getElementById("intake-upload");
+          if (intake) intake.addEventListener("submit", async (event) => {
+            // The file goes as the body (the service streams it to disk), the facility and choices in the query.
+            event.preventDefault();
+            const status = document.getElementById("in-status"), file = intake.elements.file.files[0];
+            if (!file) { status.textContent = "Choose a file"; return; }
+            const query = new URLSearchParams({ facility: intake.elements.facility.value.trim(), filename: file.name, force: intake.elements.force.checked });
+            const type = /\.gz$/i.test(file.name) ? "application/gzip" : /\.xml$/i.test(file.name) ? "application/xml" : "text/plain";
+            status.textContent = `Receiving ${file.name}…`;
+            const response = await fetch(`/api/intake?${query}`, { method: "POST", headers: { "Content-Type": type, "X-CSRF-Token": intake.dataset.csrf }, body: file });
+            const result = await response.json();
+            if (!response.ok) { status.textContent = `Not received: ${result.error.message}`; return; }
+            status.textContent = `Received as intake ${result.id}: ${result.tumorsNew} new, ${result.tumorsChanged} changed, ${result.tumorsUnchanged} unchanged; `
+              + `${result.tumorsFailing} fail the ${result.editSet} edits`;
+            setTimeout(() => location.reload(), 1200);
           });
           const build = document.getElementById("build");
           if (build) build.addEventListener("click", async () => {

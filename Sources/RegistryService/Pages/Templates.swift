@@ -4,7 +4,7 @@ import Mustache
 enum Templates {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
-        for (name, text) in [("layout", layout), ("signin", signIn), ("worklist", worklist), ("patient", patient), ("abstract", abstract), ("error", error), ("submissions", submissions), ("preview", preview), ("reports", reports), ("followup", followUp), ("followupRecord", followUpRecord), ("followupCases", followUpCases), ("newPatient", newPatient), ("casefinding", casefinding)] {
+        for (name, text) in [("layout", layout), ("signin", signIn), ("worklist", worklist), ("patient", patient), ("abstract", abstract), ("error", error), ("submissions", submissions), ("preview", preview), ("reports", reports), ("followup", followUp), ("followupRecord", followUpRecord), ("followupCases", followUpCases), ("newPatient", newPatient), ("casefinding", casefinding), ("intake", intake)] {
             try! library.register(text, named: name)
         }
         return library
@@ -23,7 +23,7 @@ enum Templates {
         <body>
         <header>
           <a class="brand" href="/">Tumor Registry</a>
-          {{#user}}<nav><a href="/" accesskey="w">Worklist</a>{{#submissions}} <a href="/submissions">Submissions</a>{{/submissions}}{{#casefinding}} <a href="/casefinding">Casefinding</a>{{/casefinding}}{{#followup}} <a href="/followup">Follow-up</a>{{/followup}}{{#reports}} <a href="/reports">Reports</a>{{/reports}}
+          {{#user}}<nav><a href="/" accesskey="w">Worklist</a>{{#submissions}} <a href="/submissions">Submissions</a>{{/submissions}}{{#casefinding}} <a href="/casefinding">Casefinding</a>{{/casefinding}}{{#intake}} <a href="/intake">Intake</a>{{/intake}}{{#followup}} <a href="/followup">Follow-up</a>{{/followup}}{{#reports}} <a href="/reports">Reports</a>{{/reports}}
           <form class="search" action="/" method="get" role="search"><label for="q" class="sr">Find a patient</label>
           <input id="q" name="q" placeholder="Last, first · birth date · patient id, accession no., MRN" value="{{query}}" accesskey="f"></form>
           <span class="who">{{displayName}} ({{role}})</span>
@@ -32,6 +32,34 @@ enum Templates {
         <main id="main">{{{content}}}</main>
         </body>
         </html>
+        """
+
+    /// A central registry's intake: receive a facility's file (checked with the incoming edits), and the files
+    /// received, each with its counts and its rejection report.
+    static let intake = """
+        <h1>Intake: files received from facilities</h1>
+        <form id="intake-upload" data-csrf="{{csrf}}">
+          <fieldset><legend>Receive a file</legend>
+          <div class="field"><label for="in-facility">Facility (code)</label><input id="in-facility" name="facility" required maxlength="40"
+               pattern="[A-Za-z0-9._\\-]{1,40}" autocomplete="off"></div>
+          <div class="field"><label for="in-file">NAACCR file (XML, flat, or .gz)</label><input id="in-file" name="file" type="file" required></div>
+          <div class="field"><label><input type="checkbox" name="force" id="in-force"> Receive again a file received before</label></div>
+          <div class="actions"><button type="submit">Receive</button></div>
+          </fieldset>
+          <p id="in-status" role="status" aria-live="polite"></p>
+        </form>
+        <section aria-labelledby="received-heading"><h2 id="received-heading">Received</h2>
+        {{^intakes}}<p>No file received yet.</p>{{/intakes}}
+        <table id="intakes">
+          <thead><tr><th>Id</th><th>Facility</th><th>Received</th><th>By</th><th>File</th><th>Type</th><th>Version</th><th>New</th><th>Changed</th>
+            <th>Unchanged</th><th>Refused patients</th><th>Failing {{editSet}}</th><th>Rejection report</th></tr></thead>
+          <tbody>
+          {{#intakes}}<tr data-intake="{{id}}"><td>{{id}}</td><td>{{facility}}</td><td>{{received}}</td><td>{{receivedBy}}</td><td>{{fileName}}</td>
+            <td>{{recordType}}</td><td>{{version}}</td><td>{{new}}</td><td>{{changed}}</td><td>{{unchanged}}</td><td>{{rejectedPatients}}</td>
+            <td>{{failing}}{{#topEdits}} <small>({{topEdits}})</small>{{/topEdits}}</td>
+            <td>{{#failing}}<a href="/api/intake/{{id}}/rejections?format=csv" download>CSV</a>{{#canXML}} · <a href="/api/intake/{{id}}/rejections?format=xml" download>NAACCR XML</a>{{/canXML}}{{/failing}}</td></tr>{{/intakes}}
+          </tbody>
+        </table></section>
         """
 
     /// The submitter's page: destinations to preview, and the ledger with downloads and status changes.
