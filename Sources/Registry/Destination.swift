@@ -9,6 +9,10 @@ public struct Destination: Sendable, Codable, Equatable {
     public let description: String
     /// NAACCR record type of the file (A, M, C or I): which items it carries.
     public let recordType: String
+    /// Record type of the changed records (those the destination accepted before whose content has changed since),
+    /// sent in a file of their own: "M" (modified, the A layout) for a central registry that takes corrections as
+    /// such; nil sends them with the new ones.
+    public let changedRecordType: String?
     /// The edit set records must pass (`EditSet` name); failing records are held back.
     public let editSet: String
     /// The share of eligible tumors (percent) that may be held back by edits before the whole file is refused, as the
@@ -64,6 +68,9 @@ public struct Destination: Sendable, Codable, Equatable {
         for d in destinations {
             guard d.name.range(of: "^[a-z0-9_-]{1,40}$", options: .regularExpression) != nil else { throw DestinationError.invalid(d.name, "the name is 1-40 of a-z, 0-9, _ and -") }
             guard ["A", "M", "C", "I"].contains(d.recordType) else { throw DestinationError.invalid(d.name, "recordType is A, M, C or I") }
+            if let changed = d.changedRecordType, !["A", "M", "C", "I"].contains(changed) || changed == d.recordType {
+                throw DestinationError.invalid(d.name, "changedRecordType is A, M, C or I, other than recordType")
+            }
             guard (0...100).contains(d.maxHeldPercent) else { throw DestinationError.invalid(d.name, "maxHeldPercent is 0 to 100") }
             guard !d.fileName.isEmpty, !d.fileName.contains("/") else { throw DestinationError.invalid(d.name, "fileName is a file name without folders") }
             if let dates = d.deidentify?.dates, !["month", "year"].contains(dates) { throw DestinationError.invalid(d.name, "deidentify.dates is month or year") }

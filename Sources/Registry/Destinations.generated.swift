@@ -7,8 +7,9 @@ enum DestinationData {
   "destinations": [
     {
       "name": "state",
-      "description": "Facility to the state central registry: every reportable tumor (in situ and malignant, and the benign and borderline brain and CNS tumors states require), all classes of case",
+      "description": "Facility to the state central registry: every reportable tumor (in situ and malignant, and the benign and borderline brain and CNS tumors states require), all classes of case; new records as record type A, records changed since the registry accepted them as M in a file of their own",
       "recordType": "A",
+      "changedRecordType": "M",
       "editSet": "state-submission",
       "maxHeldPercent": 5,
       "fileName": "{registry}_state_{date}_{id}.xml.gz",

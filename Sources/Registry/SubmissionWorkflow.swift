@@ -48,6 +48,20 @@ public struct SubmissionSummary: Sendable, Codable {
     /// The data-quality figures of every eligible tumor (dry runs), against NPCR's standards.
     public var quality: SubmissionQuality?
 
+    /// For a destination that takes changed records as a record type of their own (M): the second file, which holds
+    /// the changed tumors (nil when none changed, and on a dry run).
+    public var changedRecords: ChangedRecordsFile?
+
+    public struct ChangedRecordsFile: Sendable, Codable, Equatable {
+        /// The file's submission row (nil on a dry run).
+        public let id: Int?
+        public let recordType: String
+        public var fileName: String?
+        public var sha256: String?
+        public var patients = 0
+        public var tumors = 0
+    }
+
     public var tumorsSent: Int { tumorsNew + tumorsChanged + tumorsResent }
 }
 
@@ -118,6 +132,8 @@ extension Registry {
     /// refuses the whole file when more than the destination's share fails. The file (NAACCR XML v26, `.gz` when the
     /// name says so) is written to `directory`; the ledger rows, the file's bytes and the audit row commit together.
     /// Every sent tumor carries Date Case Report Exported (item 2110) = `today`. A dry run writes and records nothing.
+    /// A destination with `changedRecordType` (the state's M records) gets the changed tumors in a second file of that
+    /// record type, a submission row of its own marked together with the first.
     public func submit(to destination: Destination, dryRun: Bool, directory: String, today: Date = Date(),
                        by actor: ActingUser) async throws -> SubmissionSummary {
         let set = editSets.first { $0.name == destination.editSet } ?? .stateSubmission
@@ -140,6 +156,23 @@ extension Registry {
                     let since = dryRun ? nil : try ledger.lastAcceptedAt(destination: destination.name)
                     summary.readChangedSince = since
                     var output: SubmissionOutput?
+                    // The file of changed records (record type M), begun when the first changed tumor is written.
+                    var changedOutput: SubmissionOutput?
+                    var sentChanged: [SubmissionTumorRow] = []
+                    func changedRecordsOutput(after first: SubmissionOutput, recordType: String) throws -> SubmissionOutput {
+                        if let changedOutput { return changedOutput }
+                        let id = try ledger.begin(destination: destination.name, recordType: recordType, naaccrVersion: dictionary.naaccrVersion,
+                                                  editSet: set.name, actor: actor, companionOf: first.submission)
+                        let name = Self.fileName(destination.fileName, registry: registryId, destination: destination.name, date: exported, id: id)
+                        var header = NaaccrHeader(baseDictionaryUri: dictionary.uri, recordType: recordType)
+                        header.values[dictionary.key("registryId")!.index] = registryId
+                        header.values[dictionary.key("recordType")!.index] = recordType
+                        let made = try SubmissionOutput(path: (directory as NSString).appendingPathComponent(name), ledger: ledger, submission: id,
+                                                        dictionary: dictionary, header: header, timeGenerated: today)
+                        summary.changedRecords = .init(id: id, recordType: recordType, fileName: name)
+                        changedOutput = made
+                        return made
+                    }
                     if !dryRun {
                         let id = try ledger.begin(destination: destination.name, recordType: destination.recordType,
                                                   naaccrVersion: dictionary.naaccrVersion, editSet: set.name, actor: actor)
@@ -184,6 +217,8 @@ extension Registry {
                             }
                             var out = patient
                             out.tumors = []
+                            var outChanged = patient
+                            outChanged.tumors = []
                             for entry in outgoing {
                                 let failing = failures.filter { $0.tumorIndex == entry.index }
                                 let candidate = candidates[entry.index]
@@ -205,9 +240,27 @@ extension Registry {
                                 }
                                 var tumor = patient.tumors[entry.index]
                                 tumor[keys.reportExported] = exported
-                                out.tumors.append(tumor)
-                                sent.append(SubmissionTumorRow(tumorId: candidate.tumorId, patientIdNumber: number, tumorKey: candidate.tumorKey,
-                                                               contentHash: entry.hash, change: entry.change))
+                                let row = SubmissionTumorRow(tumorId: candidate.tumorId, patientIdNumber: number, tumorKey: candidate.tumorKey,
+                                                             contentHash: entry.hash, change: entry.change)
+                                if entry.change == "changed", destination.changedRecordType != nil {
+                                    outChanged.tumors.append(tumor)
+                                    sentChanged.append(row)
+                                } else {
+                                    out.tumors.append(tumor)
+                                    sent.append(row)
+                                }
+                            }
+                            if !outChanged.tumors.isEmpty, let output, let recordType = destination.changedRecordType {
+                                let changedFile = try changedRecordsOutput(after: output, recordType: recordType)
+                                try changedFile.writer.write(outChanged)
+                                summary.changedRecords?.patients += 1
+                                summary.changedRecords?.tumors += outChanged.tumors.count
+                                if sentChanged.count >= ledger.batchSize { try ledger.record(sent: sentChanged, submission: changedFile.submission); sentChanged = [] }
+                            } else if !outChanged.tumors.isEmpty {
+                                summary.changedRecords = summary.changedRecords ?? .init(id: nil, recordType: destination.changedRecordType ?? "", fileName: nil)
+                                summary.changedRecords?.patients += 1
+                                summary.changedRecords?.tumors += outChanged.tumors.count
+                                sentChanged = []
                             }
                             guard !out.tumors.isEmpty else { continue }
                             summary.patients += 1
@@ -265,6 +318,7 @@ extension Registry {
                         // A dry run says the file would be refused; a submission is refused.
                         guard let output else { return summary }
                         output.discard()
+                        changedOutput?.discard()
                         throw SubmissionError.refused(summary)
                     }
                     guard let output else { return summary }
@@ -272,12 +326,24 @@ extension Registry {
                     try ledger.record(held: held, submission: output.submission)
                     summary.sha256 = try output.finish()
                     try ledger.finish(submission: output.submission, fileName: summary.fileName!, sha256: summary.sha256!, patients: summary.patients,
-                                      new: summary.tumorsNew, changed: summary.tumorsChanged + summary.tumorsResent,
+                                      new: summary.tumorsNew, changed: summary.tumorsChanged + summary.tumorsResent - (summary.changedRecords?.tumors ?? 0),
                                       unchanged: summary.tumorsUnchanged, held: summary.tumorsHeld, heldByEdit: summary.heldByEdit)
                     try AuditTrail.record(tx, actor, .submit, entity: "submission", id: output.submission, detail: [
                         "destination": destination.name, "file": summary.fileName!, "sha256": summary.sha256!, "tumorsSent": String(summary.tumorsSent),
                         "tumorsHeld": String(summary.tumorsHeld), "editSet": set.name,
                     ])
+                    if let changedOutput, var changed = summary.changedRecords {
+                        try ledger.record(sent: sentChanged, submission: changedOutput.submission)
+                        changed.sha256 = try changedOutput.finish()
+                        try ledger.finish(submission: changedOutput.submission, fileName: changed.fileName ?? "", sha256: changed.sha256!, patients: changed.patients,
+                                          new: 0, changed: changed.tumors, unchanged: 0, held: 0, heldByEdit: [:])
+                        try AuditTrail.record(tx, actor, .submit, entity: "submission", id: changedOutput.submission, detail: [
+                            "destination": destination.name, "file": changed.fileName ?? "", "sha256": changed.sha256!, "tumorsSent": String(changed.tumors),
+                            "recordType": changed.recordType, "companionOf": String(output.submission),
+                        ])
+                        summary.changedRecords = changed
+                        try changedOutput.publish()
+                    }
                     try output.publish()
                     return summary
                 }
@@ -322,14 +388,16 @@ extension Registry {
 
     /// Marks a submission sent, accepted or rejected (with the reason a destination gave); audited. An accepted
     /// submission becomes the baseline the next one to that destination is compared with.
-    public func markSubmission(_ id: Int, status: String, reason: String?, by actor: ActingUser) async throws {
+    /// Returns the ids marked: the submission and the file of changed records generated with it.
+    @discardableResult
+    public func markSubmission(_ id: Int, status: String, reason: String?, by actor: ActingUser) async throws -> [Int] {
         guard ["sent", "accepted", "rejected"].contains(status) else { throw SubmissionError.badStatus(status) }
-        try await pool.withConnection { db in
+        return try await pool.withConnection { db in
             try db.transaction { tx in
-                guard try SubmissionLedger(connection: tx).mark(submission: id, status: status, reason: reason.map { String($0.prefix(500)) }) else {
-                    throw SubmissionError.noSuchSubmission(id)
-                }
-                try AuditTrail.record(tx, actor, .submit, entity: "submission", id: id, detail: ["status": status])
+                let marked = try SubmissionLedger(connection: tx).mark(submission: id, status: status, reason: reason.map { String($0.prefix(500)) })
+                guard !marked.isEmpty else { throw SubmissionError.noSuchSubmission(id) }
+                for each in marked { try AuditTrail.record(tx, actor, .submit, entity: "submission", id: each, detail: ["status": status]) }
+                return marked
             }
         }
     }

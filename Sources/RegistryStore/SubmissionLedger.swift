@@ -24,6 +24,8 @@ public struct SubmissionRecord: Sendable, Equatable, Codable {
     public let statusChangedAt: Date?
     public let statusReason: String?
     public let resentFrom: Int?
+    /// For a file of changed records (record type M): the submission it was generated with (marked with it).
+    public let companionOf: Int?
 }
 
 /// A tumor a submission carried or held, by its identity in the file (no patient data).
@@ -131,14 +133,17 @@ public struct SubmissionLedger {
     /// earliest start of the transactions open now, this one included: a change this submission cannot see was made by
     /// a transaction that started no earlier, and rows carry their transaction's start in `updated_at`, so the next
     /// submission finds every such change by `updated_at >= snapshot_at`.
+    /// A file of changed records generated with submission `companionOf` shares its snapshot.
     public func begin(destination: String, recordType: String, naaccrVersion: String, editSet: String, actor: ActingUser,
-                      resentFrom: Int? = nil) throws -> Int {
+                      resentFrom: Int? = nil, companionOf: Int? = nil) throws -> Int {
         try db.query("""
-            INSERT INTO submission (destination, created_by, created_by_name, file_name, record_type, naaccr_version, edit_set, resent_from, snapshot_at)
-            VALUES ($1, $2, $3, '', $4, $5, $6, $7, (SELECT least(now(), min(xact_start)) FROM pg_stat_activity
-                                                     WHERE xact_start IS NOT NULL AND datname = current_database()))
+            INSERT INTO submission (destination, created_by, created_by_name, file_name, record_type, naaccr_version, edit_set, resent_from,
+                                    companion_of, snapshot_at)
+            VALUES ($1, $2, $3, '', $4, $5, $6, $7, $8,
+                    coalesce((SELECT snapshot_at FROM submission WHERE id = $8),
+                             (SELECT least(now(), min(xact_start)) FROM pg_stat_activity WHERE xact_start IS NOT NULL AND datname = current_database())))
             RETURNING id
-            """, [destination, actor.userId, actor.username, recordType, naaccrVersion, editSet, resentFrom])[0].decode(Int.self, at: 0)
+            """, [destination, actor.userId, actor.username, recordType, naaccrVersion, editSet, resentFrom, companionOf])[0].decode(Int.self, at: 0)
     }
 
     /// Records tumors a submission carried (`sent`) or held back (`held`), in one statement per batch.
@@ -208,10 +213,15 @@ public struct SubmissionLedger {
         }
     }
 
-    /// Sets a submission's status (sent, accepted, rejected), with the reason given; false when there is no such submission.
-    public func mark(submission: Int, status: String, reason: String?) throws -> Bool {
-        try db.execute("UPDATE submission SET status = $2, status_changed_at = clock_timestamp(), status_reason = $3 WHERE id = $1",
-                       [submission, status, reason]) == 1
+    /// Sets a submission's status (sent, accepted, rejected), with the reason given, and its companion's (the file of
+    /// changed records generated with it, or the one it was generated with): the destination takes or refuses the pair.
+    /// Returns the ids marked (empty when there is no such submission).
+    public func mark(submission: Int, status: String, reason: String?) throws -> [Int] {
+        try db.query("""
+            UPDATE submission SET status = $2, status_changed_at = clock_timestamp(), status_reason = $3
+            WHERE id = $1 OR companion_of = $1 OR id = (SELECT companion_of FROM submission WHERE id = $1)
+            RETURNING id
+            """, [submission, status, reason]).map { try $0.decode(Int.self, at: 0) }.sorted()
     }
 
     /// Tumors a destination was sent (in a submission not rejected) that are no longer in the store: the deletion report.
@@ -229,7 +239,8 @@ public struct SubmissionLedger {
 
     static let columns = """
         id, destination, created_at, created_by_name, file_name, sha256, record_type, naaccr_version, edit_set, patients,
-        tumors_new, tumors_changed, tumors_unchanged, tumors_held, edit_summary::text, status, status_changed_at, status_reason, resent_from
+        tumors_new, tumors_changed, tumors_unchanged, tumors_held, edit_summary::text, status, status_changed_at, status_reason, resent_from,
+        companion_of
         """
 
     static func decode(_ row: PostgresRow) throws -> SubmissionRecord {
@@ -241,7 +252,8 @@ public struct SubmissionLedger {
             patients: try row.decode(Int.self, at: 9), tumorsNew: try row.decode(Int.self, at: 10), tumorsChanged: try row.decode(Int.self, at: 11),
             tumorsUnchanged: try row.decode(Int.self, at: 12), tumorsHeld: try row.decode(Int.self, at: 13), heldByEdit: heldByEdit,
             status: try row.decode(String.self, at: 15), statusChangedAt: try row.decode(Date?.self, at: 16),
-            statusReason: try row.decode(String?.self, at: 17), resentFrom: try row.decode(Int?.self, at: 18))
+            statusReason: try row.decode(String?.self, at: 17), resentFrom: try row.decode(Int?.self, at: 18),
+            companionOf: try row.decode(Int?.self, at: 19))
     }
 
     /// A PostgreSQL array literal of text elements (each quoted, `"` and `\` escaped), passed as one parameter.

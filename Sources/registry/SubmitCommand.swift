@@ -74,6 +74,10 @@ struct SubmitCommand: AsyncParsableCommand {
             lines.append("  held by \(edit): \(count)")
         }
         if let file = s.fileName, let sha = s.sha256 { lines.append("file \(file) (submission \(s.id ?? 0)), SHA-256 \(sha)") }
+        if let m = s.changedRecords {
+            let where_ = m.fileName.map { "in \($0) (submission \(m.id ?? 0), marked with \(s.id ?? 0)), SHA-256 \(m.sha256 ?? "")" } ?? "in a file of their own"
+            lines.append("\(s.dryRun ? "would send" : "sent") the \(m.tumors) changed tumors of \(m.patients) patients as record type \(m.recordType) \(where_)")
+        }
         if !s.pending.isEmpty {
             lines.append("note: submission(s) \(s.pending.map(String.init).joined(separator: ", ")) to \(s.destination) not marked accepted; "
                          + "their tumors count as not yet received (registry submissions mark ID --accepted)")
@@ -112,9 +116,9 @@ struct SubmissionsCommand: AsyncParsableCommand {
             defer { registry.pool.close() }
             let records = try await registry.submissions(to: to)
             if format == .json { print(SubmissionsCommand.json(records)); return }
-            print("id\tdestination\tcreated\tstatus\tsent\theld\tfile")
+            print("id\tdestination\ttype\tcreated\tstatus\tsent\theld\tfile")
             for r in records {
-                print("\(r.id)\t\(r.destination)\t\(ISO8601DateFormatter().string(from: r.createdAt))\t\(r.status)\t"
+                print("\(r.id)\t\(r.destination)\t\(r.recordType)\(r.companionOf.map { " (with \($0))" } ?? "")\t\(ISO8601DateFormatter().string(from: r.createdAt))\t\(r.status)\t"
                       + "\(r.tumorsNew + r.tumorsChanged)\t\(r.tumorsHeld)\t\(r.fileName)")
             }
         }
@@ -142,7 +146,8 @@ struct SubmissionsCommand: AsyncParsableCommand {
             }
             print("submission \(r.id) to \(r.destination): \(r.status)" + (r.statusReason.map { " (\($0))" } ?? ""))
             print("created \(ISO8601DateFormatter().string(from: r.createdAt)) by \(r.createdBy); file \(r.fileName), SHA-256 \(r.sha256)")
-            print("record type \(r.recordType), NAACCR \(r.naaccrVersion), edit set \(r.editSet)")
+            print("record type \(r.recordType), NAACCR \(r.naaccrVersion), edit set \(r.editSet)"
+                  + (r.companionOf.map { "; the changed records of submission \($0), marked with it" } ?? ""))
             print("\(r.patients) patients; tumors: \(r.tumorsNew) new, \(r.tumorsChanged) changed or sent again, \(r.tumorsUnchanged) unchanged, \(r.tumorsHeld) held back")
             for h in held { print("  held: patient \(h.patientIdNumber), tumor \(h.tumorKey): \(h.failures)") }
             for d in deleted { print("  deleted since sent: patient \(d.patientIdNumber), tumor \(d.tumorKey) (\(d.change))") }
@@ -166,8 +171,8 @@ struct SubmissionsCommand: AsyncParsableCommand {
             let registry = try database.registry(connections: 1)
             defer { registry.pool.close() }
             let status = sent ? "sent" : accepted ? "accepted" : "rejected"
-            try await registry.markSubmission(id, status: status, reason: reason, by: try await database.actor(registry))
-            printErr("submission \(id) marked \(status)")
+            let marked = try await registry.markSubmission(id, status: status, reason: reason, by: try await database.actor(registry))
+            printErr("submission \(marked.map(String.init).joined(separator: " and ")) marked \(status)")
         }
     }
 

@@ -87,8 +87,30 @@ struct SubmissionTests {
                 SELECT count(*)::int FROM tumor WHERE patient_id IN (SELECT patient_id FROM tumor WHERE id = ANY($1::bigint[])) AND NOT id = ANY($1::bigint[])
                 """, ["{" + changed.map(String.init).joined(separator: ",") + "}"])[0].decode(Int.self, at: 0)
             #expect(second.readChangedSince != nil && second.tumorsUnchanged + second.tumorsNotEligible == others)
-            let sentIds = try db.query("SELECT tumor_id FROM submission_tumor WHERE submission_id = $1 ORDER BY 1", [second.id!]).map { try $0.decode(Int.self, at: 0) }
+            // The state takes changed records as record type M, in a file of their own beside the (here empty) file of new ones.
+            let m = try #require(second.changedRecords)
+            #expect(m.recordType == "M" && m.tumors == 5 && m.id != nil && m.id != second.id)
+            #expect(try count(db, "SELECT count(*)::int FROM submission_tumor WHERE submission_id = \(second.id!)") == 0)
+            let sentIds = try db.query("SELECT tumor_id FROM submission_tumor WHERE submission_id = $1 ORDER BY 1", [m.id!]).map { try $0.decode(Int.self, at: 0) }
             #expect(sentIds == changed.sorted())
+            let mPath = (folder as NSString).appendingPathComponent(try #require(m.fileName))
+            let mReader = try NaaccrFile.open(path: mPath)
+            #expect(mReader.header.recordType == "M")
+            var mTumors = 0
+            while let patient = try mReader.next() { mTumors += patient.tumors.count }
+            let mBytes = try Data(contentsOf: URL(fileURLWithPath: mPath))
+            #expect(mTumors == 5 && m.sha256 == SHA256Hex.of(mBytes))
+            #expect(try read(path).count == eligible)  // the first file is untouched
+            let aFile = try NaaccrFile.open(path: (folder as NSString).appendingPathComponent(try #require(second.fileName)))
+            #expect(aFile.header.recordType == "A")
+            while let _ = try aFile.next() { Issue.record("no new tumor, so no record in the A file") }
+            // The destination takes or refuses the pair: marking either marks both; then nothing is left to send.
+            let marked = try await registry.markSubmission(m.id!, status: "accepted", reason: nil, by: actor)
+            #expect(marked == [second.id!, m.id!].sorted())
+            let statuses = try db.query("SELECT DISTINCT status FROM submission WHERE id IN ($1, $2)", [second.id!, m.id!]).map { try $0.decode(String.self, at: 0) }
+            #expect(statuses == ["accepted"])
+            let after = try await registry.submit(to: destination("state"), dryRun: true, directory: folder, today: Self.today, by: actor)
+            #expect(after.tumorsSent == 0 && after.changedRecords == nil)
 
             // A lost file comes back byte for byte.
             let copy = (folder as NSString).appendingPathComponent("copy.xml.gz")
@@ -96,7 +118,8 @@ struct SubmissionTests {
             #expect(try Data(contentsOf: URL(fileURLWithPath: copy)) == bytes)
 
             // Every step is in the audit trail.
-            #expect(try count(db, "SELECT count(*)::int FROM audit_log WHERE action = 'submit' AND entity = 'submission'") == 4)
+            // (two submissions, the M file, the first accepted, the pair accepted, the resend)
+            #expect(try count(db, "SELECT count(*)::int FROM audit_log WHERE action = 'submit' AND entity = 'submission'") == 7)
         }
     }
 
@@ -253,6 +276,12 @@ struct SubmissionTests {
                 {"destinations": [{"name": "x", "description": "", "recordType": "Z", "editSet": "s", "maxHeldPercent": 1, "fileName": "f", "cases": {}}]}
                 """.utf8))
         }
+        #expect(throws: DestinationError.invalid("y", "changedRecordType is A, M, C or I, other than recordType")) {
+            _ = try Destination.decode(Data("""
+                {"destinations": [{"name": "y", "description": "", "recordType": "A", "changedRecordType": "A", "editSet": "s", "maxHeldPercent": 1, "fileName": "f", "cases": {}}]}
+                """.utf8))
+        }
+        #expect(destination("state").changedRecordType == "M" && destination("ncdb").changedRecordType == nil)
         // Eligibility rules: benign brain tumors count for the state, class 30 is not analytic.
         let state = destination("state").cases, ncdb = destination("ncdb").cases
         #expect(state.takes(behavior: "0", site: "C710", classOfCase: "30", diagnosisYear: 2022))

@@ -94,9 +94,12 @@ struct SubmissionController {
         guard ["sent", "accepted", "rejected"].contains(body.status) else {
             throw APIError.badRequest("status is sent, accepted or rejected", items: ["status"])
         }
-        do { try await registry.markSubmission(id, status: body.status, reason: body.reason, by: user.acting(from: address)) } catch SubmissionError.noSuchSubmission {
+        let marked: [Int]
+        do { marked = try await registry.markSubmission(id, status: body.status, reason: body.reason, by: user.acting(from: address)) } catch SubmissionError.noSuchSubmission {
             throw APIError.notFound("submission \(id)")
         }
-        return try jsonResponse(["id": String(id), "status": body.status])
+        // The file of changed records (record type M) generated with a submission is marked with it.
+        struct Marked: Encodable { let id: String; let status: String; let marked: [Int] }
+        return try jsonResponse(Marked(id: String(id), status: body.status, marked: marked))
     }
 }

@@ -159,7 +159,8 @@ struct PageController {
             "csrf": csrf,
             "destinations": Destination.builtIn.map { ["name": $0.name, "description": $0.description, "editSet": $0.editSet] },
             "history": records.map { r -> [String: Any] in
-                ["id": r.id, "destination": r.destination, "created": ISO8601DateFormatter().string(from: r.createdAt), "createdBy": r.createdBy,
+                ["id": r.id, "destination": r.destination, "recordType": r.recordType, "companionOf": r.companionOf ?? false,
+                 "created": ISO8601DateFormatter().string(from: r.createdAt), "createdBy": r.createdBy,
                  "sent": r.tumorsNew + r.tumorsChanged, "held": r.tumorsHeld, "status": r.status, "reason": r.statusReason ?? false,
                  "fileName": r.fileName, "canMark": r.status != "accepted"]
             },

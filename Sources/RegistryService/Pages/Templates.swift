@@ -76,9 +76,9 @@ enum Templates {
         <section aria-labelledby="history-heading"><h2 id="history-heading">History</h2>
         {{^history}}<p>No submission yet.</p>{{/history}}
         <table id="history" data-csrf="{{csrf}}">
-          <thead><tr><th>Id</th><th>Destination</th><th>Created</th><th>By</th><th>Sent</th><th>Held</th><th>Status</th><th>File</th><th>Mark</th></tr></thead>
+          <thead><tr><th>Id</th><th>Destination</th><th>Record type</th><th>Created</th><th>By</th><th>Sent</th><th>Held</th><th>Status</th><th>File</th><th>Mark</th></tr></thead>
           <tbody>
-          {{#history}}<tr><td>{{id}}</td><td>{{destination}}</td><td>{{created}}</td><td>{{createdBy}}</td><td>{{sent}}</td><td>{{held}}</td>
+          {{#history}}<tr><td>{{id}}</td><td>{{destination}}</td><td>{{recordType}}{{#companionOf}} <small>(changed records of {{companionOf}})</small>{{/companionOf}}</td><td>{{created}}</td><td>{{createdBy}}</td><td>{{sent}}</td><td>{{held}}</td>
             <td>{{status}}{{#reason}} ({{reason}}){{/reason}}</td><td><a href="/api/submissions/{{id}}/file" download>{{fileName}}</a></td>
             <td class="actions">{{#canMark}}<button type="button" data-mark="{{id}}" data-status="sent">Sent</button>
             <button type="button" data-mark="{{id}}" data-status="accepted">Accepted</button>
