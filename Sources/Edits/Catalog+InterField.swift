@@ -225,23 +225,30 @@ extension EditCatalog {
                 + "older, and carcinoma of the prostate or breast before 15.", logic: interFieldIF15),
         ageSiteMorphology("IF15A", "Age, Primary Site, Morph ICDO3--Adult (SEER)", ages: 15...120),
         ageSiteMorphology("IF15P", "Age, Primary Site, Morph ICDO3--Pediatric (NPCR)", ages: 0...14),
-        Edit(id: "IF40", name: "Primary Site, EOD, ICDO3 (SEER IF40)", kind: .interField, items: [.site, .histology, .stage2018],
-             override: (.overrideSiteEodDate, ["1"]),
-             note: "A tumor cannot be localized when its site is unspecific: mouth NOS (C069), colon NOS (C189, except histology "
-                + "8210, 8220, 8261, 8263, which arise in a polyp) and bone NOS (C419). Checked on Summary Stage 2018 (1 = localized).") { r in
-            guard let m = siteMorphology(r), let stage = r[.stage2018], CodeSets.stage2018.contains(stage) else { return .skip }
-            guard stage == "1", ["C069", "C189", "C419"].contains(m.site) else { return .pass }
+        Edit(id: "IF40", name: "Primary Site, EOD, ICDO3 (SEER IF40)", kind: .interField,
+             items: [.site, .histology, .eodPrimary, .eodNodes, .eodMets], override: (.overrideSiteEodDate, ["1"]),
+             note: "Extent of disease cannot be localized when the site is unspecific: mouth NOS (C069), colon NOS (C189, except "
+                + "histology 8210, 8220, 8261, 8263, which arise in a polyp) and bone NOS (C419). Localized is what the tumor's "
+                + "EOD 2018 schema derives from EOD Primary Tumor, Regional Nodes and Mets (Summary Stage 2018 1), for diagnoses "
+                + "2018 and later; earlier diagnoses (CS and EOD extension codes, whose schema tables are not in this project) "
+                + "are not edited, and the site list is the one SEER's edit documentation names (its full metafile table is "
+                + "not available here).") { r in
+            guard let m = siteMorphology(r), ["C069", "C189", "C419"].contains(m.site), let stage = stageFromEOD(r) else { return .skip }
+            guard stage == "1" else { return .pass }
             if m.site == "C189", [8210, 8220, 8261, 8263].contains(m.histology) { return .pass }
-            return .fail("primarySite \(m.site) is not specific enough for a localized stage; review")
+            return .fail("primarySite \(m.site) is not specific enough for localized extent of disease "
+                         + "(EOD \(r[.eodPrimary] ?? "-")/\(r[.eodNodes] ?? "-")/\(r[.eodMets] ?? "-")); review")
         },
         Edit(id: "IF41", name: "Primary Site, Laterality, EOD, ICDO3 (SEER IF41)", kind: .interField,
-             items: [.site, .laterality, .stage2018], override: (.overrideSiteLatEod, ["1"]),
-             note: "A paired organ with bilateral (4) or unknown (9) laterality cannot be in situ, localized or regional by direct "
-                + "extension only (Summary Stage 2018 0, 1 or 2).") { r in
+             items: [.site, .laterality, .eodPrimary, .eodNodes, .eodMets], override: (.overrideSiteLatEod, ["1"]),
+             note: "A paired organ with bilateral (4) or unknown (9) laterality cannot have extent of disease in situ, localized "
+                + "or regional by direct extension only (Summary Stage 2018 0, 1 or 2 as the tumor's EOD 2018 schema derives it "
+                + "from EOD Primary Tumor, Regional Nodes and Mets); diagnoses 2018 and later.") { r in
             guard let site = r[.site], ICDO3.isPairedSite(site), let lat = r[.laterality], ["4", "9"].contains(lat),
-                  let stage = r[.stage2018], CodeSets.stage2018.contains(stage) else { return .skip }
+                  let stage = stageFromEOD(r) else { return .skip }
             return ["0", "1", "2"].contains(stage)
-                ? .fail("paired organ \(site) with laterality \(lat) but summaryStage2018 \(stage); review") : .pass
+                ? .fail("paired organ \(site) with laterality \(lat) but EOD \(r[.eodPrimary] ?? "-")/\(r[.eodNodes] ?? "-")/\(r[.eodMets] ?? "-") "
+                        + "derives stage \(stage) (in situ, localized or regional by direct extension); review") : .pass
         },
         Edit(id: "NAMESEX", name: "Sex Assigned at Birth, Name-First, Date of Birth (NAACCR)", kind: .interField,
              items: [.sex, .firstName, .birthDate], override: (.overrideNameSex, ["1"]),

@@ -85,6 +85,15 @@ extension EditCatalog {
         }
     }
 
+    /// Summary Stage 2018 as the tumor's schema derives it from EOD Primary Tumor, Regional Nodes and Mets (2018 and
+    /// later; nil without EOD or a schema that derives it). Derived once per tumor for the edits that read it.
+    static func stageFromEOD(_ r: EditRecord) -> String? {
+        r.memo.derivedStage(for: r.tumorIndex) {
+            guard r[.eodPrimary] != nil, let schema = schema(r)?.schema, schema.outputs.contains(where: { $0.key == "ss2018_derived" }) else { return nil }
+            return stager.derive({ stagingValue(r, $0) }, schema: schema, only: ["ss2018_derived"]).outputs["derivedSummaryStage2018"]
+        }
+    }
+
     @inline(__always) static func stagingValue(_ r: EditRecord, _ naaccrId: String) -> String? {
         stagingItems[naaccrId].flatMap { r[$0] }
     }
@@ -171,7 +180,7 @@ extension EditCatalog {
                 + "Tumor, Regional Nodes and Mets (items 772, 774, 776).") { r in
             guard let coded = r[.derivedStage2018], r[.eodPrimary] != nil, let schema = schema(r)?.schema,
                   schema.outputs.contains(where: { $0.key == "ss2018_derived" }) else { return .skip }
-            guard let derived = stager.derive({ stagingValue(r, $0) }, schema: schema, only: ["ss2018_derived"]).outputs["derivedSummaryStage2018"] else { return .skip }
+            guard let derived = stageFromEOD(r) else { return .skip }
             return derived == coded ? .pass
                 : .fail("derivedSummaryStage2018 \(coded) but EOD \(r[.eodPrimary] ?? "-")/\(r[.eodNodes] ?? "-")/\(r[.eodMets] ?? "-") derives \(derived) for schema \(schema.name)")
         },

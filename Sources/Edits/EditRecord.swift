@@ -111,6 +111,17 @@ extension PatientValues {
 final class EditMemo: @unchecked Sendable {
     private var tumor = -1
     private var staged: (selection: Stager.Selection, compiled: EditCatalog.CompiledSchema?)?
+    private var derivedTumor = -1
+    private var derived: String??
+
+    /// The tumor's Summary Stage 2018 as its schema derives it from EOD, computed once per tumor.
+    func derivedStage(for tumor: Int, _ compute: () -> String?) -> String? {
+        if derivedTumor == tumor, let derived { return derived }
+        let d = compute()
+        derivedTumor = tumor
+        derived = .some(d)
+        return d
+    }
 
     /// The tumor's staging schema selection and its compiled schema, computed once per tumor.
     func staging(for tumor: Int, _ compute: () -> (selection: Stager.Selection, compiled: EditCatalog.CompiledSchema?))
