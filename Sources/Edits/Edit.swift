@@ -1,9 +1,58 @@
 import NAACCR
 
-/// How seriously an edit set takes an edit's failure.
-public enum EditSeverity: String, Sendable, Codable, Comparable {
-    case warning, error
-    public static func < (a: Self, b: Self) -> Bool { a == .warning && b == .error }
+/// How seriously an edit set takes an edit's failure: the standard's two, error and warning, or a registry's own
+/// level (`level NAME blocks|informs` in a `.edits` file, e.g. `critical blocks`, `review informs`). A level that
+/// blocks counts as an error does (the abstract cannot be marked complete, a submission holds the record back, the
+/// error counts), one that informs as a warning does; each keeps its name in messages, lists and stored results.
+public struct EditSeverity: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public let name: String
+    public let blocks: Bool
+
+    public init(name: String, blocks: Bool) {
+        self.name = name
+        self.blocks = blocks
+    }
+
+    public static let error = EditSeverity(name: "error", blocks: true)
+    public static let warning = EditSeverity(name: "warning", blocks: false)
+
+    /// The standard's two by name (a registry's levels come from its `.edits` files).
+    public init?(rawValue: String) {
+        switch rawValue {
+        case "error": self = .error
+        case "warning": self = .warning
+        default: return nil
+        }
+    }
+
+    public var rawValue: String { name }
+    public var description: String { name }
+
+    /// Blocking levels above informing ones, then by name.
+    public static func < (a: Self, b: Self) -> Bool { a.blocks != b.blocks ? b.blocks : a.name < b.name }
+
+    /// The standard's two are encoded as their names, a registry level as `{"name", "blocks"}`.
+    public func encode(to encoder: Encoder) throws {
+        if EditSeverity(rawValue: name) == self {
+            var c = encoder.singleValueContainer()
+            try c.encode(name)
+        } else {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(blocks, forKey: .blocks)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case name, blocks }
+
+    public init(from decoder: Decoder) throws {
+        if let name = try? decoder.singleValueContainer().decode(String.self) {
+            self = EditSeverity(rawValue: name) ?? EditSeverity(name: name, blocks: false)
+            return
+        }
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try c.decode(String.self, forKey: .name), blocks: try c.decode(Bool.self, forKey: .blocks))
+    }
 }
 
 /// The three kinds of edits NAACCR distinguishes.

@@ -8,6 +8,7 @@ import NAACCR
 ///
 ///     # a comment
 ///     table ks-counties 001-209,999
+///     level critical blocks "must be corrected before the case leaves the registry"
 ///
 ///     edit KS01 "Addr at DX--County, Kansas residents (KS)"
 ///       severity error
@@ -24,15 +25,19 @@ import NAACCR
 /// (the item's NAACCR code list), `ITEM between LOW and HIGH`, `ITEM = VALUE`, `ITEM != VALUE`, and `<`, `<=`,
 /// `>`, `>=` between an item and a value or another item (dates compared as dates, at the precision both know;
 /// numbers as numbers); `year` is the year of diagnosis; combine with `and`, `or`, `not` and parentheses. Every
-/// registry edit joins the built-in sets with its own severity; `set` defines further sets. Errors name the file,
-/// the line and the edit.
+/// registry edit joins the built-in sets with its own severity; `set` defines further sets. Severities are error,
+/// warning, or a level the files define (`level NAME blocks|informs "DESCRIPTION"`: blocking like an error, or
+/// informing like a warning). Errors name the file, the line and the edit.
 public struct RegistryEdits: Sendable {
     public let edits: [Edit]
     public let sets: [EditSet]
+    /// The registry's own severity levels, with what each means.
+    public let levels: [(severity: EditSeverity, description: String)]
 
-    public init(edits: [Edit] = [], sets: [EditSet] = []) {
+    public init(edits: [Edit] = [], sets: [EditSet] = [], levels: [(severity: EditSeverity, description: String)] = []) {
         self.edits = edits
         self.sets = sets
+        self.levels = levels
     }
 
     /// Every edit: the built-in library, then the registry's.
@@ -106,6 +111,14 @@ extension RegistryEdits {
 
     struct Parser {
         var tables: [String: Set<String>] = [:]
+        var levels: [(severity: EditSeverity, description: String)] = []
+
+        /// error, warning, or a level defined above.
+        func severity(_ word: String) -> EditSeverity? {
+            EditSeverity(rawValue: word) ?? levels.first { $0.severity.name == word }?.severity
+        }
+        var severityChoices: String { (["error", "warning"] + levels.map(\.severity.name)).joined(separator: ", ") }
+
         var drafts: [Draft] = []
         var setDrafts: [SetDraft] = []
         enum Block { case none, edit, set }
@@ -130,6 +143,16 @@ extension RegistryEdits {
                         guard let name = tokens.word(), let list = tokens.rest(), !list.isEmpty else { throw fail("write: table NAME CODES") }
                         tables[name] = codes(list.replacingOccurrences(of: " ", with: ""))
                         block = .none
+                    case "level":
+                        guard let name = tokens.word(), name.range(of: #"^[a-z][a-z0-9_-]{0,19}$"#, options: .regularExpression) != nil,
+                              let effect = tokens.word(), effect == "blocks" || effect == "informs" else {
+                            throw fail("write: level NAME blocks|informs \"DESCRIPTION\" (a name of a-z, 0-9, - and _, at most 20)")
+                        }
+                        guard !["error", "warning", "off"].contains(name), !levels.contains(where: { $0.severity.name == name }) else {
+                            throw fail("level \(name) is already a severity")
+                        }
+                        levels.append((EditSeverity(name: name, blocks: effect == "blocks"), tokens.quoted() ?? ""))
+                        block = .none
                     case "edit":
                         guard let id = tokens.word(), id.range(of: #"^[A-Za-z][A-Za-z0-9_-]{0,15}$"#, options: .regularExpression) != nil else {
                             throw fail("write: edit ID \"NAME\" (an id of letters, digits, - and _, at most 16)")
@@ -144,13 +167,13 @@ extension RegistryEdits {
                         setDrafts.append(SetDraft(name: name, description: tokens.quoted() ?? name, file: file, line: lineNumber))
                         block = .set
                     default:
-                        throw fail("expected table, edit or set, found \(keyword.prefix(40))")
+                        throw fail("expected table, level, edit or set, found \(keyword.prefix(40))")
                     }
                     continue
                 }
                 switch (block, keyword) {
                 case (.edit, "severity"):
-                    guard let word = tokens.word(), let severity = EditSeverity(rawValue: word) else { throw fail("severity is error or warning") }
+                    guard let word = tokens.word(), let severity = severity(word) else { throw fail("severity is one of \(severityChoices)") }
                     drafts[drafts.count - 1].severity = severity
                 case (.edit, "when"), (.edit, "check"):
                     var expression = ConditionParser(tokens: tokens, tables: tables)
@@ -169,10 +192,10 @@ extension RegistryEdits {
                     }
                     setDrafts[setDrafts.count - 1].severities.merge(base.severities) { _, new in new }
                 case (.set, "add"):
-                    guard let id = tokens.word() else { throw fail("write: add EDIT-ID [error|warning]") }
+                    guard let id = tokens.word() else { throw fail("write: add EDIT-ID [SEVERITY]") }
                     let severity: EditSeverity
                     if let word = tokens.word() {
-                        guard let s = EditSeverity(rawValue: word) else { throw fail("severity is error or warning") }
+                        guard let s = self.severity(word) else { throw fail("severity is one of \(severityChoices)") }
                         severity = s
                     } else { severity = drafts.first { $0.id == id }?.severity ?? .error }
                     guard EditCatalog.byId[id] != nil || drafts.contains(where: { $0.id == id }) else { throw fail("no edit \(id) (define it before the set)") }
@@ -207,7 +230,8 @@ extension RegistryEdits {
                 })
                 severities[draft.id] = draft.severity
             }
-            var result = RegistryEdits(edits: edits, sets: setDrafts.map { EditSet(name: $0.name, description: $0.description, severities: $0.severities) })
+            var result = RegistryEdits(edits: edits, sets: setDrafts.map { EditSet(name: $0.name, description: $0.description, severities: $0.severities) },
+                                       levels: levels)
             result.defaultSeverity = severities
             return result
         }

@@ -150,7 +150,7 @@ extension Registry {
                     // Required items (the set's RQ edits, warnings while abstracting) must be there, and no error may stand.
                     let failures = editReport(for: stored, items: stored.tumorItems, engine: engine).failures.filter { !$0.overridden }
                     let missing = failures.filter { $0.edit.hasPrefix("RQ") }
-                    let errors = failures.filter { $0.severity == "error" && !$0.edit.hasPrefix("RQ") }
+                    let errors = failures.filter { $0.isBlocking && !$0.edit.hasPrefix("RQ") }
                     guard missing.isEmpty && errors.isEmpty else {
                         let items = Array(Set((missing + errors).flatMap(\.items))).sorted()
                         var parts: [String] = []

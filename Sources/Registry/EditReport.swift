@@ -20,8 +20,8 @@ public struct EditReport: Sendable, Codable, Equatable {
     /// The engine's failures as stored records.
     public static func records(_ failures: [EditFailure]) -> [EditFailureRecord] {
         failures.map {
-            EditFailureRecord(edit: $0.editId, name: $0.name, severity: $0.severity.rawValue, message: $0.message, items: $0.items,
-                              overridden: $0.overridden)
+            EditFailureRecord(edit: $0.editId, name: $0.name, severity: $0.severity.name, message: $0.message, items: $0.items,
+                              overridden: $0.overridden, blocks: $0.severity.blocks)
         }
     }
 }

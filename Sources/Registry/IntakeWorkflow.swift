@@ -56,7 +56,7 @@ final class IntakeEditCollector: @unchecked Sendable {
     }
 
     func inspect(_ patient: NaaccrPatient) {
-        let failures = engine.check(patient).filter { $0.severity == .error && !$0.overridden }
+        let failures = engine.check(patient).filter { $0.severity.blocks && !$0.overridden }
         guard !failures.isEmpty else { return }
         for (index, tumor) in patient.tumors.enumerated() {
             let mine = failures.filter { $0.tumorIndex == index }

@@ -200,7 +200,7 @@ extension Registry {
                         for (entry, results) in zip(pending, checked) {
                             let (patient, number, candidates, outgoing, eligibleIndices) = (entry.patient, entry.number, entry.candidates, entry.outgoing, entry.eligibleIndices)
                             // The destination's edits on the whole patient (inter-record edits see every tumor).
-                            let failures = results.filter { $0.severity == .error && !$0.overridden }
+                            let failures = results.filter { $0.severity.blocks && !$0.overridden }
                             if dryRun {
                                 var q = summary.quality ?? SubmissionQuality()
                                 for index in eligibleIndices {

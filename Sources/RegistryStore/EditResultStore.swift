@@ -13,15 +13,22 @@ public struct EditFailureRecord: Sendable, Codable, Equatable {
     public let items: [String]
     /// The over-ride item is set for this edit: reported, not counted.
     public let overridden: Bool
+    /// For a registry's own severity level: whether it blocks (counts as an error). Absent for the standard's two,
+    /// whose names say it.
+    public let blocks: Bool?
 
-    public init(edit: String, name: String, severity: String, message: String, items: [String], overridden: Bool) {
+    public init(edit: String, name: String, severity: String, message: String, items: [String], overridden: Bool, blocks: Bool? = nil) {
         self.edit = edit
         self.name = name
         self.severity = severity
         self.message = message
         self.items = items
         self.overridden = overridden
+        self.blocks = severity == "error" || severity == "warning" ? nil : blocks
     }
+
+    /// An error, or a registry level that blocks as one.
+    public var isBlocking: Bool { blocks ?? (severity == "error") }
 }
 
 /// One tumor's outcome of an edit run, ready to store.
@@ -34,8 +41,9 @@ public struct StoredEditResult: Sendable, Equatable {
         self.failures = failures
     }
 
-    public var errors: Int { failures.filter { !$0.overridden && $0.severity == "error" }.count }
-    public var warnings: Int { failures.filter { !$0.overridden && $0.severity != "error" }.count }
+    /// Errors (and a registry's blocking levels) and warnings (and its informing levels), over-ridden ones left out.
+    public var errors: Int { failures.filter { !$0.overridden && $0.isBlocking }.count }
+    public var warnings: Int { failures.filter { !$0.overridden && !$0.isBlocking }.count }
     public var overridden: Int { failures.filter(\.overridden).count }
 
     /// `failures` as stored (a JSON array).

@@ -68,12 +68,20 @@ struct ListEdits: ParsableCommand {
                 .compactMap { $0 }.joined(separator: " or "),
              "severity": set.severities[edit.id]?.rawValue ?? "not in set", "note": edit.note]
         }
+        // The severities: the standard's two and the registry's own levels, with what each does.
+        let levels: [(name: String, blocks: Bool, description: String)] = [("error", true, "must be corrected or over-ridden"),
+                                                                             ("warning", false, "to review")]
+            + (resolved.registryEdits?.levels ?? []).map { ($0.severity.name, $0.severity.blocks, $0.description) }
         if format == .json {
-            let data = try JSONSerialization.data(withJSONObject: ["set": set.name, "edits": rows], options: [.prettyPrinted, .sortedKeys])
+            let data = try JSONSerialization.data(withJSONObject: [
+                "set": set.name, "edits": rows,
+                "severities": levels.map { ["name": $0.name, "blocks": $0.blocks, "description": $0.description] as [String: Any] },
+            ], options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
             return
         }
         print("\(all.count) edits; set \(set.name): \(set.description)")
+        print("severities: " + levels.map { "\($0.name) (\($0.blocks ? "blocks" : "informs")\($0.description.isEmpty ? "" : ": \($0.description)"))" }.joined(separator: "; "))
         for row in rows {
             print("\(row["id"]!.padding(toLength: 8, withPad: " ", startingAt: 0)) \(row["severity"]!.padding(toLength: 8, withPad: " ", startingAt: 0)) \(row["name"]!)")
             print("         \(row["source"]!), years \(row["years"]!); items: \(row["items"]!)\(row["override"]!.isEmpty ? "" : "; over-ride: \(row["override"]!)"); sets: \(row["sets"]!)")
@@ -106,10 +114,10 @@ struct CheckFile: ParsableCommand {
                 for (patient, failures) in zip(batch, runner.check(batch)) {
                     patients += 1
                     tumors += patient.tumors.count
-                    tumorsFailing += Set(failures.filter { !$0.overridden && $0.severity == .error }.map(\.tumorIndex)).count
+                    tumorsFailing += Set(failures.filter { !$0.overridden && $0.severity.blocks }.map(\.tumorIndex)).count
                     for f in failures {
                         var entry = summary[f.editId] ?? (f.name, 0, 0, 0)
-                        if f.overridden { entry.overridden += 1 } else if f.severity == .error { entry.errors += 1 } else { entry.warnings += 1 }
+                        if f.overridden { entry.overridden += 1 } else if f.severity.blocks { entry.errors += 1 } else { entry.warnings += 1 }
                         summary[f.editId] = entry
                         guard printed < limit else { continue }
                         printed += 1

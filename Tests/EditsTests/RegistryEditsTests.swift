@@ -33,6 +33,41 @@ struct RegistryEditsTests {
         #expect(failures.contains { $0.editId == "KS01" && $0.severity == .error && $0.items.contains("countyAtDx") })
     }
 
+    /// A registry's own severity levels: one that blocks counts and acts as an error (stored results count it as an
+    /// error, `blocks` is what submissions and completeness check), one that informs as a warning; each keeps its name.
+    @Test func aRegistrysOwnLevelsBlockOrInform() throws {
+        let edits = try RegistryEdits.parse("""
+            level critical blocks "must be corrected before the case leaves the registry"
+            level review informs
+            edit L1 "County required (TEST)"
+              severity critical
+              check countyAtDx is present
+            edit L2 "Pathology text (TEST)"
+              severity review
+              check textDxProcPath is present
+            set levels "Levels (TEST)"
+              include state-submission
+              add L2 critical
+            """)
+        #expect(edits.levels.map(\.severity) == [EditSeverity(name: "critical", blocks: true), EditSeverity(name: "review", blocks: false)])
+        #expect(edits.levels[0].description == "must be corrected before the case leaves the registry")
+        let state = try #require(edits.set(named: "state-submission"))
+        #expect(state.severities["L1"]?.name == "critical" && state.severities["L2"]?.name == "review")
+        #expect(edits.set(named: "levels")?.severities["L2"]?.blocks == true)
+        let failures = EditEngine(set: state, library: edits.library).check(EditFixture.patient(["countyAtDx": nil]))
+        let critical = try #require(failures.first { $0.editId == "L1" })
+        let review = try #require(failures.first { $0.editId == "L2" })
+        #expect(critical.severity.blocks && critical.severity.name == "critical" && !review.severity.blocks && review.severity.name == "review")
+        // Blocking levels rank above informing ones.
+        #expect(review.severity < critical.severity && EditSeverity.warning < critical.severity && review.severity < EditSeverity.error)
+        // Encoded with what it does (the standard's two as plain names), and read back.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let encoded = try encoder.encode([critical.severity, .error])
+        #expect(String(decoding: encoded, as: UTF8.self) == #"[{"blocks":true,"name":"critical"},"error"]"#)
+        #expect(try JSONDecoder().decode([EditSeverity].self, from: encoded) == [critical.severity, .error])
+    }
+
     @Test func conditionsCombineWithAndOrNotAndParentheses() throws {
         let edits = try RegistryEdits.parse("""
             edit T1 "Combination (TEST)"
@@ -57,6 +92,11 @@ struct RegistryEditsTests {
         ("edit X1 \"A (T)\"\n  check primarySite in table nowhere", "edits:2: edit X1: no table by that name (define it with: table NAME CODES, above)"),
         ("edit X1 \"A (T)\"\n  check (primarySite is present", "edits:2: edit X1: a ( is not closed"),
         ("set s1 \"S\"\n  add NOPE", "edits:2: no edit NOPE (define it before the set)"),
+        ("level critical stops", "edits:1: write: level NAME blocks|informs \"DESCRIPTION\" (a name of a-z, 0-9, - and _, at most 20)"),
+        ("level error blocks", "edits:1: level error is already a severity"),
+        ("edit X1 \"A (T)\"\n  severity critical\n  check primarySite is present", "edits:2: edit X1: severity is one of error, warning"),
+        ("level review informs\nedit X1 \"A (T)\"\n  severity fatal\n  check primarySite is present",
+         "edits:3: edit X1: severity is one of error, warning, review"),
     ])
     func mistakesNameTheLineAndTheEdit(_ text: String, _ expected: String) {
         #expect { _ = try RegistryEdits.parse(text) } throws: { "\($0)" == expected }

@@ -112,9 +112,17 @@ struct WorkflowTests {
     /// A registry's own edits (`registry serve --edits DIR`) run in the workflow's inline check like the built-in ones.
     @Test func aRegistrysOwnEditsRunInTheInlineCheck() async throws {
         let edits = try RegistryEdits.parse("""
+            level critical blocks
+            level review informs
             edit KS09 "Addr at DX--City, Required (KS)"
               check addrAtDxCity is present
               message "the city at diagnosis is required"
+            edit KS10 "Addr at DX--Postal Code, Required (KS)"
+              severity critical
+              check addrAtDxPostalCode is present
+            edit KS11 "Telephone, Required (KS)"
+              severity review
+              check telephone is present
             """)
         try await TestDatabase.withFreshDatabase { url in
             try Migrator().migrate(try PostgresConnection(url))
@@ -128,6 +136,15 @@ struct WorkflowTests {
             let tumorId = try PostgresConnection(url).query("SELECT min(id) FROM tumor")[0].decode(Int.self, at: 0)
             let report = try await registry.checkDraft(tumorId: tumorId, items: ["addrAtDxCity": ""], patientItems: nil)
             #expect(report.failures.contains { $0.edit == "KS09" && $0.message == "the city at diagnosis is required" && $0.severity == "error" })
+            // The registry's own levels keep their names; the blocking one counts as an error, the informing one as a warning.
+            let levels = try await registry.checkDraft(tumorId: tumorId, items: ["addrAtDxCity": "Topeka", "addrAtDxPostalCode": ""],
+                                                       patientItems: ["telephone": ""])
+            let critical = try #require(levels.failures.first { $0.edit == "KS10" })
+            let review = try #require(levels.failures.first { $0.edit == "KS11" })
+            #expect(critical.severity == "critical" && critical.isBlocking && review.severity == "review" && !review.isBlocking)
+            let others = levels.failures.filter { !["KS10", "KS11"].contains($0.edit) && !$0.overridden }
+            #expect(levels.errors == others.filter(\.isBlocking).count + 1 && levels.warnings == others.filter { !$0.isBlocking }.count + 1)
+
         }
     }
 

@@ -447,14 +447,17 @@ enum StaticAssets {
           for (const field of form.querySelectorAll(".field")) { field.classList.remove("error", "warning"); field.querySelector(".messages").textContent = ""; }
           const list = document.getElementById("edits"); list.textContent = "";
           for (const f of failures) {
-            const kind = f.overridden ? "overridden" : f.severity;
+            // A registry's own level (critical, review…) looks like an error when it blocks, like a warning otherwise.
+            const blocks = f.blocks ?? f.severity === "error";
+            const kind = f.overridden ? "overridden" : blocks ? "error" : "warning";
+            const word = f.overridden ? "Over-ridden" : f.severity.charAt(0).toUpperCase() + f.severity.slice(1);
             const li = document.createElement("li"); li.className = kind;
-            li.append(`${kind === "error" ? "Error" : kind === "warning" ? "Warning" : "Over-ridden"} ${f.edit} ${f.name}: ${f.message} `);
+            li.append(`${word} ${f.edit} ${f.name}: ${f.message} `);
             for (const id of f.items) {
               const a = document.createElement("a"); a.href = `#f-${id}`; a.dataset.item = id; a.textContent = id; li.append(a, " ");
             }
             list.append(li);
-            if (!f.overridden) for (const id of f.items) mark(form, id, f.severity, `${f.edit}: ${f.message}`);
+            if (!f.overridden) for (const id of f.items) mark(form, id, kind, `${f.edit}: ${f.message}`);
           }
           if (!failures.length) { const li = document.createElement("li"); li.textContent = "All edits pass."; list.append(li); }
         }
