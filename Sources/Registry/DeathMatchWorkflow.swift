@@ -95,30 +95,32 @@ extension Registry {
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw DeathFileError(file: path, line: 0, message: "cannot be read as UTF-8 text")
         }
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        guard let headerLine = lines.first else { throw DeathFileError(file: path, line: 0, message: "the file is empty") }
-        let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        // RFC 4180: a quoted field may hold commas ("O'Brien, Jr") and quotes.
+        let records: [(line: Int, fields: [String])]
+        do { records = try CSVText.records(text) } catch { throw DeathFileError(file: path, line: error.line, message: "a quoted field is not closed") }
+        guard let headerRecord = records.first else { throw DeathFileError(file: path, line: 0, message: "the file is empty") }
+        let header = headerRecord.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         func column(_ name: String) -> Int? { header.firstIndex(of: name) }
         let byId = column("patientIdNumber")
         let byName = [column("nameLast"), column("nameFirst"), column("dateOfBirth"), column("sex")]
         guard let deathColumn = column("dateOfDeath"), byId != nil || byName.allSatisfy({ $0 != nil }) else {
-            throw DeathFileError(file: path, line: 1, message: "the header needs dateOfDeath and patientIdNumber (or nameLast,nameFirst,dateOfBirth,sex)")
+            throw DeathFileError(file: path, line: headerRecord.line, message: "the header needs dateOfDeath and patientIdNumber (or nameLast,nameFirst,dateOfBirth,sex)")
         }
         let causeColumn = column("causeOfDeath"), placeColumn = column("placeOfDeathState")
         var parsed: [DeathRow] = []
-        for (i, raw) in lines.enumerated().dropFirst() where !raw.trimmingCharacters(in: .whitespaces).isEmpty {
-            let f = raw.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard f.count == header.count else { throw DeathFileError(file: path, line: i + 1, message: "expected \(header.count) fields, found \(f.count)") }
+        for record in records.dropFirst() where !record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            let line = record.line
+            let f = record.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+            guard f.count == header.count else { throw DeathFileError(file: path, line: line, message: "expected \(header.count) fields, found \(f.count)") }
             let death = f[deathColumn].replacingOccurrences(of: "-", with: "")
             guard death.count == 8, let date = CalendarDate(death), date.daysSinceEpoch <= CalendarDate.today.daysSinceEpoch else {
-                throw DeathFileError(file: path, line: i + 1, message: "dateOfDeath is not a full date up to today")
+                throw DeathFileError(file: path, line: line, message: "dateOfDeath is not a full date up to today")
             }
             let cause = causeColumn.map { f[$0].uppercased() } ?? ""
             guard cause.isEmpty || (cause.count == 4 && cause.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-                throw DeathFileError(file: path, line: i + 1, message: "causeOfDeath is an ICD-10 code of 4 characters")
+                throw DeathFileError(file: path, line: line, message: "causeOfDeath is an ICD-10 code of 4 characters")
             }
-            parsed.append(DeathRow(line: i + 1, id: byId.map { f[$0] }, name: byName.compactMap { $0.map { f[$0] } }, death: death, cause: cause,
+            parsed.append(DeathRow(line: line, id: byId.map { f[$0] }, name: byName.compactMap { $0.map { f[$0] } }, death: death, cause: cause,
                             place: placeColumn.map { f[$0].uppercased() } ?? ""))
         }
         return parsed

@@ -286,6 +286,8 @@ extension Registry {
                                               changedSince: since, year: newestYear) { patient, number, candidates in
                         var outgoing: [(index: Int, change: String, hash: String)] = []
                         var eligibleIndices: [Int] = []
+                        // The patient's part of every tumor's content hash, once.
+                        let patientBytes = Self.contentBytes(patient.values, .patient, keys: keys)
                         for (index, tumor) in patient.tumors.enumerated() {
                             let year = tumor[keys.diagnosisDate].flatMap { Int($0.prefix(4)) }
                             guard destination.cases.takes(behavior: tumor[keys.behavior], site: tumor[keys.site],
@@ -299,7 +301,7 @@ extension Registry {
                                 continue
                             }
                             eligibleIndices.append(index)
-                            let hash = Self.contentHash(patient, tumor: index, keys: keys)
+                            let hash = Self.contentHash(patientBytes: patientBytes, tumor: tumor, keys: keys)
                             if candidate.acceptedHash == nil { outgoing.append((index, "new", hash)) }
                             else if candidate.acceptedHash != hash { outgoing.append((index, "changed", hash)) }
                             else if let newestYear, year == newestYear { outgoing.append((index, "resent", hash)) }
@@ -419,22 +421,35 @@ extension Registry {
     // MARK: Parts
 
     /// SHA-256 of a tumor's content as a destination receives it: the patient's items and the tumor's, by naaccrId in
-    /// dictionary order, leaving out Date Case Report Exported (2110), which each submission sets.
+    /// dictionary order, leaving out Date Case Report Exported (2110), which each submission sets. The bytes hashed are
+    /// `naaccrId=value` LF per patient item, a record separator (0x1E), then the same per tumor item; they are built
+    /// in one buffer (the patient's part once per patient, `contentBytes`) and hashed in one call.
     static func contentHash(_ patient: NaaccrPatient, tumor index: Int, keys: SubmissionKeys) -> String {
-        var hasher = SHA256()
-        func add(_ values: NaaccrValues, _ level: NaaccrLevel) {
-            let ids = keys.idBytes[level]!
-            for entry in values.entries where entry.index < ids.count && !(level == .tumor && entry.index == keys.reportExported.index) {
-                ids[entry.index].withUnsafeBytes { hasher.update(bufferPointer: $0) }  // "naaccrId="
-                var value = entry.value
-                value.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-                withUnsafeBytes(of: UInt8(0x0a)) { hasher.update(bufferPointer: $0) }
-            }
+        contentHash(patientBytes: contentBytes(patient.values, .patient, keys: keys), tumor: patient.tumors[index], keys: keys)
+    }
+
+    static func contentHash(patientBytes: [UInt8], tumor: NaaccrTumor, keys: SubmissionKeys) -> String {
+        var bytes = patientBytes
+        bytes.append(0x1e)
+        appendContent(tumor.values, .tumor, keys: keys, to: &bytes)
+        return hex(SHA256.hash(data: bytes))
+    }
+
+    /// The `naaccrId=value` LF lines of one record's items (Date Case Report Exported left out).
+    static func contentBytes(_ values: NaaccrValues, _ level: NaaccrLevel, keys: SubmissionKeys) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(2048)
+        appendContent(values, level, keys: keys, to: &bytes)
+        return bytes
+    }
+
+    static func appendContent(_ values: NaaccrValues, _ level: NaaccrLevel, keys: SubmissionKeys, to bytes: inout [UInt8]) {
+        let ids = keys.idBytes[level]!
+        for entry in values.entries where entry.index < ids.count && !(level == .tumor && entry.index == keys.reportExported.index) {
+            bytes.append(contentsOf: ids[entry.index])  // "naaccrId="
+            bytes.append(contentsOf: entry.value.utf8)
+            bytes.append(0x0a)
         }
-        add(patient.values, .patient)
-        withUnsafeBytes(of: UInt8(0x1e)) { hasher.update(bufferPointer: $0) }
-        add(patient.tumors[index].values, .tumor)
-        return hex(hasher.finalize())
     }
 
     /// Lower-case hexadecimal of a digest.

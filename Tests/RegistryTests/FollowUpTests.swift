@@ -190,16 +190,17 @@ struct FollowUpTests {
         try await withCohort { registry, db, ids in
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("deaths-\(UUID().uuidString).csv").path
             defer { try? FileManager.default.removeItem(atPath: file) }
-            // Line 2 by id, line 3 unknown id, line 4 by name/birth/sex (patient 7), line 5 matches nobody by name.
+            // Line 2 by id, line 3 unknown id, line 4 by name/birth/sex (patient 7, a quoted name holding a comma, RFC 4180),
+            // line 5 matches nobody by name.
             try """
                 patientIdNumber,nameLast,nameFirst,dateOfBirth,sex,dateOfDeath,causeOfDeath,placeOfDeathState
                 00000002,,,,,2026-05-20,C509,KS
                 99999999,,,,,2026-05-20,I219,KS
-                ,Seven,Patient,19500101,2,20260301,I219,MO
+                ,"Seven, Jr",Patient,19500101,2,20260301,I219,MO
                 ,Nobody,Here,19010101,1,20260301,I219,KS
                 """.write(toFile: file, atomically: true, encoding: .utf8)
             try AbstractRepository(connection: db).savePatient(id: ids["00000007"]!, baseVersion: 1,
-                                                               changes: ["nameLast": "Seven", "nameFirst": "Patient"], userId: nil).map { _ in () }
+                                                               changes: ["nameLast": "Seven, Jr", "nameFirst": "Patient"], userId: nil).map { _ in () }
             let summary = try await registry.loadDeaths(path: file, by: actor)
             #expect(summary.matched == 2 && summary.unmatched == [3, 5] && summary.ambiguous.isEmpty)
             let pending = try await registry.pendingDeaths(by: actor)
@@ -218,6 +219,11 @@ struct FollowUpTests {
             // A bad date names the line and loads nothing.
             try "patientIdNumber,dateOfDeath\n00000003,2026-02-30\n".write(toFile: file, atomically: true, encoding: .utf8)
             await #expect(throws: DeathFileError(file: file, line: 2, message: "dateOfDeath is not a full date up to today")) {
+                _ = try await registry.loadDeaths(path: file, by: actor)
+            }
+            // A quote left open names the line it opens on.
+            try "patientIdNumber,dateOfDeath\n00000003,2026-02-01\n\"00000004,2026-02-01\n".write(toFile: file, atomically: true, encoding: .utf8)
+            await #expect(throws: DeathFileError(file: file, line: 3, message: "a quoted field is not closed")) {
                 _ = try await registry.loadDeaths(path: file, by: actor)
             }
         }
