@@ -42,6 +42,24 @@ public struct StreamingEditChecker: Sendable {
         }
     }
 
+    /// A check running on other threads (`start`): `wait` gives its results.
+    public final class Running: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var results: [[EditFailure]] = []
+        fileprivate func finish(_ value: [[EditFailure]]) { results = value; done.signal() }
+        /// Blocks until the check is done; call once.
+        public func wait() -> [[EditFailure]] { done.wait(); return results }
+    }
+
+    /// Starts checking `patients` on other threads and returns at once (the caller reads or writes meanwhile); one
+    /// check at a time per checker (wait for it before starting the next).
+    public func start(_ patients: [NaaccrPatient]) -> Running {
+        let running = Running()
+        let checker = self
+        DispatchQueue.global(qos: .userInitiated).async { running.finish(checker.check(patients)) }
+        return running
+    }
+
     /// The failures of each patient, in the order given.
     public func check(_ patients: [NaaccrPatient]) -> [[EditFailure]] {
         guard patients.count > 16, engines.count > 1 else { return patients.map(engines[0].check) }

@@ -190,14 +190,25 @@ extension Registry {
                     var sent: [SubmissionTumorRow] = [], held: [SubmissionTumorRow] = []
                     var studyNumber = 0
                     var counts: [String: Int] = [:]
-                    // Patients go to the edits in batches, checked on every core; then written in order.
+                    // Patients go to the edits in batches, checked on every core while this thread reads the next batch
+                    // and writes the one before; batches are written in the order they were read.
                     struct Pending { let patient: NaaccrPatient; let number: String; let candidates: [SubmissionCandidate]
                                      let outgoing: [(index: Int, change: String, hash: String)]; let eligibleIndices: [Int] }
                     var pending: [Pending] = []
+                    var inFlight: (batch: [Pending], check: StreamingEditChecker.Running)?
                     func process() throws {
-                        guard !pending.isEmpty else { return }
-                        let checked = checker.check(pending.map(\.patient))
-                        for (entry, results) in zip(pending, checked) {
+                        let previous = inFlight
+                        inFlight = nil
+                        let previousResults = previous?.check.wait()
+                        if !pending.isEmpty {
+                            inFlight = (pending, checker.start(pending.map(\.patient)))
+                            pending = []
+                            pending.reserveCapacity(1_000)
+                        }
+                        if let previous, let previousResults { try write(previous.batch, previousResults) }
+                    }
+                    func write(_ batch: [Pending], _ checked: [[EditFailure]]) throws {
+                        for (entry, results) in zip(batch, checked) {
                             let (patient, number, candidates, outgoing, eligibleIndices) = (entry.patient, entry.number, entry.candidates, entry.outgoing, entry.eligibleIndices)
                             // The destination's edits on the whole patient (inter-record edits see every tumor).
                             let failures = results.filter { $0.severity.blocks && !$0.overridden }
@@ -280,7 +291,6 @@ extension Registry {
                                 held = []
                             }
                         }
-                        pending.removeAll(keepingCapacity: true)
                     }
                     try ledger.forEachPatient(registryId: registryId, destination: destination.name, dictionary: dictionary,
                                               changedSince: since, year: newestYear) { patient, number, candidates in
@@ -312,7 +322,8 @@ extension Registry {
                         pending.append(Pending(patient: patient, number: number, candidates: candidates, outgoing: outgoing, eligibleIndices: eligibleIndices))
                         if pending.count >= 1_000 { try process() }
                     }
-                    try process()
+                    try process()  // the last batch goes to the edits, the one before is written
+                    try process()  // the last batch is written
                     summary.smallCells = counts.values.filter { $0 < 16 }.count
                     let eligible = summary.tumorsSent + summary.tumorsHeld
                     if eligible > 0, Double(summary.tumorsHeld) * 100 > destination.maxHeldPercent * Double(eligible) {

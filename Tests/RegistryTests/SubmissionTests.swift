@@ -123,6 +123,24 @@ struct SubmissionTests {
         }
     }
 
+    /// Batches of 1,000 patients are checked on other threads while the next is read and the one before written:
+    /// every eligible tumor is in the file once, in the order the patients are stored, whatever the batch boundaries.
+    @Test func aSubmissionOfSeveralBatchesKeepsEveryPatientInOrder() async throws {
+        try await withRegistry(patients: 2_600) { registry, db, folder in
+            let eligible = try count(db, Self.stateEligibleSQL)
+            let summary = try await registry.submit(to: destination("state"), dryRun: false, directory: folder, today: Self.today, by: actor)
+            let records = try read((folder as NSString).appendingPathComponent(try #require(summary.fileName)))
+            #expect(records.count == eligible && summary.tumorsNew == eligible)
+            let inFile = records.map { $0.patient["patientIdNumber"] ?? "" }.reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
+            let stored = try db.query("""
+                SELECT p.patient_id_number FROM patient p WHERE EXISTS (SELECT 1 FROM tumor t WHERE t.patient_id = p.id AND (t.behavior IN ('2', '3')
+                    OR (t.behavior IN ('0', '1') AND (t.primary_site BETWEEN 'C700' AND 'C729' OR t.primary_site BETWEEN 'C751' AND 'C753'))))
+                ORDER BY p.id
+                """).map { try $0.decode(String.self, at: 0) }
+            #expect(inFile == stored && stored.count > 2_000)
+        }
+    }
+
     @Test func failingRecordsAreHeldBackAndTooManyRefuseTheFile() async throws {
         try await withRegistry { registry, db, folder in
             let eligible = try count(db, Self.stateEligibleSQL)
