@@ -168,7 +168,8 @@ extension Registry {
                         header.values[dictionary.key("registryId")!.index] = registryId
                         header.values[dictionary.key("recordType")!.index] = recordType
                         let made = try SubmissionOutput(path: (directory as NSString).appendingPathComponent(name), ledger: ledger, submission: id,
-                                                        dictionary: dictionary, header: header, timeGenerated: today)
+                                                        dictionary: dictionary, header: header, timeGenerated: today,
+                                                        compressionLevel: destination.compressionLevel)
                         summary.changedRecords = .init(id: id, recordType: recordType, fileName: name)
                         changedOutput = made
                         return made
@@ -183,7 +184,8 @@ extension Registry {
                         header.values[dictionary.key("registryId")!.index] = registryId
                         header.values[dictionary.key("recordType")!.index] = destination.recordType
                         output = try SubmissionOutput(path: (directory as NSString).appendingPathComponent(name), ledger: ledger, submission: id,
-                                                      dictionary: dictionary, header: header, timeGenerated: today)
+                                                      dictionary: dictionary, header: header, timeGenerated: today,
+                                                      compressionLevel: destination.compressionLevel)
                     }
                     let checker = StreamingEditChecker(engine: EditEngine(set: set, library: editLibrary))
                     let keys = SubmissionKeys(dictionary)
@@ -541,11 +543,12 @@ final class SubmissionOutput {
     private let tee: LedgerTee
     private let path: String
 
-    init(path: String, ledger: SubmissionLedger, submission: Int, dictionary: NaaccrDictionary, header: NaaccrHeader, timeGenerated: Date) throws {
+    init(path: String, ledger: SubmissionLedger, submission: Int, dictionary: NaaccrDictionary, header: NaaccrHeader, timeGenerated: Date,
+         compressionLevel: Int = Destination.defaultCompressionLevel) throws {
         self.path = path
         self.submission = submission
         tee = LedgerTee(file: try FileByteSink(path: path + ".partial"), ledger: ledger, submission: submission)
-        let sink: ByteSink = path.hasSuffix(".gz") ? try BackgroundGzipSink(tee) : tee
+        let sink: ByteSink = path.hasSuffix(".gz") ? try BackgroundGzipSink(tee, level: Int32(compressionLevel)) : tee
         writer = try NaaccrXMLWriter(sink: sink, dictionary: dictionary, header: header, indent: true, timeGenerated: timeGenerated)
     }
 
@@ -624,9 +627,9 @@ final class BackgroundGzipSink: ByteSink, @unchecked Sendable {
         func take() -> ([UInt8], Error?) { lock.withLock { let out = (bytes, error); bytes.removeAll(keepingCapacity: true); return out } }
     }
 
-    init(_ downstream: ByteSink) throws {
+    init(_ downstream: ByteSink, level: Int32) throws {
         self.downstream = downstream
-        gzip = try GzipByteSink(outbox)
+        gzip = try GzipByteSink(outbox, level: level)
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
