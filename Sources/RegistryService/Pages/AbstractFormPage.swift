@@ -174,26 +174,33 @@ struct AbstractFormRenderer {
     /// List id → rendered `<datalist>`, for the lists this form carries itself (surgery codes, the schema's items).
     private var datalists: [String: String] = [:]
 
+    /// The SEER surgery codes of the site and year (nil when SEER has no table for the site).
+    let surgery: SurgeryCodes.SiteGroup?
+
     init(stored: StoredAbstract, canEdit: Bool, showIdentifiers: Bool, typed: [String: String] = [:]) {
         self.stored = stored
         self.canEdit = canEdit
         self.showIdentifiers = showIdentifiers
         self.typed = typed
+        let selecting = { Self.selecting($0, typed: typed, stored: stored) }
+        let year = Self.year(selecting)
+        surgery = SurgeryCodes.group(site: selecting("primarySite") ?? "", histology: selecting("histologicTypeIcdO3"), year: year)
     }
 
     var datalistsHTML: String { datalists.sorted { $0.key < $1.key }.map(\.value).joined() }
 
     /// The value that chooses the schema: typed if the form sent it, else stored.
-    func selecting(_ itemId: String) -> String? {
+    func selecting(_ itemId: String) -> String? { Self.selecting(itemId, typed: typed, stored: stored) }
+
+    static func selecting(_ itemId: String, typed: [String: String], stored: StoredAbstract) -> String? {
         if let v = typed[itemId] { return v.isEmpty ? nil : v }
         return stored.tumorItems[itemId] ?? stored.patientItems[itemId]
     }
 
-    var year: Int { Int(selecting("dateOfDiagnosis")?.prefix(4) ?? "") ?? CalendarDate.today.year }
+    /// The year of diagnosis (this year when unknown): it chooses the surgery item (1290 before 2023, 1291 after).
+    static func year(_ value: (String) -> String?) -> Int { Int(value("dateOfDiagnosis")?.prefix(4) ?? "") ?? CalendarDate.today.year }
 
-    var surgery: SurgeryCodes.SiteGroup? {
-        SurgeryCodes.group(site: selecting("primarySite") ?? "", histology: selecting("histologicTypeIcdO3"), year: year)
-    }
+    var year: Int { Self.year { selecting($0) } }
 
     /// The surgery codes of the site and year as the `surgery` picker (empty when SEER has no table for the site).
     func surgeryDatalist() -> String {
@@ -204,11 +211,10 @@ struct AbstractFormRenderer {
     mutating func sections() -> String {
         var html = ""
         html.reserveCapacity(96 * 1024)
-        let surgery = self.surgery
         for (index, group) in PageController.formGroups.enumerated() {
             if index == 3 { html += schemaBlock() }
             html += "<fieldset><legend>\(PageController.escapeHTML(group.title))</legend>"
-            for item in group.items { field(item, surgery: surgery, into: &html) }
+            for item in group.items { field(item, into: &html) }
             html += "</fieldset>\n"
         }
         return html
@@ -239,8 +245,7 @@ struct AbstractFormRenderer {
     }
 
     /// One field of the form: its kind (date, long text, code with a picker) decides how it is entered and shown.
-    mutating func field(_ itemId: String, list: (id: String, entries: [(code: String, label: String)])? = nil,
-                        surgery: SurgeryCodes.SiteGroup?? = nil, into html: inout String) {
+    mutating func field(_ itemId: String, list: (id: String, entries: [(code: String, label: String)])? = nil, into html: inout String) {
         guard let item = NaaccrDictionary.v26.item(itemId) else { return }
         // Items the role may not see are not on its form at all.
         if !showIdentifiers, IdentifierVisibility.directIdentifiers.contains(itemId) { return }
@@ -272,8 +277,7 @@ struct AbstractFormRenderer {
                 case "rxSummSurgPrimSite2023" where year >= 2023, "rxSummSurgPrimSite" where year < 2023:
                     // The surgery codes of the site and year; the list itself is sent once per page (`surgery`).
                     listId = "surgery"
-                    let group = surgery ?? self.surgery
-                    if let group { codeLabel = raw.isEmpty ? "" : group.codes.label(raw) ?? "" }
+                    if let surgery { codeLabel = raw.isEmpty ? "" : surgery.codes.label(raw) ?? "" }
                     if datalists["surgery"] == nil { datalists["surgery"] = surgeryDatalist() }
                 default:
                     // A standard code list: its picker comes with /static/pickers.html; only the value's label is needed here.
