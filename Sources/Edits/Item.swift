@@ -3,11 +3,17 @@ import NAACCR
 
 /// A NAACCR item as the edits address it: resolved once to a slot in the small per-record array the engine
 /// fills, so edits read values by index, never by name.
+///
+/// An item is its level and slot only (its naaccrId is looked up from the slot): a plain value that several hundred
+/// edits pass around for every tumor without reference counting (a stored id string was retained and released on
+/// each copy).
 public struct Item: Sendable, Hashable, CustomStringConvertible {
-    public let naaccrId: String
     public let level: NaaccrLevel
     /// Position among the items the edits use.
     let slot: Int
+
+    /// The item's NAACCR XML id.
+    public var naaccrId: String { Item.used[slot] }
 
     /// Every item some edit may read; slots are positions in this list: the items the edits below name, the required
     /// items, the staging schemas' inputs, every other v26 item coded from a NAACCR code list (its valid-code edit), then
@@ -65,7 +71,6 @@ public struct Item: Sendable, Hashable, CustomStringConvertible {
         guard let slot = Item.slotById[naaccrId], let key = NaaccrDictionary.v26.key(naaccrId) else {
             fatalError("edit item \(naaccrId) is not in Item.used or not in the v26 dictionary")
         }
-        self.naaccrId = naaccrId
         self.level = key.level
         self.slot = slot
     }
