@@ -32,8 +32,17 @@ struct ServiceHarness {
             defer { pool.close() }
             var registry = Registry(pool: pool, bcryptCost: 4, listingLimiter: listingLimiter)
             for role in Role.allCases {
-                _ = try await registry.accounts.create(username: role.rawValue, displayName: role.rawValue.capitalized, role: role,
-                                                       password: password, by: ActingUser(userId: nil, username: "os:test"))
+                // The password-hashing pool is shared by the whole test process and refuses work when full (as it
+                // refuses a flood of sign-ins): with the suites beside this one hashing too, try again shortly.
+                for attempt in 1...40 {
+                    do {
+                        _ = try await registry.accounts.create(username: role.rawValue, displayName: role.rawValue.capitalized, role: role,
+                                                               password: password, by: ActingUser(userId: nil, username: "os:test"))
+                        break
+                    } catch is PasswordHashingBusy where attempt < 40 {
+                        try await Task.sleep(for: .milliseconds(250))
+                    }
+                }
             }
             if let idleTimeout { registry.sessions.idleTimeout = idleTimeout }
             try await body(ServiceHarness(url: url, pool: pool, service: RegistryService(registry: registry, configuration: configuration)))
@@ -67,7 +76,7 @@ extension TestClientProtocol {
                                          body: ByteBuffer(bytes: body))
         // The password-hashing pool is shared by the whole test process; when the suites running beside this one
         // fill it, the service answers 503 with Retry-After, and a client tries again, as a browser user would.
-        for _ in 0..<20 where response.status == .serviceUnavailable {
+        for _ in 0..<40 where response.status == .serviceUnavailable {
             try await Task.sleep(for: .milliseconds(250))
             response = try await execute(uri: "/api/session", method: .post, headers: [.contentType: "application/json"],
                                          body: ByteBuffer(bytes: body))
