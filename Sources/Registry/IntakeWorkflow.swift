@@ -137,6 +137,27 @@ extension Registry {
         }
     }
 
+    /// The same with the failing records written as NAACCR XML v26, record type A (`.gz` compresses), to send back to
+    /// the facility when `xmlPath` is given.
+    public func rejectionReport(intake id: Int, xmlPath: String?, by actor: ActingUser) async throws -> (IntakeRecord, [IntakeRejection]) {
+        let dictionary = NaaccrDictionary.v26
+        var header = NaaccrHeader(baseDictionaryUri: dictionary.uri, recordType: "A")
+        header.values[dictionary.key("recordType")!.index] = "A"
+        let writer = try xmlPath.map { RejectionWriter(try NaaccrXMLWriter(sink: try openByteSink(path: $0), dictionary: dictionary, header: header)) }
+        let report = try await rejectionReport(intake: id, by: actor) { patient in try writer?.write(patient) }
+        try writer?.finish()
+        return report
+    }
+
+    /// The rejection list for people: CSV (RFC 4180, CRLF) of patient id, tumor key, edit and message, one line per failing edit.
+    public static func rejectionCSV(_ rejections: [IntakeRejection]) -> String {
+        var lines = ["patientIdNumber,tumorKey,edit,message"]
+        for r in rejections {
+            for f in r.failureList { lines.append([r.patientIdNumber, r.tumorKey, f["edit"] ?? "", f["message"] ?? ""].map(CSVText.field).joined(separator: ",")) }
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
     static func sha256(ofFile path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw IntakeError.unreadable(path) }
         defer { try? handle.close() }
@@ -147,3 +168,12 @@ extension Registry {
 }
 
 final class IntakeBox: @unchecked Sendable { var value: IntakeRecord? }
+
+/// The rejection report's XML writer, handed patients by the ledger's read (one transaction, one thread at a time).
+final class RejectionWriter: @unchecked Sendable {
+    private let lock = NSLock()
+    private let writer: NaaccrXMLWriter
+    init(_ writer: NaaccrXMLWriter) { self.writer = writer }
+    func write(_ patient: NaaccrPatient) throws { try lock.withLock { try writer.write(patient) } }
+    func finish() throws { try lock.withLock { try writer.finish() } }
+}

@@ -155,37 +155,28 @@ extension Registry {
                     // reads everything (its quality figures cover every eligible tumor).
                     let since = dryRun ? nil : try ledger.lastAcceptedAt(destination: destination.name)
                     summary.readChangedSince = since
-                    var output: SubmissionOutput?
-                    // The file of changed records (record type M), begun when the first changed tumor is written.
-                    var changedOutput: SubmissionOutput?
-                    var sentChanged: [SubmissionTumorRow] = []
-                    func changedRecordsOutput(after first: SubmissionOutput, recordType: String) throws -> SubmissionOutput {
-                        if let changedOutput { return changedOutput }
+                    // A submission row and its file (NAACCR XML of the record type, named by the destination's pattern).
+                    func begin(recordType: String, companionOf: Int? = nil) throws -> (output: SubmissionOutput, name: String) {
                         let id = try ledger.begin(destination: destination.name, recordType: recordType, naaccrVersion: dictionary.naaccrVersion,
-                                                  editSet: set.name, actor: actor, companionOf: first.submission)
+                                                  editSet: set.name, actor: actor, companionOf: companionOf)
                         let name = Self.fileName(destination.fileName, registry: registryId, destination: destination.name, date: exported, id: id)
                         var header = NaaccrHeader(baseDictionaryUri: dictionary.uri, recordType: recordType)
                         header.values[dictionary.key("registryId")!.index] = registryId
                         header.values[dictionary.key("recordType")!.index] = recordType
-                        let made = try SubmissionOutput(path: (directory as NSString).appendingPathComponent(name), ledger: ledger, submission: id,
-                                                        dictionary: dictionary, header: header, timeGenerated: today,
-                                                        compressionLevel: destination.compressionLevel)
-                        summary.changedRecords = .init(id: id, recordType: recordType, fileName: name)
-                        changedOutput = made
-                        return made
+                        let output = try SubmissionOutput(path: (directory as NSString).appendingPathComponent(name), ledger: ledger, submission: id,
+                                                          dictionary: dictionary, header: header, timeGenerated: today,
+                                                          compressionLevel: destination.compressionLevel)
+                        return (output, name)
                     }
+                    var output: SubmissionOutput?
+                    // The file of changed records (record type M), begun when the first changed tumor is written.
+                    var changedOutput: SubmissionOutput?
+                    var sentChanged: [SubmissionTumorRow] = []
                     if !dryRun {
-                        let id = try ledger.begin(destination: destination.name, recordType: destination.recordType,
-                                                  naaccrVersion: dictionary.naaccrVersion, editSet: set.name, actor: actor)
-                        summary.id = id
-                        let name = Self.fileName(destination.fileName, registry: registryId, destination: destination.name, date: exported, id: id)
+                        let (made, name) = try begin(recordType: destination.recordType)
+                        output = made
+                        summary.id = made.submission
                         summary.fileName = name
-                        var header = NaaccrHeader(baseDictionaryUri: dictionary.uri, recordType: destination.recordType)
-                        header.values[dictionary.key("registryId")!.index] = registryId
-                        header.values[dictionary.key("recordType")!.index] = destination.recordType
-                        output = try SubmissionOutput(path: (directory as NSString).appendingPathComponent(name), ledger: ledger, submission: id,
-                                                      dictionary: dictionary, header: header, timeGenerated: today,
-                                                      compressionLevel: destination.compressionLevel)
                     }
                     let checker = StreamingEditChecker(engine: EditEngine(set: set, library: editLibrary))
                     let keys = SubmissionKeys(dictionary)
@@ -263,17 +254,24 @@ extension Registry {
                                     sent.append(row)
                                 }
                             }
-                            if !outChanged.tumors.isEmpty, let output, let recordType = destination.changedRecordType {
-                                let changedFile = try changedRecordsOutput(after: output, recordType: recordType)
-                                try changedFile.writer.write(outChanged)
+                            if !outChanged.tumors.isEmpty, let recordType = destination.changedRecordType {
+                                if let output {
+                                    let changedFile: SubmissionOutput
+                                    if let existing = changedOutput { changedFile = existing } else {
+                                        let (made, name) = try begin(recordType: recordType, companionOf: output.submission)
+                                        changedOutput = made
+                                        changedFile = made
+                                        summary.changedRecords = .init(id: made.submission, recordType: recordType, fileName: name)
+                                    }
+                                    try changedFile.writer.write(outChanged)
+                                    if sentChanged.count >= ledger.batchSize { try ledger.record(sent: sentChanged, submission: changedFile.submission); sentChanged = [] }
+                                } else {
+                                    // A dry run counts what the file of changed records would hold and records nothing.
+                                    if summary.changedRecords == nil { summary.changedRecords = .init(id: nil, recordType: recordType, fileName: nil) }
+                                    sentChanged = []
+                                }
                                 summary.changedRecords?.patients += 1
                                 summary.changedRecords?.tumors += outChanged.tumors.count
-                                if sentChanged.count >= ledger.batchSize { try ledger.record(sent: sentChanged, submission: changedFile.submission); sentChanged = [] }
-                            } else if !outChanged.tumors.isEmpty {
-                                summary.changedRecords = summary.changedRecords ?? .init(id: nil, recordType: destination.changedRecordType ?? "", fileName: nil)
-                                summary.changedRecords?.patients += 1
-                                summary.changedRecords?.tumors += outChanged.tumors.count
-                                sentChanged = []
                             }
                             guard !out.tumors.isEmpty else { continue }
                             summary.patients += 1

@@ -54,6 +54,11 @@ public struct IntakeRejection: Sendable, Equatable {
     public let tumorKey: String
     public let failures: String
 
+    /// The failing edits as `{"edit", "message"}` pairs (decoded from `failures`).
+    public var failureList: [[String: String]] {
+        (try? JSONDecoder().decode([[String: String]].self, from: Data(failures.utf8))) ?? []
+    }
+
     public init(patientIdNumber: String, tumorKey: String, failures: String) {
         self.patientIdNumber = patientIdNumber
         self.tumorKey = tumorKey

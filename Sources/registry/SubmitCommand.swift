@@ -237,18 +237,8 @@ struct IntakeCommand: AsyncParsableCommand {
             let registry = try database.registry(connections: 1)
             defer { registry.pool.close() }
             let actor = try await database.actor(registry)
-            let dictionary = NaaccrDictionary.v26
-            var header = NaaccrHeader(baseDictionaryUri: dictionary.uri, recordType: "A")
-            header.values[dictionary.key("recordType")!.index] = "A"
-            let writer = try xml.map { CommandLocal(try NaaccrXMLWriter(sink: try openByteSink(path: $0), dictionary: dictionary, header: header)) }
-            let (record, rejections) = try await registry.rejectionReport(intake: id, by: actor) { patient in try writer?.value.write(patient) }
-            try writer?.value.finish()
-            var lines = ["patientIdNumber,tumorKey,edit,message"]
-            for r in rejections {
-                let failures = (try? JSONDecoder().decode([[String: String]].self, from: Data(r.failures.utf8))) ?? []
-                for f in failures { lines.append([r.patientIdNumber, r.tumorKey, f["edit"] ?? "", f["message"] ?? ""].map(CSVText.field).joined(separator: ",")) }
-            }
-            let text = lines.joined(separator: "\r\n") + "\r\n"
+            let (record, rejections) = try await registry.rejectionReport(intake: id, xmlPath: xml, by: actor)
+            let text = Registry.rejectionCSV(rejections)
             if let csv { try text.write(toFile: csv, atomically: true, encoding: .utf8) } else { print(text, terminator: "") }
             printErr("intake \(record.id) from \(record.facility): \(rejections.count) records fail the \(record.editSet) edits"
                      + (xml.map { "; written to \($0)" } ?? ""))

@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import NAACCR
 import Registry
 import RegistryStore
 
@@ -55,7 +54,7 @@ struct IntakeController {
         do {
             let (record, rejections) = try await registry.intake(id)
             return try jsonResponse(Detail(intake: record, rejections: rejections.map {
-                Rejection(patientIdNumber: $0.patientIdNumber, tumorKey: $0.tumorKey, failures: Self.failures($0))
+                Rejection(patientIdNumber: $0.patientIdNumber, tumorKey: $0.tumorKey, failures: $0.failureList)
             }))
         } catch let error as IntakeError {
             throw Self.apiError(error)
@@ -75,37 +74,21 @@ struct IntakeController {
         }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("registry-rejections-\(UUID().uuidString).xml").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let dictionary = NaaccrDictionary.v26
-        var header = NaaccrHeader(baseDictionaryUri: dictionary.uri, recordType: "A")
-        header.values[dictionary.key("recordType")!.index] = "A"
-        let writer = format == "xml" ? LockedWriter(try NaaccrXMLWriter(sink: try openByteSink(path: path), dictionary: dictionary, header: header)) : nil
         let record: IntakeRecord, rejections: [IntakeRejection]
         do {
-            (record, rejections) = try await registry.rejectionReport(intake: id, by: user.acting(from: address)) { patient in
-                try writer?.write(patient)
-            }
+            (record, rejections) = try await registry.rejectionReport(intake: id, xmlPath: format == "xml" ? path : nil, by: user.acting(from: address))
         } catch let error as IntakeError {
             throw Self.apiError(error)
         }
         let safeName = record.fileName.filter { $0.isLetter || $0.isNumber || "._-".contains($0) }.prefix(80)
         var headers: HTTPFields = [:]
-        if let writer {
-            try writer.finish()
+        headers[.contentDisposition] = "attachment; filename=\"rejections-\(record.id)-\(safeName).\(format)\""
+        if format == "xml" {
             headers[.contentType] = "application/xml"
-            headers[.contentDisposition] = "attachment; filename=\"rejections-\(record.id)-\(safeName).xml\""
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try Data(contentsOf: URL(fileURLWithPath: path)))))
         }
-        var lines = ["patientIdNumber,tumorKey,edit,message"]
-        for r in rejections {
-            for f in Self.failures(r) { lines.append([r.patientIdNumber, r.tumorKey, f["edit"] ?? "", f["message"] ?? ""].map(CSVText.field).joined(separator: ",")) }
-        }
         headers[.contentType] = "text/csv; charset=utf-8"
-        headers[.contentDisposition] = "attachment; filename=\"rejections-\(record.id)-\(safeName).csv\""
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: lines.joined(separator: "\r\n") + "\r\n")))
-    }
-
-    static func failures(_ r: IntakeRejection) -> [[String: String]] {
-        (try? JSONDecoder().decode([[String: String]].self, from: Data(r.failures.utf8))) ?? []
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Registry.rejectionCSV(rejections))))
     }
 
     static func apiError(_ error: IntakeError) -> APIError {
@@ -117,13 +100,4 @@ struct IntakeController {
         case .unreadable: return APIError(.internalServerError, "internal_error", "the upload could not be read back")
         }
     }
-}
-
-/// The XML writer behind a lock: the rejection report hands it patients from the workflow's closure.
-final class LockedWriter: @unchecked Sendable {
-    private let lock = NSLock()
-    private let writer: NaaccrXMLWriter
-    init(_ writer: NaaccrXMLWriter) { self.writer = writer }
-    func write(_ patient: NaaccrPatient) throws { try lock.withLock { try writer.write(patient) } }
-    func finish() throws { try lock.withLock { try writer.finish() } }
 }
