@@ -36,7 +36,9 @@ let package = Package(
         // The NAACCR data standard: dictionary, record model, value validation, streaming XML.
         // Its byte-level XML scanner is a hot loop: dynamic exclusivity checks on the scanner's buffer state cost a
         // tenth of the reading time, and every access there is confined to one instance on one thread.
-        .target(name: "NAACCR", dependencies: ["SystemZlib"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        // Intel ISA-L's igzip, the fast gzip compressor for large files at levels 1-3 (Debian: libisal-dev).
+        .systemLibrary(name: "SystemISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"]), .brew(["isa-l"])]),
+        .target(name: "NAACCR", dependencies: ["SystemZlib", "SystemISAL"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // A reproducible synthetic registry for demos and benchmarks (no real patients).
         .target(name: "SyntheticRegistry", dependencies: ["NAACCR", "CivilCalendar", "Coding", "Staging"]),
         // The registry's own PostgreSQL cluster when no DATABASE_URL is given.

@@ -18,7 +18,7 @@ public struct BatchEditRunner: Sendable {
     public func check(_ patients: [NaaccrPatient]) -> [[EditFailure]] {
         guard patients.count > 64, threads > 1 else { return patients.map(engine.check) }
         let sliceCount = threads * 4
-        let slices = SliceResults(count: sliceCount)
+        let slices = SliceResults<[EditFailure]>(count: sliceCount)
         let engine = self.engine
         DispatchQueue.concurrentPerform(iterations: sliceCount) { slice in
             let start = patients.count * slice / sliceCount, end = patients.count * (slice + 1) / sliceCount
@@ -42,44 +42,56 @@ public struct StreamingEditChecker: Sendable {
         }
     }
 
-    /// A check running on other threads (`start`): `wait` gives its results.
-    public final class Running: @unchecked Sendable {
+    /// Work running on other threads (`start`): `wait` gives its results.
+    public final class Running<Output: Sendable>: @unchecked Sendable {
         private let done = DispatchSemaphore(value: 0)
-        private var results: [[EditFailure]] = []
-        fileprivate func finish(_ value: [[EditFailure]]) { results = value; done.signal() }
-        /// Blocks until the check is done; call once.
-        public func wait() -> [[EditFailure]] { done.wait(); return results }
+        private var results: [Output] = []
+        fileprivate func finish(_ value: [Output]) { results = value; done.signal() }
+        /// Blocks until the work is done; call once.
+        public func wait() -> [Output] { done.wait(); return results }
     }
 
     /// Starts checking `patients` on other threads and returns at once (the caller reads or writes meanwhile); one
     /// check at a time per checker (wait for it before starting the next).
-    public func start(_ patients: [NaaccrPatient]) -> Running {
-        let running = Running()
+    public func start(_ patients: [NaaccrPatient]) -> Running<[EditFailure]> {
+        start(patients) { engine, patient in engine.check(patient) }
+    }
+
+    /// Starts `work` on each input on other threads, each slice with its thread's engine, and returns at once; results
+    /// come in input order. One piece of work at a time per checker (wait for it before starting the next).
+    public func start<Input: Sendable, Output: Sendable>(_ inputs: [Input],
+                                                         _ work: @escaping @Sendable (EditEngine, Input) -> Output) -> Running<Output> {
+        let running = Running<Output>()
         let checker = self
-        DispatchQueue.global(qos: .userInitiated).async { running.finish(checker.check(patients)) }
+        DispatchQueue.global(qos: .userInitiated).async { running.finish(checker.map(inputs, work)) }
         return running
     }
 
     /// The failures of each patient, in the order given.
     public func check(_ patients: [NaaccrPatient]) -> [[EditFailure]] {
-        guard patients.count > 16, engines.count > 1 else { return patients.map(engines[0].check) }
-        let slices = SliceResults(count: engines.count)
+        map(patients) { engine, patient in engine.check(patient) }
+    }
+
+    /// `work` on each input, slices of the inputs in parallel (each with an engine of its own), results in input order.
+    public func map<Input: Sendable, Output: Sendable>(_ inputs: [Input], _ work: @Sendable (EditEngine, Input) -> Output) -> [Output] {
         let engines = self.engines
+        guard inputs.count > 16, engines.count > 1 else { return inputs.map { work(engines[0], $0) } }
+        let slices = SliceResults<Output>(count: engines.count)
         DispatchQueue.concurrentPerform(iterations: engines.count) { slice in
-            let start = patients.count * slice / engines.count, end = patients.count * (slice + 1) / engines.count
-            slices.store(slice, patients[start..<end].map(engines[slice].check))
+            let start = inputs.count * slice / engines.count, end = inputs.count * (slice + 1) / engines.count
+            slices.store(slice, inputs[start..<end].map { work(engines[slice], $0) })
         }
         return slices.joined()
     }
 }
 
 /// One result array per slice, each written once by the thread that computed it, under a lock.
-private final class SliceResults: @unchecked Sendable {
+private final class SliceResults<Output>: @unchecked Sendable {
     private let lock = NSLock()
-    private var slices: [[[EditFailure]]]
+    private var slices: [[Output]]
     init(count: Int) { slices = Array(repeating: [], count: count) }
-    func store(_ slice: Int, _ value: [[EditFailure]]) { lock.withLock { slices[slice] = value } }
-    func joined() -> [[EditFailure]] { lock.withLock { Array(slices.joined()) } }
+    func store(_ slice: Int, _ value: [Output]) { lock.withLock { slices[slice] = value } }
+    func joined() -> [Output] { lock.withLock { Array(slices.joined()) } }
 }
 
 public enum System {

@@ -1,4 +1,5 @@
 import SystemZlib
+import SystemISAL
 import Foundation
 
 #if canImport(Glibc)
@@ -276,6 +277,59 @@ public final class GzipByteSink: ByteSink {
             if status == Z_STREAM_END { return }
             guard status == Z_OK || status == Z_BUF_ERROR else { throw ByteStreamError(path: "gzip", message: "deflate failed (\(status))") }
             if flush == Z_NO_FLUSH && stream.avail_in == 0 { return }
+        } while true
+    }
+}
+
+/// Compresses to gzip (RFC 1952) with Intel ISA-L's igzip at its levels 1-3, several times zlib's speed for a larger
+/// file (on NAACCR XML: level 1 about 10x zlib level 6's speed for a 1.6x larger file, level 3 about 3x for 1.5x).
+/// Any gzip reader reads the output: one member, the standard header and CRC-32 trailer.
+public final class FastGzipByteSink: ByteSink {
+    private let downstream: ByteSink
+    private var stream = isal_zstream()
+    /// The level's working memory (hash tables), which ISA-L keeps using from call to call.
+    private let levelBuffer: UnsafeMutableBufferPointer<UInt8>
+    private var output = [UInt8](repeating: 0, count: 256 * 1024)
+
+    /// `level` 1-3.
+    public init(_ downstream: ByteSink, level: Int) {
+        self.downstream = downstream
+        let level = Swift.min(3, Swift.max(1, level))
+        levelBuffer = .allocate(capacity: Int(system_isal_level_buffer_size(Int32(level))))
+        isal_deflate_init(&stream)
+        stream.level = UInt32(level)
+        stream.level_buf = levelBuffer.baseAddress
+        stream.level_buf_size = UInt32(levelBuffer.count)
+        stream.gzip_flag = UInt16(IGZIP_GZIP)
+    }
+
+    deinit { levelBuffer.deallocate() }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard bytes.count > 0 else { return }
+        try pump(bytes, end: false)
+    }
+
+    public func finish() throws {
+        try pump(UnsafeRawBufferPointer(start: nil, count: 0), end: true)
+        try downstream.finish()
+    }
+
+    private func pump(_ bytes: UnsafeRawBufferPointer, end: Bool) throws {
+        stream.next_in = bytes.baseAddress.map { UnsafeMutablePointer(mutating: $0.assumingMemoryBound(to: UInt8.self)) }
+        stream.avail_in = UInt32(bytes.count)
+        stream.end_of_stream = end ? 1 : 0
+        repeat {
+            let (status, produced) = output.withUnsafeMutableBufferPointer { out -> (Int32, Int) in
+                stream.next_out = out.baseAddress!
+                stream.avail_out = UInt32(out.count)
+                let status = isal_deflate(&stream)
+                return (status, out.count - Int(stream.avail_out))
+            }
+            guard status == COMP_OK else { throw ByteStreamError(path: "gzip", message: "igzip deflate failed (\(status))") }
+            if produced > 0 { try output.withUnsafeBytes { try downstream.write(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) } }
+            // Done when the input is taken and, at the end, the stream is closed (ZSTATE_END) with nothing left to emit.
+            if stream.avail_in == 0 && (!end || stream.internal_state.state == ZSTATE_END) && produced < output.count { return }
         } while true
     }
 }

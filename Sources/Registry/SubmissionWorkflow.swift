@@ -75,6 +75,14 @@ public struct SubmissionQuality: Sendable, Codable, Equatable {
     public var unknownAge = 0, unknownSex = 0, unknownRace = 0, unknownCounty = 0
     public var passingEdits = 0
 
+    /// Adds another set of tumors' counts.
+    mutating func add(_ other: SubmissionQuality) {
+        tumors += other.tumors
+        deathCertificateOnly += other.deathCertificateOnly
+        unknownAge += other.unknownAge; unknownSex += other.unknownSex; unknownRace += other.unknownRace; unknownCounty += other.unknownCounty
+        passingEdits += other.passingEdits
+    }
+
     public struct Figure: Sendable, Codable, Equatable {
         public let name: String
         public let percent: Double
@@ -180,81 +188,48 @@ extension Registry {
                     }
                     let checker = StreamingEditChecker(engine: EditEngine(set: set, library: editLibrary))
                     let keys = SubmissionKeys(dictionary)
+                    let judge = SubmissionJudge(destination: destination, keys: keys, dryRun: dryRun, exported: exported, newestYear: newestYear,
+                                                encoder: NaaccrXMLPatientEncoder(dictionary: dictionary, recordType: destination.recordType),
+                                                changedEncoder: destination.changedRecordType.map { NaaccrXMLPatientEncoder(dictionary: dictionary, recordType: $0) })
                     var sent: [SubmissionTumorRow] = [], held: [SubmissionTumorRow] = []
                     var studyNumber = 0
                     var counts: [String: Int] = [:]
-                    // Patients go to the edits in batches, checked on every core while this thread reads the next batch
-                    // and writes the one before; batches are written in the order they were read.
-                    struct Pending { let patient: NaaccrPatient; let number: String; let candidates: [SubmissionCandidate]
-                                     let outgoing: [(index: Int, change: String, hash: String)]; let eligibleIndices: [Int] }
-                    var pending: [Pending] = []
-                    var inFlight: (batch: [Pending], check: StreamingEditChecker.Running)?
+                    // Patients are judged in batches on every core (items read, hashed, edited, encoded as XML) while
+                    // this thread reads the next batch and writes the one before, in the order they were read.
+                    var pending: [SubmissionPatientRows] = []
+                    var inFlight: StreamingEditChecker.Running<Result<JudgedPatient, Error>>?
                     func process() throws {
                         let previous = inFlight
                         inFlight = nil
-                        let previousResults = previous?.check.wait()
+                        let previousResults = previous?.wait()
                         if !pending.isEmpty {
-                            inFlight = (pending, checker.start(pending.map(\.patient)))
+                            inFlight = checker.start(pending) { engine, rows in judge.judge(rows, engine: engine) }
                             pending = []
                             pending.reserveCapacity(1_000)
                         }
-                        if let previous, let previousResults { try write(previous.batch, previousResults) }
+                        if let previousResults { try write(previousResults) }
                     }
-                    func write(_ batch: [Pending], _ checked: [[EditFailure]]) throws {
-                        for (entry, results) in zip(batch, checked) {
-                            let (patient, number, candidates, outgoing, eligibleIndices) = (entry.patient, entry.number, entry.candidates, entry.outgoing, entry.eligibleIndices)
-                            // The destination's edits on the whole patient (inter-record edits see every tumor).
-                            let failures = results.filter { $0.severity.blocks && !$0.overridden }
-                            if dryRun {
+                    func write(_ batch: [Result<JudgedPatient, Error>]) throws {
+                        for result in batch {
+                            let judged = try result.get()
+                            summary.tumorsNotEligible += judged.notEligible
+                            summary.tumorsInProgress += judged.inProgress
+                            summary.tumorsUnchanged += judged.unchanged
+                            summary.tumorsNew += judged.new
+                            summary.tumorsChanged += judged.changed
+                            summary.tumorsResent += judged.resent
+                            if dryRun, judged.quality.tumors > 0 {
                                 var q = summary.quality ?? SubmissionQuality()
-                                for index in eligibleIndices {
-                                    let tumor = patient.tumors[index]
-                                    q.tumors += 1
-                                    if tumor[keys.reportingSource] == "7" { q.deathCertificateOnly += 1 }
-                                    if (tumor[keys.age] ?? "999") == "999" { q.unknownAge += 1 }
-                                    if (patient[keys.sex] ?? "9") == "9" { q.unknownSex += 1 }
-                                    if (patient[keys.race1] ?? "99") == "99" { q.unknownRace += 1 }
-                                    if (tumor[keys.county] ?? "999") == "999" { q.unknownCounty += 1 }
-                                    if !failures.contains(where: { $0.tumorIndex == index }) { q.passingEdits += 1 }
-                                }
+                                q.add(judged.quality)
                                 summary.quality = q
                             }
-                            var out = patient
-                            out.tumors = []
-                            var outChanged = patient
-                            outChanged.tumors = []
-                            for entry in outgoing {
-                                let failing = failures.filter { $0.tumorIndex == entry.index }
-                                let candidate = candidates[entry.index]
-                                if !failing.isEmpty {
-                                    summary.tumorsHeld += 1
-                                    for edit in Set(failing.map(\.editId)) { summary.heldByEdit[edit, default: 0] += 1 }
-                                    if summary.heldTumors.count < 500 {
-                                        summary.heldTumors.append(.init(tumorId: candidate.tumorId, edits: Array(Set(failing.map(\.editId))).sorted()))
-                                    }
-                                    let detail = failing.map { ["edit": $0.editId, "message": $0.message] }
-                                    held.append(SubmissionTumorRow(tumorId: candidate.tumorId, patientIdNumber: number, tumorKey: candidate.tumorKey,
-                                                                   failures: String(decoding: try JSONEncoder().encode(detail), as: UTF8.self)))
-                                    continue
-                                }
-                                switch entry.change {
-                                case "new": summary.tumorsNew += 1
-                                case "changed": summary.tumorsChanged += 1
-                                default: summary.tumorsResent += 1
-                                }
-                                var tumor = patient.tumors[entry.index]
-                                tumor[keys.reportExported] = exported
-                                let row = SubmissionTumorRow(tumorId: candidate.tumorId, patientIdNumber: number, tumorKey: candidate.tumorKey,
-                                                             contentHash: entry.hash, change: entry.change)
-                                if entry.change == "changed", destination.changedRecordType != nil {
-                                    outChanged.tumors.append(tumor)
-                                    sentChanged.append(row)
-                                } else {
-                                    out.tumors.append(tumor)
-                                    sent.append(row)
-                                }
+                            summary.tumorsHeld += judged.held.count
+                            for (row, edits) in zip(judged.held, judged.heldEdits) {
+                                for edit in edits { summary.heldByEdit[edit, default: 0] += 1 }
+                                if summary.heldTumors.count < 500 { summary.heldTumors.append(.init(tumorId: row.tumorId, edits: edits)) }
                             }
-                            if !outChanged.tumors.isEmpty, let recordType = destination.changedRecordType {
+                            held.append(contentsOf: judged.held)
+                            if judged.tumorsChanged > 0, let recordType = destination.changedRecordType {
                                 if let output {
                                     let changedFile: SubmissionOutput
                                     if let existing = changedOutput { changedFile = existing } else {
@@ -263,27 +238,31 @@ extension Registry {
                                         changedFile = made
                                         summary.changedRecords = .init(id: made.submission, recordType: recordType, fileName: name)
                                     }
-                                    try changedFile.writer.write(outChanged)
+                                    try changedFile.writer.write(encoded: judged.encodedChanged, patients: 1)
+                                    sentChanged.append(contentsOf: judged.sentChanged)
                                     if sentChanged.count >= ledger.batchSize { try ledger.record(sent: sentChanged, submission: changedFile.submission); sentChanged = [] }
-                                } else {
+                                } else if summary.changedRecords == nil {
                                     // A dry run counts what the file of changed records would hold and records nothing.
-                                    if summary.changedRecords == nil { summary.changedRecords = .init(id: nil, recordType: recordType, fileName: nil) }
-                                    sentChanged = []
+                                    summary.changedRecords = .init(id: nil, recordType: recordType, fileName: nil)
                                 }
                                 summary.changedRecords?.patients += 1
-                                summary.changedRecords?.tumors += outChanged.tumors.count
+                                summary.changedRecords?.tumors += judged.tumorsChanged
                             }
-                            guard !out.tumors.isEmpty else { continue }
-                            summary.patients += 1
-                            if let rule = destination.deidentify {
-                                studyNumber += 1
-                                Self.deidentify(&out, rule: rule, studyNumber: studyNumber, keys: keys)
-                                for tumor in out.tumors {
-                                    counts["\(tumor[keys.site]?.prefix(3) ?? "C80")|\(out[keys.sex] ?? "9")", default: 0] += 1
+                            if judged.tumorsOut > 0 {
+                                summary.patients += 1
+                                if let rule = destination.deidentify, var out = judged.outgoing {
+                                    studyNumber += 1
+                                    Self.deidentify(&out, rule: rule, studyNumber: studyNumber, keys: keys)
+                                    for tumor in out.tumors {
+                                        counts["\(tumor[keys.site]?.prefix(3) ?? "C80")|\(out[keys.sex] ?? "9")", default: 0] += 1
+                                    }
+                                    try output?.writer.write(out)
+                                } else {
+                                    try output?.writer.write(encoded: judged.encoded, patients: 1)
                                 }
+                                sent.append(contentsOf: judged.sent)
                             }
                             if let output {
-                                try output.writer.write(out)
                                 if sent.count >= ledger.batchSize { try ledger.record(sent: sent, submission: output.submission); sent = [] }
                                 if held.count >= ledger.batchSize { try ledger.record(held: held, submission: output.submission); held = [] }
                             } else {
@@ -292,37 +271,11 @@ extension Registry {
                             }
                         }
                     }
-                    try ledger.forEachPatient(registryId: registryId, destination: destination.name, dictionary: dictionary,
-                                              changedSince: since, year: newestYear) { patient, number, candidates in
-                        var outgoing: [(index: Int, change: String, hash: String)] = []
-                        var eligibleIndices: [Int] = []
-                        // The patient's part of every tumor's content hash, once.
-                        let patientBytes = Self.contentBytes(patient.values, .patient, keys: keys)
-                        for (index, tumor) in patient.tumors.enumerated() {
-                            let year = tumor[keys.diagnosisDate].flatMap { Int($0.prefix(4)) }
-                            guard destination.cases.takes(behavior: tumor[keys.behavior], site: tumor[keys.site],
-                                                          classOfCase: tumor[keys.classOfCase], diagnosisYear: year) else {
-                                summary.tumorsNotEligible += 1
-                                continue
-                            }
-                            let candidate = candidates[index]
-                            guard candidate.status != "incomplete" else {
-                                summary.tumorsInProgress += 1
-                                continue
-                            }
-                            eligibleIndices.append(index)
-                            let hash = Self.contentHash(patientBytes: patientBytes, tumor: tumor, keys: keys)
-                            if candidate.acceptedHash == nil { outgoing.append((index, "new", hash)) }
-                            else if candidate.acceptedHash != hash { outgoing.append((index, "changed", hash)) }
-                            else if let newestYear, year == newestYear { outgoing.append((index, "resent", hash)) }
-                            else { summary.tumorsUnchanged += 1 }
-                        }
-                        // A dry run judges every eligible tumor (the quality figures); a submission only those it sends.
-                        guard !outgoing.isEmpty || (dryRun && !eligibleIndices.isEmpty) else { return }
-                        pending.append(Pending(patient: patient, number: number, candidates: candidates, outgoing: outgoing, eligibleIndices: eligibleIndices))
+                    try ledger.forEachPatient(registryId: registryId, destination: destination.name, changedSince: since, year: newestYear) { rows in
+                        pending.append(rows)
                         if pending.count >= 1_000 { try process() }
                     }
-                    try process()  // the last batch goes to the edits, the one before is written
+                    try process()  // the last batch goes to be judged, the one before is written
                     try process()  // the last batch is written
                     summary.smallCells = counts.values.filter { $0 < 16 }.count
                     let eligible = summary.tumorsSent + summary.tumorsHeld
@@ -546,7 +499,7 @@ final class SubmissionOutput {
         self.path = path
         self.submission = submission
         tee = LedgerTee(file: try FileByteSink(path: path + ".partial"), ledger: ledger, submission: submission)
-        let sink: ByteSink = path.hasSuffix(".gz") ? try BackgroundGzipSink(tee, level: Int32(compressionLevel)) : tee
+        let sink: ByteSink = path.hasSuffix(".gz") ? try BackgroundGzipSink(tee, level: compressionLevel) : tee
         writer = try NaaccrXMLWriter(sink: sink, dictionary: dictionary, header: header, indent: true, timeGenerated: timeGenerated)
     }
 
@@ -610,7 +563,7 @@ final class BackgroundGzipSink: ByteSink, @unchecked Sendable {
     private let worker = DispatchQueue(label: "submission-gzip")
     private let slots = DispatchSemaphore(value: 4)
     private let outbox = Outbox()
-    private let gzip: GzipByteSink
+    private let gzip: ByteSink
     private var pending: [UInt8] = []
     static let pieceSize = 1 << 20
 
@@ -625,9 +578,10 @@ final class BackgroundGzipSink: ByteSink, @unchecked Sendable {
         func take() -> ([UInt8], Error?) { lock.withLock { let out = (bytes, error); bytes.removeAll(keepingCapacity: true); return out } }
     }
 
-    init(_ downstream: ByteSink, level: Int32) throws {
+    /// Levels 1-3 compress with ISA-L's igzip (`FastGzipByteSink`), 4-9 with zlib.
+    init(_ downstream: ByteSink, level: Int) throws {
         self.downstream = downstream
-        gzip = try GzipByteSink(outbox, level: level)
+        gzip = level <= 3 ? FastGzipByteSink(outbox, level: level) : try GzipByteSink(outbox, level: Int32(level))
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {

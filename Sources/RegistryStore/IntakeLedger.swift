@@ -125,7 +125,6 @@ public struct IntakeLedger {
             JOIN tumor t ON t.patient_id = p.id AND t.tumor_key = r.tumor_key
             WHERE i.id = $1 ORDER BY p.id, t.tumor_key
             """, [intake])
-        let exporter = NaaccrExporter(connection: db)
         var unknown: [String: Int] = [:]
         var current: (id: Int, patient: NaaccrPatient)?
         for row in rows {
@@ -133,11 +132,11 @@ public struct IntakeLedger {
             if current?.id != id {
                 if let done = current { try body(done.patient) }
                 var patient = NaaccrPatient(dictionary: dictionary)
-                try exporter.fill(&patient.values, level: .patient, json: row.text(at: 1) ?? "{}", dictionary: dictionary, patientId: id, unknown: &unknown)
+                try NaaccrExporter.fill(&patient.values, level: .patient, json: row.text(at: 1) ?? "{}", dictionary: dictionary, patientId: id, unknown: &unknown)
                 current = (id, patient)
             }
             var tumor = NaaccrTumor(dictionary: dictionary)
-            try exporter.fill(&tumor.values, level: .tumor, json: row.text(at: 2) ?? "{}", dictionary: dictionary, patientId: id, unknown: &unknown)
+            try NaaccrExporter.fill(&tumor.values, level: .tumor, json: row.text(at: 2) ?? "{}", dictionary: dictionary, patientId: id, unknown: &unknown)
             current!.patient.tumors.append(tumor)
         }
         if let done = current { try body(done.patient) }

@@ -105,13 +105,13 @@ public struct NaaccrExporter {
                     if current?.id != id {
                         try finishCurrent()
                         var patient = NaaccrPatient(dictionary: dictionary)
-                        try fill(&patient.values, level: .patient, json: row.text(at: 1) ?? "{}", dictionary: dictionary,
+                        try Self.fill(&patient.values, level: .patient, json: row.text(at: 1) ?? "{}", dictionary: dictionary,
                                  patientId: id, unknown: &summary.unknownItems)
                         current = (id, patient, [])
                     }
                     if let tumorJSON = row.text(at: 2) {
                         var tumor = NaaccrTumor(dictionary: dictionary)
-                        try fill(&tumor.values, level: .tumor, json: tumorJSON, dictionary: dictionary, patientId: id,
+                        try Self.fill(&tumor.values, level: .tumor, json: tumorJSON, dictionary: dictionary, patientId: id,
                                  unknown: &summary.unknownItems)
                         current!.patient.tumors.append(tumor)
                         current!.tumorIds.append(try row.decode(Int.self, at: 3))
@@ -125,8 +125,8 @@ public struct NaaccrExporter {
         }
     }
 
-    func fill(_ values: inout NaaccrValues, level: NaaccrLevel, json: String, dictionary: NaaccrDictionary,
-                      patientId: Int, unknown: inout [String: Int]) throws {
+    static func fill(_ values: inout NaaccrValues, level: NaaccrLevel, json: String, dictionary: NaaccrDictionary,
+                     patientId: Int, unknown: inout [String: Int]) throws {
         do {
             try FlatJSONObject.forEachMember(in: json) { storedKey, value in
                 if let key = StoredItems.itemKey(forStoredKey: storedKey, dictionary: dictionary), key.level == level {

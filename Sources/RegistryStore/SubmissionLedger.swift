@@ -57,6 +57,36 @@ public struct SubmissionCandidate: Sendable {
     public var status: String = "complete"
 }
 
+/// A patient as a submission reads it: the stored items (JSON, read into a `NaaccrPatient` by `patient(dictionary:)`,
+/// which any thread may call) and each tumor's ledger facts.
+public struct SubmissionPatientRows: Sendable {
+    public let id: Int
+    public let patientIdNumber: String
+    let items: String
+    var tumorItems: [String] = []
+    public internal(set) var candidates: [SubmissionCandidate] = []
+
+    init(id: Int, patientIdNumber: String, items: String) {
+        self.id = id
+        self.patientIdNumber = patientIdNumber
+        self.items = items
+    }
+
+    /// The patient and its tumors in the candidates' order; items the dictionary does not know are left out.
+    public func patient(dictionary: NaaccrDictionary) throws -> NaaccrPatient {
+        var unknown: [String: Int] = [:]
+        var patient = NaaccrPatient(dictionary: dictionary)
+        try NaaccrExporter.fill(&patient.values, level: .patient, json: items, dictionary: dictionary, patientId: id, unknown: &unknown)
+        patient.tumors.reserveCapacity(tumorItems.count)
+        for json in tumorItems {
+            var tumor = NaaccrTumor(dictionary: dictionary)
+            try NaaccrExporter.fill(&tumor.values, level: .tumor, json: json, dictionary: dictionary, patientId: id, unknown: &unknown)
+            patient.tumors.append(tumor)
+        }
+        return patient
+    }
+}
+
 /// The submission ledger's SQL: the rows of a submission, the tumors it carried and held, its file in chunks, and
 /// the patients read for it with what each destination last accepted. Callers run it inside their transaction.
 public struct SubmissionLedger {
@@ -71,12 +101,13 @@ public struct SubmissionLedger {
     }
 
     /// Reads every patient of a registry with its tumors from the transaction's snapshot, with the content hash each
-    /// tumor had in the destination's latest accepted submission; patients come in the order they were stored.
+    /// tumor had in the destination's latest accepted submission; patients come in the order they were stored, their
+    /// items still as the stored JSON (`SubmissionPatientRows.patient(dictionary:)` reads them, on any thread).
     ///
     /// With `changedSince`, only patients changed (the patient or one of its tumors) at or after that time are read,
     /// and those with a tumor of `year` (found through the `updated_at` and diagnosis-year indexes).
-    public func forEachPatient(registryId: String, destination: String, dictionary: NaaccrDictionary, changedSince: Date? = nil, year: Int? = nil,
-                               body: (NaaccrPatient, _ patientIdNumber: String, [SubmissionCandidate]) throws -> Void) throws {
+    public func forEachPatient(registryId: String, destination: String, changedSince: Date? = nil, year: Int? = nil,
+                               body: (SubmissionPatientRows) throws -> Void) throws {
         let since: PostgresEncodable? = changedSince
         try db.execute("""
             DECLARE submission_rows NO SCROLL CURSOR FOR
@@ -92,34 +123,24 @@ public struct SubmissionLedger {
                     UNION SELECT patient_id FROM tumor WHERE diagnosis_year = $4))
             ORDER BY p.id, t.tumor_key, t.id
             """, [registryId, destination, since, year])
-        let exporter = NaaccrExporter(connection: db)
-        var unknown: [String: Int] = [:]
-        var current: (id: Int, number: String, patient: NaaccrPatient, tumors: [SubmissionCandidate])?
-        func finishCurrent() throws {
-            if let done = current { try body(done.patient, done.number, done.tumors) }
-            current = nil
-        }
+        var current: SubmissionPatientRows?
         while true {
             let rows = try db.query("FETCH \(batchSize) FROM submission_rows")
             if rows.isEmpty { break }
             for row in rows {
                 let id = try row.decode(Int.self, at: 0)
                 if current?.id != id {
-                    try finishCurrent()
-                    var patient = NaaccrPatient(dictionary: dictionary)
-                    try exporter.fill(&patient.values, level: .patient, json: row.text(at: 2) ?? "{}", dictionary: dictionary, patientId: id, unknown: &unknown)
-                    current = (id, try row.decode(String.self, at: 1), patient, [])
+                    if let done = current { try body(done) }
+                    current = SubmissionPatientRows(id: id, patientIdNumber: try row.decode(String.self, at: 1), items: row.text(at: 2) ?? "{}")
                 }
                 if let tumorJSON = row.text(at: 5) {
-                    var tumor = NaaccrTumor(dictionary: dictionary)
-                    try exporter.fill(&tumor.values, level: .tumor, json: tumorJSON, dictionary: dictionary, patientId: id, unknown: &unknown)
-                    current!.patient.tumors.append(tumor)
-                    current!.tumors.append(SubmissionCandidate(tumorId: try row.decode(Int.self, at: 3), tumorKey: try row.decode(String.self, at: 4),
-                                                               acceptedHash: row.text(at: 6), status: row.text(at: 7) ?? "complete"))
+                    current!.tumorItems.append(tumorJSON)
+                    current!.candidates.append(SubmissionCandidate(tumorId: try row.decode(Int.self, at: 3), tumorKey: try row.decode(String.self, at: 4),
+                                                                   acceptedHash: row.text(at: 6), status: row.text(at: 7) ?? "complete"))
                 }
             }
         }
-        try finishCurrent()
+        if let done = current { try body(done) }
         try db.execute("CLOSE submission_rows")
     }
 
@@ -146,23 +167,29 @@ public struct SubmissionLedger {
             """, [destination, actor.userId, actor.username, recordType, naaccrVersion, editSet, resentFrom, companionOf])[0].decode(Int.self, at: 0)
     }
 
-    /// Records tumors a submission carried (`sent`) or held back (`held`), in one statement per batch.
+    /// Records tumors a submission carried (`sent`) or held back (`held`), one COPY per batch.
     public func record(sent rows: [SubmissionTumorRow], submission: Int) throws {
         guard !rows.isEmpty else { return }
-        try db.execute("""
-            INSERT INTO submission_tumor (submission_id, tumor_id, patient_id_number, tumor_key, content_hash, change)
-            SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])
-            """, [submission, Self.array(rows.map { String($0.tumorId) }), Self.array(rows.map(\.patientIdNumber)),
-                  Self.array(rows.map(\.tumorKey)), Self.array(rows.map(\.contentHash)), Self.array(rows.map(\.change))])
+        let id = String(submission)
+        try db.copyIn("COPY submission_tumor (submission_id, tumor_id, patient_id_number, tumor_key, content_hash, change) FROM STDIN") { writer in
+            for row in rows {
+                writer.appendField(id); writer.appendField(String(row.tumorId)); writer.appendField(row.patientIdNumber)
+                writer.appendField(row.tumorKey); writer.appendField(row.contentHash); writer.appendField(row.change)
+                try writer.endRow()
+            }
+        }
     }
 
     public func record(held rows: [SubmissionTumorRow], submission: Int) throws {
         guard !rows.isEmpty else { return }
-        try db.execute("""
-            INSERT INTO submission_held (submission_id, tumor_id, patient_id_number, tumor_key, failures)
-            SELECT $1, i, n, k, f::jsonb FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[]) AS x(i, n, k, f)
-            """, [submission, Self.array(rows.map { String($0.tumorId) }), Self.array(rows.map(\.patientIdNumber)),
-                  Self.array(rows.map(\.tumorKey)), Self.array(rows.map(\.failures))])
+        let id = String(submission)
+        try db.copyIn("COPY submission_held (submission_id, tumor_id, patient_id_number, tumor_key, failures) FROM STDIN") { writer in
+            for row in rows {
+                writer.appendField(id); writer.appendField(String(row.tumorId)); writer.appendField(row.patientIdNumber)
+                writer.appendField(row.tumorKey); writer.appendField(row.failures)
+                try writer.endRow()
+            }
+        }
     }
 
     /// Appends a chunk of the submission's file (bytes as written, compressed when the file is).

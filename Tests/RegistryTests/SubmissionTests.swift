@@ -300,16 +300,16 @@ struct SubmissionTests {
                 """.utf8))
         }
         #expect(destination("state").changedRecordType == "M" && destination("ncdb").changedRecordType == nil)
-        #expect(Destination.builtIn.allSatisfy { $0.compressionLevel == 6 })
+        #expect(Destination.builtIn.allSatisfy { $0.compressionLevel == 2 })
         #expect(throws: DestinationError.invalid("z", "gzipLevel is 1 to 9")) {
             _ = try Destination.decode(Data("""
                 {"destinations": [{"name": "z", "description": "", "recordType": "A", "gzipLevel": 12, "editSet": "s", "maxHeldPercent": 1, "fileName": "f.xml.gz", "cases": {}}]}
                 """.utf8))
         }
         let fast = try Destination.decode(Data("""
-            {"destinations": [{"name": "w", "description": "", "recordType": "A", "gzipLevel": 2, "editSet": "s", "maxHeldPercent": 1, "fileName": "f.xml.gz", "cases": {}}]}
+            {"destinations": [{"name": "w", "description": "", "recordType": "A", "gzipLevel": 9, "editSet": "s", "maxHeldPercent": 1, "fileName": "f.xml.gz", "cases": {}}]}
             """.utf8))
-        #expect(fast.first?.compressionLevel == 2)
+        #expect(fast.first?.compressionLevel == 9)
         // Eligibility rules: benign brain tumors count for the state, class 30 is not analytic.
         let state = destination("state").cases, ncdb = destination("ncdb").cases
         #expect(state.takes(behavior: "0", site: "C710", classOfCase: "30", diagnosisYear: 2022))
