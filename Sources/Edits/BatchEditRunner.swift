@@ -1,33 +1,44 @@
 import Dispatch
 import NAACCR
 
-/// Runs an edit set over many patients on every core: the patients are split into slices that run in parallel,
-/// results come back in input order.
+/// Runs an edit set over many patients on every core: one engine per thread, built once with the runner (each with
+/// closures of its own, so threads never contend on their reference counts); the threads take chunks of patients in
+/// turn until none is left, and results come back in input order.
 public struct BatchEditRunner: Sendable {
     public let engine: EditEngine
     public let threads: Int
+    let engines: [EditEngine]
 
     public init(engine: EditEngine, threads: Int = System.activeProcessorCount) {
         self.engine = engine
         self.threads = Swift.max(1, threads)
+        engines = self.threads == 1 ? [engine] : (0..<self.threads).map { _ in
+            EditEngine(set: engine.set, dictionary: engine.dictionary, today: engine.today, ownEdits: true, library: engine.library)
+        }
     }
 
     /// The failures of each patient, in the order given.
-    ///
-    /// Each slice fills an array of its own (no two threads ever write one array), and the slices are joined in order.
     public func check(_ patients: [NaaccrPatient]) -> [[EditFailure]] {
         guard patients.count > 64, threads > 1 else { return patients.map(engine.check) }
-        let sliceCount = threads * 4
-        let slices = SliceResults<[EditFailure]>(count: sliceCount)
-        let engine = self.engine
-        DispatchQueue.concurrentPerform(iterations: sliceCount) { slice in
-            let start = patients.count * slice / sliceCount, end = patients.count * (slice + 1) / sliceCount
-            // An engine per slice: its edits' closures are its own, so threads never contend on their reference counts.
-            let own = EditEngine(set: engine.set, dictionary: engine.dictionary, today: engine.today, ownEdits: true, library: engine.library)
-            slices.store(slice, patients[start..<end].map(own.check))
-        }
-        return slices.joined()
+        return parallelMap(patients, engines: engines) { engine, patient in engine.check(patient) }
     }
+}
+
+/// `work` on each input on every engine's thread: the threads take chunks of the inputs in turn (a thread slowed by
+/// other work takes fewer), each with its own engine; results in input order.
+func parallelMap<Input: Sendable, Output: Sendable>(_ inputs: [Input], engines: [EditEngine],
+                                                    _ work: @Sendable (EditEngine, Input) -> Output) -> [Output] {
+    let chunk = Swift.max(8, Swift.min(256, inputs.count / (engines.count * 8)))
+    let chunks = (inputs.count + chunk - 1) / chunk
+    let results = SliceResults<Output>(count: chunks)
+    DispatchQueue.concurrentPerform(iterations: engines.count) { thread in
+        let engine = engines[thread]
+        while let c = results.claim() {
+            let start = c * chunk, end = Swift.min(inputs.count, start + chunk)
+            results.store(c, inputs[start..<end].map { work(engine, $0) })
+        }
+    }
+    return results.joined()
 }
 
 /// Checks batch after batch of patients on every core with engines made once (one per thread, each with closures of
@@ -72,24 +83,21 @@ public struct StreamingEditChecker: Sendable {
         map(patients) { engine, patient in engine.check(patient) }
     }
 
-    /// `work` on each input, slices of the inputs in parallel (each with an engine of its own), results in input order.
+    /// `work` on each input on every engine's thread (chunks taken in turn), results in input order.
     public func map<Input: Sendable, Output: Sendable>(_ inputs: [Input], _ work: @Sendable (EditEngine, Input) -> Output) -> [Output] {
-        let engines = self.engines
         guard inputs.count > 16, engines.count > 1 else { return inputs.map { work(engines[0], $0) } }
-        let slices = SliceResults<Output>(count: engines.count)
-        DispatchQueue.concurrentPerform(iterations: engines.count) { slice in
-            let start = inputs.count * slice / engines.count, end = inputs.count * (slice + 1) / engines.count
-            slices.store(slice, inputs[start..<end].map { work(engines[slice], $0) })
-        }
-        return slices.joined()
+        return parallelMap(inputs, engines: engines, work)
     }
 }
 
-/// One result array per slice, each written once by the thread that computed it, under a lock.
+/// One result array per slice, each claimed by one thread and written once by it, under a lock.
 private final class SliceResults<Output>: @unchecked Sendable {
     private let lock = NSLock()
     private var slices: [[Output]]
+    private var claimed = 0
     init(count: Int) { slices = Array(repeating: [], count: count) }
+    /// The next slice nobody has taken, nil when all are.
+    func claim() -> Int? { lock.withLock { guard claimed < slices.count else { return nil }; claimed += 1; return claimed - 1 } }
     func store(_ slice: Int, _ value: [Output]) { lock.withLock { slices[slice] = value } }
     func joined() -> [Output] { lock.withLock { Array(slices.joined()) } }
 }

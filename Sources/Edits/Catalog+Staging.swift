@@ -38,15 +38,24 @@ extension EditCatalog {
         let byKey: [String: Input]
         /// The site-specific data items (inputs other than `notSSDIKeys`).
         let ssdis: [Input]
-        /// By setter (SEER_REQUIRED, COC_REQUIRED, NPCR_REQUIRED).
-        let required: [String: [Input]]
+        /// An input a standard setter requires, with the diagnosis years it requires it for.
+        struct RequiredInput: Sendable {
+            let item: Item
+            let years: [ClosedRange<Int>]
+        }
+        /// By setter, in `requiredSetters` order.
+        let required: [[RequiredInput]]
+        /// The inputs deriving Summary Stage 2018 reads (empty when the schema does not derive it), with their items.
+        let stageReads: [(input: StagingAlgorithm.Schema.Input, item: Item?)]
 
-        init(schema: StagingAlgorithm.Schema, inputs: [Input], byKey: [String: Input], ssdis: [Input], required: [String: [Input]]) {
+        init(schema: StagingAlgorithm.Schema, inputs: [Input], byKey: [String: Input], ssdis: [Input], required: [[RequiredInput]]) {
             self.schema = schema
             self.inputs = inputs
             self.byKey = byKey
             self.ssdis = ssdis
             self.required = required
+            stageReads = schema.outputs.contains(where: { $0.key == "ss2018_derived" })
+                ? stager.inputsRead(deriving: ["ss2018_derived"], schema: schema).map { ($0, $0.item.flatMap { stagingItems[$0] }) } : []
         }
     }
 
@@ -54,13 +63,12 @@ extension EditCatalog {
         let inputs = schema.inputs.compactMap { input in
             input.item.flatMap { stagingItems[$0] }.map { CompiledSchema.Input(key: input.key, item: $0, check: stager.codeCheck(for: input), input: input) }
         }
-        var required: [String: [CompiledSchema.Input]] = [:]
-        for setter in ["SEER", "COC", "NPCR"] {
+        let required = requiredSetters.map { setter in
             let covered = Set(requirements.filter { $0.setters.contains(setter) }.map(\.naaccrId))
-            required[setter + "_REQUIRED"] = inputs.filter { input in
+            return inputs.filter { input in
                 (!notSSDIKeys.contains(input.key) || gradeKeys.contains(input.key)) && !covered.contains(input.item.naaccrId)
                     && (input.input.default != nil || !input.check.isValid(""))
-            }
+            }.map { CompiledSchema.RequiredInput(item: $0.item, years: $0.input.requiredYears(by: setter + "_REQUIRED")) }
         }
         return (schema.id, CompiledSchema(schema: schema, inputs: inputs, byKey: Dictionary(inputs.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a }),
                                           ssdis: inputs.filter { !notSSDIKeys.contains($0.key) }, required: required))
@@ -79,7 +87,9 @@ extension EditCatalog {
 
     static func staged(_ r: EditRecord) -> (selection: Stager.Selection, compiled: CompiledSchema?) {
         r.memo.staging(for: r.tumorIndex) {
-            let selection = stager.selectSchema { stagingValue(r, $0) }
+            let year = r[.diagnosisDate].map { String($0.prefix(4)) }.flatMap { $0.count == 4 ? $0 : nil } ?? ""
+            let selection = stager.selectSchema(site: r[.site] ?? "", histology: r[.histology] ?? "", year: year, behavior: r[.behavior] ?? "",
+                                                sex: r[.sex] ?? "", discriminator1: r[discriminator1] ?? "", discriminator2: r[discriminator2] ?? "")
             if case .schema(let schema) = selection { return (selection, compiledSchemas[schema.id]) }
             return (selection, nil)
         }
@@ -89,10 +99,17 @@ extension EditCatalog {
     /// later; nil without EOD or a schema that derives it). Derived once per tumor for the edits that read it.
     static func stageFromEOD(_ r: EditRecord) -> String? {
         r.memo.derivedStage(for: r.tumorIndex) {
-            guard r[.eodPrimary] != nil, let schema = schema(r)?.schema, schema.outputs.contains(where: { $0.key == "ss2018_derived" }) else { return nil }
-            return stager.derive({ stagingValue(r, $0) }, schema: schema, only: ["ss2018_derived"]).outputs["derivedSummaryStage2018"]
+            guard r[.eodPrimary] != nil, let compiled = schema(r), !compiled.stageReads.isEmpty else { return nil }
+            var key = compiled.schema.id + "\u{1e}ss2018_derived"
+            for (input, item) in compiled.stageReads {
+                key.append("\u{1e}")
+                key.append(Stager.value(of: input, item: item.flatMap { r[$0] }).value)
+            }
+            return stager.derive({ stagingValue(r, $0) }, schema: compiled.schema, only: ["ss2018_derived"], rememberedAs: key).outputs["derivedSummaryStage2018"]
         }
     }
+
+    static let discriminator1 = stagingItems["schemaDiscriminator1"]!, discriminator2 = stagingItems["schemaDiscriminator2"]!
 
     @inline(__always) static func stagingValue(_ r: EditRecord, _ naaccrId: String) -> String? {
         stagingItems[naaccrId].flatMap { r[$0] }
@@ -124,15 +141,19 @@ extension EditCatalog {
         }
     }
 
+    /// The standard setters whose required status the schemas carry (as SEER_REQUIRED, COC_REQUIRED, NPCR_REQUIRED).
+    static let requiredSetters = ["SEER", "COC", "NPCR"]
+
     /// The required-status edit of one standard setter: the SSDIs and grade items its schema marks required for the year.
     static func requiredSSDIEdit(_ id: String, setter: String, label: String) -> Edit {
-        Edit(id: id, name: "SSDI Required, Schema ID (\(label))", kind: .interField, items: [.site, .histology, .diagnosisDate], runsWhenBlank: true,
+        let index = requiredSetters.firstIndex(of: String(setter.prefix { $0 != "_" }))!
+        return Edit(id: id, name: "SSDI Required, Schema ID (\(label))", kind: .interField, items: [.site, .histology, .diagnosisDate], runsWhenBlank: true,
              note: "The staging algorithm marks each schema input \(setter) with the diagnosis years it is required for (NAACCR "
                 + "Standards Volume II, SSDI manual); a required item left blank fails (items with their own required-item edit are "
                 + "left to it; an input whose table takes a blank, as Grade Post Therapy without neoadjuvant therapy, is not required).") { r in
             guard let compiled = schema(r), let year = r.diagnosisYear else { return .skip }
             var missing: [String] = []
-            for input in compiled.required[setter] ?? [] where r[input.item] == nil && input.input.isRequired(by: setter, year: year) {
+            for input in compiled.required[index] where r[input.item] == nil && input.years.contains(where: { $0.contains(year) }) {
                 missing.append(input.item.naaccrId)
             }
             return missing.isEmpty ? .pass

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What staging one tumor found: its schema, each input's validity, the derived outputs and any errors.
 public struct StagingResult: Sendable, Equatable {
@@ -46,6 +47,11 @@ public struct Stager: Sendable {
     let outputDefaults: [String: [(key: String, value: String)]]
     /// Each schema's inputs by key (by schema id).
     let inputsByKey: [String: [String: StagingAlgorithm.Schema.Input]]
+    /// The schema inputs a derivation of one output reads, by schema id and output key: every input column of the
+    /// tables its plan's paths reach (through JUMP endpoints) and every `{{key}}` their values name, sorted.
+    let planReads: [String: [String: [String]]]
+    /// Selections and derivations already made, by the values they read (shared by every thread, bounded).
+    let memo = StagingMemo()
 
     public init(algorithm: StagingAlgorithm = .eod, currentYear: Int = Calendar(identifier: .gregorian).component(.year, from: Date())) {
         self.algorithm = algorithm
@@ -72,6 +78,29 @@ public struct Stager: Sendable {
         })
         inputsByKey = Dictionary(uniqueKeysWithValues: algorithm.schemas.map { schema in
             (schema.id, Dictionary(schema.inputs.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first }))
+        })
+        let plans = self.plans, inputsByKey = self.inputsByKey
+        planReads = Dictionary(uniqueKeysWithValues: algorithm.schemas.map { schema in
+            let inputs = inputsByKey[schema.id] ?? [:]
+            return (schema.id, (plans[schema.id] ?? [:]).mapValues { paths in
+                var keys = Set<String>(), seen = Set<String>()
+                var queue = paths.map(\.table)
+                while let id = queue.popLast() {
+                    guard seen.insert(id).inserted, let table = algorithm.tables[id] else { continue }
+                    keys.formUnion(table.inputColumns.map(\.key))
+                    for row in table.rows {
+                        for (_, endpoint) in Self.endpoints(table, row) {
+                            if endpoint.hasPrefix("JUMP:") { queue.append(String(endpoint.dropFirst(5))) }
+                            var rest = Substring(endpoint)
+                            while let open = rest.range(of: "{{"), let close = rest.range(of: "}}", range: open.upperBound..<rest.endIndex) {
+                                keys.insert(String(rest[open.upperBound..<close.lowerBound]))
+                                rest = rest[close.upperBound...]
+                            }
+                        }
+                    }
+                }
+                return keys.filter { inputs[$0] != nil }.sorted()
+            })
         })
     }
 
@@ -110,6 +139,20 @@ public struct Stager: Sendable {
         let year = (value("dateOfDiagnosis")?.prefix(4)).map(String.init).flatMap { $0.count == 4 ? $0 : nil } ?? ""
         let behavior = value("behaviorCodeIcdO3") ?? "", sex = value("sexAssignedAtBirth") ?? ""
         let d1 = value("schemaDiscriminator1") ?? "", d2 = value("schemaDiscriminator2") ?? ""
+        return selectSchema(site: site, histology: hist, year: year, behavior: behavior, sex: sex, discriminator1: d1, discriminator2: d2)
+    }
+
+    /// Selects a schema from the selection values themselves ("" when blank; `year` the 4-digit year of diagnosis),
+    /// remembered by those values.
+    public func selectSchema(site: String, histology: String, year: String, behavior: String, sex: String,
+                             discriminator1 d1: String, discriminator2 d2: String) -> Selection {
+        guard !site.isEmpty, !histology.isEmpty else { return .none }
+        var key = site
+        for part in [histology, year, behavior, sex, d1, d2] { key.append("\u{1f}"); key.append(part) }
+        return memo.selection(key) { select(site: site, hist: histology, year: year, behavior: behavior, sex: sex, d1: d1, d2: d2) }
+    }
+
+    private func select(site: String, hist: String, year: String, behavior: String, sex: String, d1: String, d2: String) -> Selection {
         // A blank year, behavior or sex is not checked; blank discriminators are (only rows accepting a blank match).
         func lookup(_ key: String, discriminators: Bool) -> String? {
             switch key {
@@ -152,10 +195,22 @@ public struct Stager: Sendable {
 
     /// The value an input stages with: the item's value, or the schema's default when the item is blank.
     public func value(of input: StagingAlgorithm.Schema.Input, _ value: (String) -> String?) -> (value: String, defaulted: Bool) {
-        var v = input.item.flatMap(value) ?? ""
+        Self.value(of: input, item: input.item.flatMap(value))
+    }
+
+    /// The value an input stages with, from its item's value (nil when blank).
+    public static func value(of input: StagingAlgorithm.Schema.Input, item: String?) -> (value: String, defaulted: Bool) {
+        var v = item ?? ""
         if input.key == "year_dx" { v = String(v.prefix(4)) }
         if v.isEmpty, let fallback = input.default { return (fallback, true) }
         return (v, false)
+    }
+
+    /// The inputs of a schema that a derivation of `outputs` reads (`planReads`), in key order: what a caller
+    /// remembering derivations keys them by (`derive(_:schema:only:rememberedAs:)`).
+    public func inputsRead(deriving outputs: Set<String>, schema: StagingAlgorithm.Schema) -> [StagingAlgorithm.Schema.Input] {
+        let reads = planReads[schema.id] ?? [:], inputs = inputsByKey[schema.id] ?? [:]
+        return Set(outputs.flatMap { reads[$0] ?? [] }).sorted().compactMap { inputs[$0] }
     }
 
     /// Whether a value is valid for a schema input (its table lists it and does not call it an error), with its label.
@@ -209,7 +264,29 @@ public struct Stager: Sendable {
     /// Runs the schema's mappings (only the table paths that derive one of `only`'s output keys, and those they depend
     /// on, when given) and returns the derived outputs by NAACCR item (or key), with the mapping errors. Inputs are read
     /// when a table asks for them.
+    ///
+    /// A derivation of some outputs (`only`) is remembered by the values of the inputs its tables read (`planReads`).
     public func derive(_ value: (String) -> String?, schema: StagingAlgorithm.Schema, only: Set<String>? = nil) -> (outputs: [String: String], errors: [String]) {
+        guard let only, let reads = planReads[schema.id] else { return derive(value, schema: schema, limitedTo: only) }
+        var keys = Set<String>()
+        for output in only { keys.formUnion(reads[output] ?? []) }
+        let inputs = inputsByKey[schema.id] ?? [:]
+        var key = schema.id + "\u{1e}" + only.sorted().joined(separator: ",")
+        for k in keys.sorted() {
+            key += "\u{1e}"
+            if let input = inputs[k] { key += self.value(of: input, value).value }
+        }
+        return memo.derivation(key) { derive(value, schema: schema, limitedTo: only) }
+    }
+
+    /// Derives `only` under a key the caller made: the schema, the outputs and the values of every input
+    /// `inputsRead(deriving:schema:)` lists (as `value(of:item:)` gives them).
+    public func derive(_ value: (String) -> String?, schema: StagingAlgorithm.Schema, only: Set<String>,
+                       rememberedAs key: String) -> (outputs: [String: String], errors: [String]) {
+        memo.derivation(key) { derive(value, schema: schema, limitedTo: only) }
+    }
+
+    private func derive(_ value: (String) -> String?, schema: StagingAlgorithm.Schema, limitedTo only: Set<String>?) -> (outputs: [String: String], errors: [String]) {
         var context: [String: String] = ["ctx_year_current": String(currentYear)]
         for (key, value) in outputDefaults[schema.id] ?? [] { context[key] = value }
         let inputs = inputsByKey[schema.id] ?? [:]
@@ -340,4 +417,32 @@ extension Stager {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         return calendar.component(.year, from: Date())
     }())
+}
+
+/// Schema selections and derivations by the values they read, shared by every thread that stages with one `Stager`.
+/// Bounded: a table that reaches `capacity` entries is emptied and fills again.
+final class StagingMemo: Sendable {
+    static let capacity = 50_000
+    private let selections = Mutex<[String: Stager.Selection]>([:])
+    private let derivations = Mutex<[String: (outputs: [String: String], errors: [String])]>([:])
+
+    func selection(_ key: String, _ compute: () -> Stager.Selection) -> Stager.Selection {
+        if let hit = selections.withLock({ $0[key] }) { return hit }
+        let made = compute()
+        selections.withLock { table in
+            if table.count >= Self.capacity { table.removeAll(keepingCapacity: true) }
+            table[key] = made
+        }
+        return made
+    }
+
+    func derivation(_ key: String, _ compute: () -> (outputs: [String: String], errors: [String])) -> (outputs: [String: String], errors: [String]) {
+        if let hit = derivations.withLock({ $0[key] }) { return hit }
+        let made = compute()
+        derivations.withLock { table in
+            if table.count >= Self.capacity { table.removeAll(keepingCapacity: true) }
+            table[key] = made
+        }
+        return made
+    }
 }

@@ -121,6 +121,17 @@ extension StagingAlgorithm.Schema.Input {
     /// The standard setters that require this item for a diagnosis year (SEER_REQUIRED, COC_REQUIRED, NPCR_REQUIRED,
     /// CCCR_REQUIRED, SEER_REQUIRED_WHEN_COC_ANALYTIC; SSDI marks a site-specific data item).
     /// Whether `setter` (SEER_REQUIRED, COC_REQUIRED, NPCR_REQUIRED, …) requires this item for a diagnosis year.
+    /// The diagnosis years `setter` requires this item for (open ends as `Int.min` / `Int.max`).
+    public func requiredYears(by setter: String) -> [ClosedRange<Int>] {
+        required.compactMap { triple in
+            guard triple.count == 3, case .text(let name) = triple[0], name == setter else { return nil }
+            var first = Int.min, last = Int.max
+            if case .year(let y) = triple[1] { first = y }
+            if case .year(let y) = triple[2] { last = y }
+            return first <= last ? first...last : nil
+        }
+    }
+
     public func isRequired(by setter: String, year: Int) -> Bool {
         required.contains { triple in
             guard triple.count == 3, case .text(let name) = triple[0], name == setter else { return false }

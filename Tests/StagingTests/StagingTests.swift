@@ -42,6 +42,33 @@ struct StagingTests {
         #expect(stager.stage(breast(["behaviorCodeIcdO3": "2", "eodPrimaryTumor": "000"])).outputs["derivedSummaryStage2018"] == "0")
     }
 
+    /// Derivations are remembered by the inputs their tables read: over every schema that derives Summary Stage 2018,
+    /// tumors with every input drawn at random from its table give, remembered or not, what the whole algorithm run
+    /// afresh (no memo) derives.
+    @Test func aRememberedDerivationIsWhatTheWholeAlgorithmDerives() {
+        var state: UInt64 = 2018
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        var compared = 0
+        for schema in stager.algorithm.schemas where schema.outputs.contains(where: { $0.key == "ss2018_derived" }) {
+            let codes = schema.inputs.map { stager.codes(of: $0) }
+            for _ in 0..<40 {
+                var items: [String: String] = ["dateOfDiagnosis": "2022"]
+                for (input, list) in zip(schema.inputs, codes) where !list.isEmpty && input.key != "year_dx" {
+                    // A third of the draws repeat the first code, so remembered derivations are looked up again.
+                    if let item = input.item { items[item] = next(3) == 0 ? list[0] : list[next(list.count)] }
+                }
+                let remembered = stager.derive({ items[$0] }, schema: schema, only: ["ss2018_derived"]).outputs["derivedSummaryStage2018"]
+                let whole = stager.derive({ items[$0] }, schema: schema).outputs["derivedSummaryStage2018"]
+                #expect(remembered == whole, "\(schema.id) \(items)")
+                compared += 1
+            }
+        }
+        #expect(compared > 4_000)
+    }
+
     @Test func theHigherOfClinicalAndPathologicalGradeIsTheSummaryGrade() {
         let result = stager.stage(breast(["gradeClinical": "2", "gradePathological": "3"]))
         #expect(result.outputs["derivedSummaryGrade2018"] == "3")
