@@ -420,26 +420,27 @@ extension Stager {
 }
 
 /// Schema selections and derivations by the values they read, shared by every thread that stages with one `Stager`.
-/// Bounded: a table that reaches `capacity` entries is emptied and fills again.
 final class StagingMemo: Sendable {
-    static let capacity = 50_000
-    private let selections = Mutex<[String: Stager.Selection]>([:])
-    private let derivations = Mutex<[String: (outputs: [String: String], errors: [String])]>([:])
+    let selections = BoundedMemo<Stager.Selection>()
+    let derivations = BoundedMemo<(outputs: [String: String], errors: [String])>()
 
-    func selection(_ key: String, _ compute: () -> Stager.Selection) -> Stager.Selection {
-        if let hit = selections.withLock({ $0[key] }) { return hit }
-        let made = compute()
-        selections.withLock { table in
-            if table.count >= Self.capacity { table.removeAll(keepingCapacity: true) }
-            table[key] = made
-        }
-        return made
-    }
+    func selection(_ key: String, _ compute: () -> Stager.Selection) -> Stager.Selection { selections.value(key, compute) }
 
     func derivation(_ key: String, _ compute: () -> (outputs: [String: String], errors: [String])) -> (outputs: [String: String], errors: [String]) {
-        if let hit = derivations.withLock({ $0[key] }) { return hit }
+        derivations.value(key, compute)
+    }
+}
+
+/// Values by key, computed once and shared by threads; bounded: a table that reaches `capacity` entries is emptied
+/// and fills again.
+final class BoundedMemo<Value: Sendable>: Sendable {
+    static var capacity: Int { 50_000 }
+    private let table = Mutex<[String: Value]>([:])
+
+    func value(_ key: String, _ compute: () -> Value) -> Value {
+        if let hit = table.withLock({ $0[key] }) { return hit }
         let made = compute()
-        derivations.withLock { table in
+        table.withLock { table in
             if table.count >= Self.capacity { table.removeAll(keepingCapacity: true) }
             table[key] = made
         }
