@@ -27,11 +27,19 @@ extension EditCatalog {
     /// inputs each standard setter requires (items with a required-item edit of their own and inputs whose table takes a
     /// blank left out).
     final class CompiledSchema: Sendable {
-        struct Input: Sendable {
+        /// A class: edits walk lists of inputs per tumor, and a reference is one count to keep, a struct of strings
+        /// and tables several.
+        final class Input: Sendable {
             let key: String
             let item: Item
             let check: CodeCheck
             let input: StagingAlgorithm.Schema.Input
+            init(key: String, item: Item, check: CodeCheck, input: StagingAlgorithm.Schema.Input) {
+                self.key = key
+                self.item = item
+                self.check = check
+                self.input = input
+            }
         }
         let schema: StagingAlgorithm.Schema
         let inputs: [Input]
@@ -77,8 +85,7 @@ extension EditCatalog {
     /// The schema of a tumor diagnosed 2018 or later with a valid site and histology; nil (the edit skips) otherwise.
     /// Selected once per tumor (the record's memo) for all the staging edits.
     static func schema(_ r: EditRecord) -> CompiledSchema? {
-        guard let year = r.diagnosisYear, year >= 2018, let site = r[.site], ICDO3.topography.contains(site),
-              let h = r[.histology], ICDO3.isHistology(h) else { return nil }
+        guard let year = r.diagnosisYear, year >= 2018 else { return nil }
         return staged(r).compiled
     }
 
@@ -87,8 +94,10 @@ extension EditCatalog {
 
     static func staged(_ r: EditRecord) -> (selection: Stager.Selection, compiled: CompiledSchema?) {
         r.memo.staging(for: r.tumorIndex) {
+            // A site or histology that is not an ICD-O-3 code selects nothing (checked once per tumor here).
+            guard let site = r[.site], ICDO3.topography.contains(site), let h = r[.histology], ICDO3.isHistology(h) else { return (.none, nil) }
             let year = r[.diagnosisDate].map { String($0.prefix(4)) }.flatMap { $0.count == 4 ? $0 : nil } ?? ""
-            let selection = stager.selectSchema(site: r[.site] ?? "", histology: r[.histology] ?? "", year: year, behavior: r[.behavior] ?? "",
+            let selection = stager.selectSchema(site: site, histology: h, year: year, behavior: r[.behavior] ?? "",
                                                 sex: r[.sex] ?? "", discriminator1: r[discriminator1] ?? "", discriminator2: r[discriminator2] ?? "")
             if case .schema(let schema) = selection { return (selection, compiledSchemas[schema.id]) }
             return (selection, nil)

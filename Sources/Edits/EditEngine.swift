@@ -7,8 +7,14 @@ public struct EditEngine: Sendable {
     /// The logic of each edit, apart, so the inner loop calls closures without copying the edits. Each closure is
     /// held in a struct: an array of bare function values stores them at the most general abstraction, and every
     /// call then goes through a reabstraction thunk.
-    let logic: [Logic]
-    struct Logic { let run: @Sendable (EditRecord) -> EditOutcome }
+    let logic: [Unmanaged<Logic>]
+    /// The edits' closures in objects the engine keeps alive (`boxes`) and calls through unmanaged references
+    /// borrowed for the call: a closure loaded from an array is retained and released around every call otherwise.
+    final class Logic: Sendable {
+        let run: @Sendable (EditRecord) -> EditOutcome
+        init(run: @escaping @Sendable (EditRecord) -> EditOutcome) { self.run = run }
+    }
+    let boxes: [Logic]
     let slots: PatientValues.SlotMap
     /// Single-field edits (one item each; blank skips, as every single-field edit's test shows) by the slot of their item,
     /// patient and tumor level: they run only for the items a record holds. The other edits run on every tumor.
@@ -35,7 +41,8 @@ public struct EditEngine: Sendable {
         let registryEdits = library?.filter { EditCatalog.byId[$0.id] == nil } ?? []
         edits = ((ownEdits ? EditCatalog.makeLibrary() : EditCatalog.all) + registryEdits)
             .compactMap { edit in set.severities[edit.id].map { (edit, $0) } }
-        logic = edits.map { Logic(run: $0.edit.logic) }
+        boxes = edits.map { Logic(run: $0.edit.logic) }
+        logic = boxes.map { Unmanaged.passUnretained($0) }
         // Slots for the built-in edits' items, and beyond them only for the items the engine's registry edits read.
         let widest = edits.flatMap { $0.edit.items + [$0.edit.overrideItem, $0.edit.alsoOverriddenBy?.item].compactMap { $0 } }.map(\.slot).max() ?? 0
         slots = PatientValues.SlotMap(dictionary: dictionary, width: max(Item.builtInWidth, widest + 1))
@@ -60,7 +67,9 @@ public struct EditEngine: Sendable {
         for tumor in 0..<patient.tumors.count {
             let record = makeRecord(tumor)
             var failed: [(index: Int, message: String)] = []
-            func run(_ i: Int) { if case .fail(let message) = logic[i].run(record) { failed.append((i, message)) } }
+            func run(_ i: Int) {
+                if case .fail(let message) = logic[i]._withUnsafeGuaranteedRef({ $0.run(record) }) { failed.append((i, message)) }
+            }
             for i in everyTumor { run(i) }
             for slot in values.patientPresent { for i in singleFieldByPatientSlot[slot] { run(i) } }
             for slot in values.tumorPresent[tumor] { for i in singleFieldByTumorSlot[slot] { run(i) } }
