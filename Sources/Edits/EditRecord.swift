@@ -4,9 +4,12 @@ import Staging
 /// One patient's values for the items the edits use, extracted once (one pass over each record's sparse values).
 ///
 /// The slots live in buffers of their own: a record is several hundred slots wide and holds a value in a few dozen,
-/// so filling them with nil is a memset and freeing them touches only the slots that hold a value (an array of
-/// optionals destroyed every slot, each through the value witness: about a tenth of a check's time).
+/// so filling them with nil is a memset (an array of optionals destroyed every slot, each through the value witness:
+/// about a tenth of a check's time). A slot holding a value is a bitwise copy of the patient's own string, which
+/// `source` keeps alive: no reference count is taken or dropped per value, and the buffers are freed as they are.
 public final class PatientValues: @unchecked Sendable {
+    /// The patient whose strings the slots borrow.
+    private let source: NaaccrPatient
     let patient: UnsafeMutablePointer<String?>
     /// Every tumor's slots in one buffer, `width` per tumor (no inner array to retain on each read).
     let tumorValues: UnsafeMutablePointer<String?>
@@ -36,7 +39,15 @@ public final class PatientValues: @unchecked Sendable {
         }
     }
 
+    /// Puts a bitwise copy of `value` in `slot` (no retain: `source` owns the string).
+    @inline(__always) private static func lend(_ value: String, to slot: UnsafeMutablePointer<String?>) {
+        withUnsafeBytes(of: value) { UnsafeMutableRawPointer(slot).copyMemory(from: $0.baseAddress!, byteCount: MemoryLayout<String>.size) }
+    }
+
     init(_ patient: NaaccrPatient, slots: SlotMap) {
+        // A present String? is the String's own bits (the optional uses spare bits), which `lend` relies on.
+        assert(MemoryLayout<String?>.size == MemoryLayout<String>.size)
+        source = patient
         width = slots.width
         tumorCount = patient.tumors.count
         self.patient = .allocate(capacity: max(1, width))
@@ -45,7 +56,7 @@ public final class PatientValues: @unchecked Sendable {
         present.reserveCapacity(patient.values.entries.count)
         for entry in patient.values.entries where entry.index < slots.patient.count {
             let slot = slots.patient[entry.index]
-            if slot >= 0 { self.patient[slot] = entry.value; present.append(slot) }
+            if slot >= 0 { Self.lend(entry.value, to: self.patient + slot); present.append(slot) }
         }
         patientPresent = present
         let count = width * patient.tumors.count
@@ -58,7 +69,7 @@ public final class PatientValues: @unchecked Sendable {
             slotsPresent.reserveCapacity(tumor.values.entries.count)
             for entry in tumor.values.entries where entry.index < slots.tumor.count {
                 let slot = slots.tumor[entry.index]
-                if slot >= 0 { tumorValues[t * width + slot] = entry.value; slotsPresent.append(slot) }
+                if slot >= 0 { Self.lend(entry.value, to: tumorValues + (t * width + slot)); slotsPresent.append(slot) }
             }
             tumorsPresent.append(slotsPresent)
         }
@@ -66,9 +77,7 @@ public final class PatientValues: @unchecked Sendable {
     }
 
     deinit {
-        // Only the slots that were given a value hold a reference; every other slot is nil (nothing to release).
-        for slot in patientPresent { patient[slot] = nil }
-        for (t, slots) in tumorPresent.enumerated() { for slot in slots { tumorValues[t * width + slot] = nil } }
+        // No slot owns its string (`lend`): the buffers are freed without releasing anything.
         patient.deallocate()
         tumorValues.deallocate()
     }
