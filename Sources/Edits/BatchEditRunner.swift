@@ -7,43 +7,25 @@ import NAACCR
 public struct BatchEditRunner: Sendable {
     public let engine: EditEngine
     public let threads: Int
-    let engines: [EditEngine]
+    /// The per-thread engines (none on one thread: `engine` checks alone).
+    let checker: StreamingEditChecker?
 
     public init(engine: EditEngine, threads: Int = System.activeProcessorCount) {
         self.engine = engine
         self.threads = Swift.max(1, threads)
-        engines = self.threads == 1 ? [engine] : (0..<self.threads).map { _ in
-            EditEngine(set: engine.set, dictionary: engine.dictionary, today: engine.today, ownEdits: true, library: engine.library)
-        }
+        checker = self.threads > 1 ? StreamingEditChecker(engine: engine, threads: self.threads) : nil
     }
 
     /// The failures of each patient, in the order given.
     public func check(_ patients: [NaaccrPatient]) -> [[EditFailure]] {
-        guard patients.count > 64, threads > 1 else { return patients.map(engine.check) }
-        return parallelMap(patients, engines: engines) { engine, patient in engine.check(patient) }
+        guard patients.count > 64, let checker else { return patients.map(engine.check) }
+        return checker.check(patients)
     }
 }
 
-/// `work` on each input on every engine's thread: the threads take chunks of the inputs in turn (a thread slowed by
-/// other work takes fewer), each with its own engine; results in input order.
-func parallelMap<Input: Sendable, Output: Sendable>(_ inputs: [Input], engines: [EditEngine],
-                                                    _ work: @Sendable (EditEngine, Input) -> Output) -> [Output] {
-    let chunk = Swift.max(8, Swift.min(256, inputs.count / (engines.count * 8)))
-    let chunks = (inputs.count + chunk - 1) / chunk
-    let results = SliceResults<Output>(count: chunks)
-    DispatchQueue.concurrentPerform(iterations: engines.count) { thread in
-        let engine = engines[thread]
-        while let c = results.claim() {
-            let start = c * chunk, end = Swift.min(inputs.count, start + chunk)
-            results.store(c, inputs[start..<end].map { work(engine, $0) })
-        }
-    }
-    return results.joined()
-}
-
-/// Checks batch after batch of patients on every core with engines made once (one per thread, each with closures of
-/// its own): for streams (a submission's patients come from a cursor), where a `BatchEditRunner` would build its
-/// engines again for every batch.
+/// Checks batch after batch of patients (or does other work on them) on every core with engines made once, one per
+/// thread, each with closures of its own: `BatchEditRunner` checks with it, and a submission judges its patients with
+/// it while its cursor reads the next batch (`start`).
 public struct StreamingEditChecker: Sendable {
     let engines: [EditEngine]
 
@@ -83,10 +65,21 @@ public struct StreamingEditChecker: Sendable {
         map(patients) { engine, patient in engine.check(patient) }
     }
 
-    /// `work` on each input on every engine's thread (chunks taken in turn), results in input order.
+    /// `work` on each input on every engine's thread, results in input order: the threads take chunks of the inputs
+    /// in turn (a thread slowed by other work takes fewer).
     public func map<Input: Sendable, Output: Sendable>(_ inputs: [Input], _ work: @Sendable (EditEngine, Input) -> Output) -> [Output] {
+        let engines = self.engines
         guard inputs.count > 16, engines.count > 1 else { return inputs.map { work(engines[0], $0) } }
-        return parallelMap(inputs, engines: engines, work)
+        let chunk = Swift.max(8, Swift.min(256, inputs.count / (engines.count * 8)))
+        let results = SliceResults<Output>(count: (inputs.count + chunk - 1) / chunk)
+        DispatchQueue.concurrentPerform(iterations: engines.count) { thread in
+            let engine = engines[thread]
+            while let c = results.claim() {
+                let start = c * chunk, end = Swift.min(inputs.count, start + chunk)
+                results.store(c, inputs[start..<end].map { work(engine, $0) })
+            }
+        }
+        return results.joined()
     }
 }
 

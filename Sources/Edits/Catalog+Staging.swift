@@ -109,11 +109,8 @@ extension EditCatalog {
     static func stageFromEOD(_ r: EditRecord) -> String? {
         r.memo.derivedStage(for: r.tumorIndex) {
             guard r[.eodPrimary] != nil, let compiled = schema(r), !compiled.stageReads.isEmpty else { return nil }
-            var key = compiled.schema.id + "\u{1e}ss2018_derived"
-            for (input, item) in compiled.stageReads {
-                key.append("\u{1e}")
-                key.append(Stager.value(of: input, item: item.flatMap { r[$0] }).value)
-            }
+            let key = Stager.derivationKey(schema: compiled.schema, outputs: ["ss2018_derived"],
+                                           values: compiled.stageReads.lazy.map { Stager.value(of: $0.input, item: $0.item.flatMap { r[$0] }).value })
             return stager.derive({ stagingValue(r, $0) }, schema: compiled.schema, only: ["ss2018_derived"], rememberedAs: key).outputs["derivedSummaryStage2018"]
         }
     }

@@ -4,12 +4,11 @@ import NAACCR
 public struct EditEngine: Sendable {
     public let set: EditSet
     let edits: [(edit: Edit, severity: EditSeverity)]
-    /// The logic of each edit, apart, so the inner loop calls closures without copying the edits. Each closure is
-    /// held in a struct: an array of bare function values stores them at the most general abstraction, and every
-    /// call then goes through a reabstraction thunk.
+    /// The logic of each edit, apart, so the inner loop calls closures without copying the edits: each closure in an
+    /// object the engine keeps alive (`boxes`), called through an unmanaged reference borrowed for the call (a closure
+    /// loaded from an array is retained and released around every call; a bare function value in an array also goes
+    /// through a reabstraction thunk).
     let logic: [Unmanaged<Logic>]
-    /// The edits' closures in objects the engine keeps alive (`boxes`) and calls through unmanaged references
-    /// borrowed for the call: a closure loaded from an array is retained and released around every call otherwise.
     final class Logic: Sendable {
         let run: @Sendable (EditRecord) -> EditOutcome
         init(run: @escaping @Sendable (EditRecord) -> EditOutcome) { self.run = run }

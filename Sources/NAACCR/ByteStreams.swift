@@ -334,6 +334,12 @@ public final class FastGzipByteSink: ByteSink {
     }
 }
 
+/// A gzip compressor on the way to `downstream` at `level` 1-9: levels 1-3 with ISA-L's igzip (`FastGzipByteSink`),
+/// 4-9 with zlib (`GzipByteSink`).
+public func gzipByteSink(_ downstream: ByteSink, level: Int) throws -> ByteSink {
+    level <= 3 ? FastGzipByteSink(downstream, level: level) : try GzipByteSink(downstream, level: Int32(level))
+}
+
 /// Opens a file for writing, gzip-compressed when the name ends in `.gz`.
 public func openByteSink(path: String) throws -> ByteSink {
     let file = try FileByteSink(path: path)

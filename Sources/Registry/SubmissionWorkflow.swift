@@ -578,10 +578,9 @@ final class BackgroundGzipSink: ByteSink, @unchecked Sendable {
         func take() -> ([UInt8], Error?) { lock.withLock { let out = (bytes, error); bytes.removeAll(keepingCapacity: true); return out } }
     }
 
-    /// Levels 1-3 compress with ISA-L's igzip (`FastGzipByteSink`), 4-9 with zlib.
     init(_ downstream: ByteSink, level: Int) throws {
         self.downstream = downstream
-        gzip = level <= 3 ? FastGzipByteSink(outbox, level: level) : try GzipByteSink(outbox, level: Int32(level))
+        gzip = try gzipByteSink(outbox, level: level)
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {

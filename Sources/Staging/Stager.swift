@@ -51,7 +51,8 @@ public struct Stager: Sendable {
     /// tables its plan's paths reach (through JUMP endpoints) and every `{{key}}` their values name, sorted.
     let planReads: [String: [String: [String]]]
     /// Selections and derivations already made, by the values they read (shared by every thread, bounded).
-    let memo = StagingMemo()
+    let selections = BoundedMemo<Selection>()
+    let derivations = BoundedMemo<(outputs: [String: String], errors: [String])>()
 
     public init(algorithm: StagingAlgorithm = .eod, currentYear: Int = Calendar(identifier: .gregorian).component(.year, from: Date())) {
         self.algorithm = algorithm
@@ -135,7 +136,6 @@ public struct Stager: Sendable {
     /// uses them. A blank discriminator selects only rows that accept a blank, so schemas sharing a site match none.
     public func selectSchema(_ value: (String) -> String?) -> Selection {
         let site = value("primarySite") ?? "", hist = value("histologicTypeIcdO3") ?? ""
-        guard !site.isEmpty, !hist.isEmpty else { return .none }
         let year = (value("dateOfDiagnosis")?.prefix(4)).map(String.init).flatMap { $0.count == 4 ? $0 : nil } ?? ""
         let behavior = value("behaviorCodeIcdO3") ?? "", sex = value("sexAssignedAtBirth") ?? ""
         let d1 = value("schemaDiscriminator1") ?? "", d2 = value("schemaDiscriminator2") ?? ""
@@ -149,7 +149,7 @@ public struct Stager: Sendable {
         guard !site.isEmpty, !histology.isEmpty else { return .none }
         var key = site
         for part in [histology, year, behavior, sex, d1, d2] { key.append("\u{1f}"); key.append(part) }
-        return memo.selection(key) { select(site: site, hist: histology, year: year, behavior: behavior, sex: sex, d1: d1, d2: d2) }
+        return selections.value(key) { select(site: site, hist: histology, year: year, behavior: behavior, sex: sex, d1: d1, d2: d2) }
     }
 
     private func select(site: String, hist: String, year: String, behavior: String, sex: String, d1: String, d2: String) -> Selection {
@@ -206,11 +206,22 @@ public struct Stager: Sendable {
         return (v, false)
     }
 
-    /// The inputs of a schema that a derivation of `outputs` reads (`planReads`), in key order: what a caller
-    /// remembering derivations keys them by (`derive(_:schema:only:rememberedAs:)`).
+    /// The inputs of a schema that a derivation of `outputs` reads (`planReads`), in key order: the values a
+    /// derivation is remembered by (`derivationKey`).
     public func inputsRead(deriving outputs: Set<String>, schema: StagingAlgorithm.Schema) -> [StagingAlgorithm.Schema.Input] {
         let reads = planReads[schema.id] ?? [:], inputs = inputsByKey[schema.id] ?? [:]
         return Set(outputs.flatMap { reads[$0] ?? [] }).sorted().compactMap { inputs[$0] }
+    }
+
+    /// The key a derivation of `outputs` is remembered by: the schema, the outputs, and the values (as
+    /// `value(of:item:)` gives them) of the inputs `inputsRead(deriving:schema:)` lists, in that order.
+    public static func derivationKey(schema: StagingAlgorithm.Schema, outputs: Set<String>, values: some Sequence<String>) -> String {
+        var key = schema.id + "\u{1e}" + outputs.sorted().joined(separator: ",")
+        for value in values {
+            key.append("\u{1e}")
+            key.append(value)
+        }
+        return key
     }
 
     /// Whether a value is valid for a schema input (its table lists it and does not call it an error), with its label.
@@ -267,23 +278,16 @@ public struct Stager: Sendable {
     ///
     /// A derivation of some outputs (`only`) is remembered by the values of the inputs its tables read (`planReads`).
     public func derive(_ value: (String) -> String?, schema: StagingAlgorithm.Schema, only: Set<String>? = nil) -> (outputs: [String: String], errors: [String]) {
-        guard let only, let reads = planReads[schema.id] else { return derive(value, schema: schema, limitedTo: only) }
-        var keys = Set<String>()
-        for output in only { keys.formUnion(reads[output] ?? []) }
-        let inputs = inputsByKey[schema.id] ?? [:]
-        var key = schema.id + "\u{1e}" + only.sorted().joined(separator: ",")
-        for k in keys.sorted() {
-            key += "\u{1e}"
-            if let input = inputs[k] { key += self.value(of: input, value).value }
-        }
-        return memo.derivation(key) { derive(value, schema: schema, limitedTo: only) }
+        guard let only else { return derive(value, schema: schema, limitedTo: nil) }
+        let values = inputsRead(deriving: only, schema: schema).map { self.value(of: $0, value).value }
+        return derive(value, schema: schema, only: only, rememberedAs: Self.derivationKey(schema: schema, outputs: only, values: values))
     }
 
-    /// Derives `only` under a key the caller made: the schema, the outputs and the values of every input
-    /// `inputsRead(deriving:schema:)` lists (as `value(of:item:)` gives them).
+    /// Derives `only` remembered under `key`, which the caller made with `derivationKey` (from item values it reads
+    /// faster than through `value`).
     public func derive(_ value: (String) -> String?, schema: StagingAlgorithm.Schema, only: Set<String>,
                        rememberedAs key: String) -> (outputs: [String: String], errors: [String]) {
-        memo.derivation(key) { derive(value, schema: schema, limitedTo: only) }
+        derivations.value(key) { derive(value, schema: schema, limitedTo: only) }
     }
 
     private func derive(_ value: (String) -> String?, schema: StagingAlgorithm.Schema, limitedTo only: Set<String>?) -> (outputs: [String: String], errors: [String]) {
@@ -417,18 +421,6 @@ extension Stager {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         return calendar.component(.year, from: Date())
     }())
-}
-
-/// Schema selections and derivations by the values they read, shared by every thread that stages with one `Stager`.
-final class StagingMemo: Sendable {
-    let selections = BoundedMemo<Stager.Selection>()
-    let derivations = BoundedMemo<(outputs: [String: String], errors: [String])>()
-
-    func selection(_ key: String, _ compute: () -> Stager.Selection) -> Stager.Selection { selections.value(key, compute) }
-
-    func derivation(_ key: String, _ compute: () -> (outputs: [String: String], errors: [String])) -> (outputs: [String: String], errors: [String]) {
-        derivations.value(key, compute)
-    }
 }
 
 /// Values by key, computed once and shared by threads; bounded: a table that reaches `capacity` entries is emptied

@@ -118,10 +118,8 @@ public struct StagingAlgorithm: Sendable {
 }
 
 extension StagingAlgorithm.Schema.Input {
-    /// The standard setters that require this item for a diagnosis year (SEER_REQUIRED, COC_REQUIRED, NPCR_REQUIRED,
-    /// CCCR_REQUIRED, SEER_REQUIRED_WHEN_COC_ANALYTIC; SSDI marks a site-specific data item).
-    /// Whether `setter` (SEER_REQUIRED, COC_REQUIRED, NPCR_REQUIRED, …) requires this item for a diagnosis year.
-    /// The diagnosis years `setter` requires this item for (open ends as `Int.min` / `Int.max`).
+    /// The diagnosis years `setter` (SEER_REQUIRED, COC_REQUIRED, NPCR_REQUIRED, …) requires this item for (open ends
+    /// as `Int.min` / `Int.max`).
     public func requiredYears(by setter: String) -> [ClosedRange<Int>] {
         required.compactMap { triple in
             guard triple.count == 3, case .text(let name) = triple[0], name == setter else { return nil }
@@ -132,15 +130,13 @@ extension StagingAlgorithm.Schema.Input {
         }
     }
 
+    /// Whether `setter` (SEER_REQUIRED, COC_REQUIRED, NPCR_REQUIRED, …) requires this item for a diagnosis year.
     public func isRequired(by setter: String, year: Int) -> Bool {
-        required.contains { triple in
-            guard triple.count == 3, case .text(let name) = triple[0], name == setter else { return false }
-            if case .year(let first) = triple[1], year < first { return false }
-            if case .year(let last) = triple[2], year > last { return false }
-            return true
-        }
+        requiredYears(by: setter).contains { $0.contains(year) }
     }
 
+    /// The standard setters that require this item for a diagnosis year (SEER_REQUIRED, COC_REQUIRED, NPCR_REQUIRED,
+    /// CCCR_REQUIRED, SEER_REQUIRED_WHEN_COC_ANALYTIC; SSDI marks a site-specific data item).
     public func requiredBy(year: Int) -> [String] {
         required.compactMap { triple in
             guard triple.count == 3, case .text(let name) = triple[0] else { return nil }
