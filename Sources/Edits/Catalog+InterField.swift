@@ -26,6 +26,9 @@ extension EditCatalog {
     static func isMultiplePrimary(_ sequence: String?) -> Bool { sequence.flatMap(Int.init).map { (1...59).contains($0) } ?? false }
 
     /// Built afresh on each call: every engine gets closures of its own (no reference counts shared between threads).
+    /// The unspecific sites the SEER coding manual names for IF40/IF176 (Over-ride Site/EOD/DX Dt, item 2072).
+    static let unspecificSitesIF40: Set<String> = ["C069", "C189", "C419", "C579", "C639"]
+
     static func makeInterField() -> [Edit] { [
         Edit(id: "IF25", name: "Primary Site, Morphology-Type ICDO3 (SEER IF25)", kind: .interField, items: [.site, .histology],
              override: (.overrideSiteType, ["1"]),
@@ -226,29 +229,34 @@ extension EditCatalog {
         ageSiteMorphology("IF15A", "Age, Primary Site, Morph ICDO3--Adult (SEER)", ages: 15...120),
         ageSiteMorphology("IF15P", "Age, Primary Site, Morph ICDO3--Pediatric (NPCR)", ages: 0...14),
         Edit(id: "IF40", name: "Primary Site, EOD, ICDO3 (SEER IF40)", kind: .interField,
-             items: [.site, .histology, .eodPrimary, .eodNodes, .eodMets], override: (.overrideSiteEodDate, ["1"]),
-             note: "Extent of disease cannot be localized when the site is unspecific: mouth NOS (C069), colon NOS (C189, except "
-                + "histology 8210, 8220, 8261, 8263, which arise in a polyp) and bone NOS (C419). Localized is what the tumor's "
-                + "EOD 2018 schema derives from EOD Primary Tumor, Regional Nodes and Mets (Summary Stage 2018 1), for diagnoses "
-                + "2018 and later; earlier diagnoses (CS and EOD extension codes, whose schema tables are not in this project) "
-                + "are not edited, and the site list is the one SEER's edit documentation names (its full metafile table is "
-                + "not available here).") { r in
-            guard let m = siteMorphology(r), ["C069", "C189", "C419"].contains(m.site), let stage = stageFromEOD(r) else { return .skip }
-            guard stage == "1" else { return .pass }
+             items: [.site, .histology, .eodPrimary, .diagnosisDate], override: (.overrideSiteEodDate, ["1"]),
+             note: "Item 2072 (Over-ride Site/EOD/DX Dt): the extension cannot be localized when the site is not specific: the "
+                + "sites the SEER coding manual names for IF40/IF176, mouth NOS (C069), colon NOS (C189, except histology 8210, "
+                + "8220, 8261, 8263, which arise in a polyp), bone NOS (C419), female genital organs NOS (C579) and male genital "
+                + "organs NOS (C639). By year of diagnosis: from 2018 the extension is EOD Primary Tumor (772), localized when "
+                + "the tumor's EOD 2018 schema maps it to L (the schema's SS2018 T category; nodes and metastases are not read). "
+                + "1988-2003 (EOD--Extension 790) and 2004-2017 (CS Extension 2810) are not edited: the EOD-10 site schemes and "
+                + "the Collaborative Stage tables that say which of their codes are localized are not in this project, nor is "
+                + "the metafile's full list of unspecific sites.") { r in
+            guard let m = siteMorphology(r), unspecificSitesIF40.contains(m.site), let year = r.diagnosisYear, year >= 2018,
+                  let category = extensionCategory(r) else { return .skip }
+            guard category == "L" else { return .pass }
             if m.site == "C189", [8210, 8220, 8261, 8263].contains(m.histology) { return .pass }
-            return .fail("primarySite \(m.site) is not specific enough for localized extent of disease "
-                         + "(EOD \(r[.eodPrimary] ?? "-")/\(r[.eodNodes] ?? "-")/\(r[.eodMets] ?? "-")); review")
+            return .fail("primarySite \(m.site) is not specific enough for a localized extension "
+                         + "(eodPrimaryTumor \(r[.eodPrimary] ?? "-") is localized in the tumor's schema); review")
         },
         Edit(id: "IF41", name: "Primary Site, Laterality, EOD, ICDO3 (SEER IF41)", kind: .interField,
-             items: [.site, .laterality, .eodPrimary, .eodNodes, .eodMets], override: (.overrideSiteLatEod, ["1"]),
-             note: "A paired organ with bilateral (4) or unknown (9) laterality cannot have extent of disease in situ, localized "
-                + "or regional by direct extension only (Summary Stage 2018 0, 1 or 2 as the tumor's EOD 2018 schema derives it "
-                + "from EOD Primary Tumor, Regional Nodes and Mets); diagnoses 2018 and later.") { r in
+             items: [.site, .laterality, .eodPrimary, .diagnosisDate], override: (.overrideSiteLatEod, ["1"]),
+             note: "Item 2073 (Over-ride Site/Lat/EOD): a paired organ with bilateral (4) or unknown (9) laterality cannot have "
+                + "its extension coded in situ, localized or regional by direct extension. From 2018 the extension is EOD "
+                + "Primary Tumor (772) as the tumor's EOD 2018 schema maps it (SS2018 T category IS, L or RE; nodes and "
+                + "metastases are not read). 1988-2003 (EOD--Extension) and 2004-2017 (CS Extension, IF177) are not edited: "
+                + "their site schemes and Collaborative Stage tables are not in this project.") { r in
             guard let site = r[.site], ICDO3.isPairedSite(site), let lat = r[.laterality], ["4", "9"].contains(lat),
-                  let stage = stageFromEOD(r) else { return .skip }
-            return ["0", "1", "2"].contains(stage)
-                ? .fail("paired organ \(site) with laterality \(lat) but EOD \(r[.eodPrimary] ?? "-")/\(r[.eodNodes] ?? "-")/\(r[.eodMets] ?? "-") "
-                        + "derives stage \(stage) (in situ, localized or regional by direct extension); review") : .pass
+                  let year = r.diagnosisYear, year >= 2018, let category = extensionCategory(r) else { return .skip }
+            return ["IS", "L", "RE"].contains(category)
+                ? .fail("paired organ \(site) with laterality \(lat) but eodPrimaryTumor \(r[.eodPrimary] ?? "-") is "
+                        + "\(category == "IS" ? "in situ" : category == "L" ? "localized" : "regional by direct extension") in the tumor's schema; review") : .pass
         },
         Edit(id: "NAMESEX", name: "Sex Assigned at Birth, Name-First, Date of Birth (NAACCR)", kind: .interField,
              items: [.sex, .firstName, .birthDate], override: (.overrideNameSex, ["1"]),

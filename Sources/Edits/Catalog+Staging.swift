@@ -55,6 +55,8 @@ extension EditCatalog {
         let required: [[RequiredInput]]
         /// The inputs deriving Summary Stage 2018 reads (empty when the schema does not derive it), with their items.
         let stageReads: [(input: StagingAlgorithm.Schema.Input, item: Item?)]
+        /// The inputs mapping EOD Primary Tumor to its Summary Stage 2018 category (`ss2018_t`) reads, with their items.
+        let extensionReads: [(input: StagingAlgorithm.Schema.Input, item: Item?)]
 
         init(schema: StagingAlgorithm.Schema, inputs: [Input], byKey: [String: Input], ssdis: [Input], required: [[RequiredInput]]) {
             self.schema = schema
@@ -64,6 +66,7 @@ extension EditCatalog {
             self.required = required
             stageReads = schema.outputs.contains(where: { $0.key == "ss2018_derived" })
                 ? stager.inputsRead(deriving: ["ss2018_derived"], schema: schema).map { ($0, $0.item.flatMap { stagingItems[$0] }) } : []
+            extensionReads = stager.inputsRead(deriving: ["ss2018_t"], schema: schema).map { ($0, $0.item.flatMap { stagingItems[$0] }) }
         }
     }
 
@@ -113,6 +116,18 @@ extension EditCatalog {
                                            values: compiled.stageReads.lazy.map { Stager.value(of: $0.input, item: $0.item.flatMap { r[$0] }).value })
             return stager.derive({ stagingValue(r, $0) }, schema: compiled.schema, only: ["ss2018_derived"], rememberedAs: key).outputs["derivedSummaryStage2018"]
         }
+    }
+
+    /// The Summary Stage 2018 category the tumor's schema maps its EOD Primary Tumor (item 772) to, the extension alone
+    /// (nodes and metastases not read): IS in situ, L localized, RE regional by direct extension, D distant, U unknown,
+    /// B benign/borderline (the `ss2018_t` the EOD 2018 algorithm computes on its way to Derived Summary Stage 2018; for
+    /// prostate it combines the clinical extension with EOD Prostate Pathologic Extension). nil when EOD Primary Tumor is
+    /// blank or the schema does not map it.
+    static func extensionCategory(_ r: EditRecord) -> String? {
+        guard r[.eodPrimary] != nil, let compiled = schema(r), !compiled.extensionReads.isEmpty else { return nil }
+        let key = Stager.derivationKey(schema: compiled.schema, outputs: ["ss2018_t"],
+                                       values: compiled.extensionReads.lazy.map { Stager.value(of: $0.input, item: $0.item.flatMap { r[$0] }).value })
+        return stager.derive({ stagingValue(r, $0) }, schema: compiled.schema, only: ["ss2018_t"], rememberedAs: key).outputs["ss2018_t"]
     }
 
     static let discriminator1 = stagingItems["schemaDiscriminator1"]!, discriminator2 = stagingItems["schemaDiscriminator2"]!

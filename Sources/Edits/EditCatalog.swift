@@ -10,7 +10,7 @@ public enum EditCatalog {
     /// The library built afresh (the same edits as `all`, with closures of their own, for an engine on another thread).
     static func makeLibrary() -> [Edit] {
         let single = makeSingleField()
-        return single + makeCodeListEdits(covering: single) + makeRequired() + makeDates() + makeInterField() + makeStaging() + makeInterRecord()
+        return single + makeCodeListEdits(covering: single) + makeRequired() + makeDates() + makeInterField() + makeGeography() + makeStaging() + makeInterRecord()
     }
 
     public static let byId: [String: Edit] = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })

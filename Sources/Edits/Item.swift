@@ -63,7 +63,7 @@ public struct Item: Sendable, Hashable, CustomStringConvertible {
         "overRideSiteBehavior", "overRideSiteLatMorph", "overRideCocSiteType", "overRideHospseqDxconf", "overRideHospseqSite",
         "overRideAcsnClassSeq", "birthplaceCountry", "ihsLink", "countyAtDxAnalysis", "rxHospSurgPrimSite", "rxHospRadiation",
         "rxHospChemo", "nextFollowUpSource", "censusTract2010", "telephone", "npiReportingFacility", "reportingFacility",
-        "addrAtDxPostalCode", "overRideSiteEodDxDt", "overRideSiteLatEod", "overRideNameSex",
+        "addrAtDxPostalCode", "overRideSiteEodDxDt", "overRideSiteLatEod", "overRideNameSex", "countyCurrent",
     ]
     static let slotById: [String: Int] = Dictionary(uniqueKeysWithValues: used.enumerated().map { ($1, $0) })
 
@@ -83,7 +83,7 @@ extension Item {
     static let race4 = Item("race4"), race5 = Item("race5"), hispanicOrigin = Item("spanishHispanicOrigin")
     static let birthDate = Item("dateOfBirth"), lastContact = Item("dateOfLastContact"), vitalStatus = Item("vitalStatus")
     static let causeOfDeath = Item("causeOfDeath"), icdRevision = Item("icdRevisionNumber"), birthplaceState = Item("birthplaceState")
-    static let currentState = Item("addrCurrentState"), placeOfDeathState = Item("placeOfDeathState")
+    static let currentState = Item("addrCurrentState"), countyCurrent = Item("countyCurrent"), placeOfDeathState = Item("placeOfDeathState")
     static let site = Item("primarySite"), histology = Item("histologicTypeIcdO3"), behavior = Item("behaviorCodeIcdO3")
     static let laterality = Item("laterality"), gradeClinical = Item("gradeClinical"), gradePathological = Item("gradePathological")
     static let confirmation = Item("diagnosticConfirmation"), reportingSource = Item("typeOfReportingSource")

@@ -68,13 +68,16 @@ public struct Stager: Sendable {
         outputDefaults = Dictionary(uniqueKeysWithValues: algorithm.schemas.map { schema in
             (schema.id, schema.outputs.map { ($0.key, ($0.default ?? "").replacingOccurrences(of: "{{ctx_alg_version}}", with: algorithm.version)) })
         })
+        // A plan per output and per value a mapping computes on the way (e.g. ss2018_t, the category EOD Primary Tumor
+        // maps to, which the SEER IF40/IF41 edits read).
         plans = Dictionary(uniqueKeysWithValues: algorithm.schemas.map { schema in
-            (schema.id, Dictionary(schema.outputs.map { output in
-                var wanted: Set<String> = [output.key]
+            let keys = schema.outputs.map(\.key) + schema.mappings.flatMap { $0.flatMap(\.outputs) }
+            return (schema.id, Dictionary(keys.map { key in
+                var wanted: Set<String> = [key]
                 for mapping in schema.mappings {
                     for path in mapping.reversed() where !wanted.isDisjoint(with: path.outputs) { wanted.formUnion(path.inputs) }
                 }
-                return (output.key, schema.mappings.flatMap { $0.filter { !wanted.isDisjoint(with: $0.outputs) } })
+                return (key, schema.mappings.flatMap { $0.filter { !wanted.isDisjoint(with: $0.outputs) } })
             }, uniquingKeysWith: { first, _ in first }))
         })
         inputsByKey = Dictionary(uniqueKeysWithValues: algorithm.schemas.map { schema in
@@ -340,6 +343,10 @@ public struct Stager: Sendable {
         for output in schema.outputs where only?.contains(output.key) ?? true {
             let v = context[output.key] ?? ""
             if !v.isEmpty { outputs[output.item ?? output.key] = v }
+        }
+        // A value computed on the way that was asked for by its key (not an output of the schema).
+        for key in only ?? [] where !schema.outputs.contains(where: { $0.key == key }) {
+            if let v = context[key], !v.isEmpty { outputs[key] = v }
         }
         return (outputs, errors)
     }

@@ -184,9 +184,15 @@ extension SyntheticRegistryGenerator.Iterator {
         set("schemaId", schema.schemaId)
         let eodKeys = ["eod_primary_tumor", "eod_regional_nodes", "eod_mets"]
         let eodInputs = eodKeys.compactMap { key in schema.inputs.first { $0.key == key } }
-        let choiceKey = "\(schema.id)|\(get("histologicTypeIcdO3") ?? "")|\(intendedStage)"
+        // An invasive tumor's extension is not in situ (or benign); a paired organ with bilateral or unknown laterality
+        // has no extension coded in situ, localized or regional by direct extension (SEER IF41).
+        // An unspecific site (colon NOS, mouth NOS) has no localized extension (SEER IF40).
+        let sideUnknown = ["4", "9"].contains(get("laterality") ?? "")
+        let unspecificSite = ["C069", "C189", "C419", "C579", "C639"].contains(get("primarySite") ?? "")
+        let excluding: Set<String> = sideUnknown ? ["IS", "B", "L", "RE"] : unspecificSite ? ["IS", "B", "L"] : ["IS", "B"]
+        let choiceKey = "\(schema.id)|\(get("histologicTypeIcdO3") ?? "")|\(intendedStage)|\(excluding.sorted())"
         if eodChoices[choiceKey] == nil {
-            eodChoices[choiceKey] = .some(findEOD(schema, inputs: eodInputs, stage: intendedStage, get))
+            eodChoices[choiceKey] = .some(findEOD(schema, inputs: eodInputs, stage: intendedStage, excluding: excluding, get))
         }
         if let codes = eodChoices[choiceKey]!, eodInputs.count == 3 {
             for (input, code) in zip(eodInputs, codes) { set(input.item!, code) }
@@ -204,12 +210,17 @@ extension SyntheticRegistryGenerator.Iterator {
     }
 
     /// EOD Primary Tumor, Regional Nodes and Mets codes the schema derives `stage` from (the lowest codes that do,
-    /// nodes and mets first), nil when none does.
+    /// nodes and mets first), with no primary tumor code the schema maps to an `excluding` SS2018 T category; nil when
+    /// none does.
     private func findEOD(_ schema: StagingAlgorithm.Schema, inputs: [StagingAlgorithm.Schema.Input], stage: String,
-                         _ get: (String) -> String?) -> [String]? {
+                         excluding: Set<String>, _ get: (String) -> String?) -> [String]? {
         guard inputs.count == 3, stage != "9" else { return nil }
         let stager = Self.stager
-        let (tumorCodes, nodeCodes, metsCodes) = (stager.codes(of: inputs[0]), stager.codes(of: inputs[1]), stager.codes(of: inputs[2]))
+        let tumorCodes = stager.codes(of: inputs[0]).filter { primary in
+            let category = stager.derive({ $0 == inputs[0].item! ? primary : get($0) }, schema: schema, only: ["ss2018_t"]).outputs["ss2018_t"]
+            return !excluding.contains(category ?? "")
+        }
+        let (nodeCodes, metsCodes) = (stager.codes(of: inputs[1]), stager.codes(of: inputs[2]))
         for mets in metsCodes {
             for nodes in nodeCodes {
                 for primary in tumorCodes {

@@ -151,8 +151,9 @@ public struct SyntheticRegistryGenerator: Sequence, Sendable {
                 func setT(_ id: String, _ value: String) { tumor[keys.tumor[id]!] = value }
                 let stage = stageByTumor[index]
                 var site = random.weighted(p.sites)
-                // Unspecific sites (colon NOS, mouth NOS) are not staged as localized (SEER IF40).
-                if stage == "1", site == "C189" || site == "C069" { site = site == "C189" ? "C187" : "C062" }
+                // Unspecific sites (colon NOS, mouth NOS) have no localized extension (SEER IF40): localized tumors and
+                // those with nodes only get a specific site.
+                if ["1", "3"].contains(stage), site == "C189" || site == "C069" { site = site == "C189" ? "C187" : "C062" }
                 setT("tumorRecordNumber", two(index + 1))
                 setT("sequenceNumberCentral", tumorDiagnoses.count == 1 ? "00" : two(index + 1))
                 setT("sequenceNumberHospital", tumorDiagnoses.count == 1 ? "00" : two(index + 1))

@@ -174,19 +174,45 @@ let editCases: [EditCase] = [
     EditCase("IF15P", .pass, ["ageAtDiagnosis": "002", "primarySite": "C692", "histologicTypeIcdO3": "9510"]),
     EditCase("IF15P", .fail, ["ageAtDiagnosis": "012"]), EditCase("IF15P", .overridden, ["ageAtDiagnosis": "012", "overRideAgeSiteMorph": "1"]),
     EditCase("IF15P", .skip),
-    // IF40/IF41 read the extent of disease: EOD 100/000/00 is localized (Summary Stage 2018 1) in the Colon and Rectum,
-    // Bone and Breast schemas; distant metastases (EOD Mets 70) are stage 7, regional nodes (300) stage 3.
+    // IF40/IF41 read the extension alone (2018+: EOD Primary Tumor as the tumor's schema maps it to its SS2018 T
+    // category): 100 is localized (L) in the Colon and Rectum, Bone and Breast schemas, 400 regional by direct extension
+    // (RE) in Colon and Rectum, 200 RE in Breast, 800 unknown (U); nodes and metastases are not read.
     EditCase("IF40", .skip), EditCase("IF40", .fail, ["primarySite": "C189", "histologicTypeIcdO3": "8140", "laterality": "0"]),
     EditCase("IF40", .pass, ["primarySite": "C189", "histologicTypeIcdO3": "8210", "laterality": "0"]),
-    EditCase("IF40", .pass, ["primarySite": "C189", "histologicTypeIcdO3": "8140", "laterality": "0", "eodMets": "70"]),
+    EditCase("IF40", .pass, ["primarySite": "C189", "histologicTypeIcdO3": "8140", "laterality": "0", "eodPrimaryTumor": "400"]),
+    // Distant metastases do not make a localized extension specific: it still fails (the edit reads the extension).
+    EditCase("IF40", .fail, ["primarySite": "C189", "histologicTypeIcdO3": "8140", "laterality": "0", "eodMets": "70"]),
     // The edit reads EOD, not the abstracted Summary Stage 2018 (distant here, localized by EOD): it fails.
     EditCase("IF40", .fail, ["primarySite": "C189", "histologicTypeIcdO3": "8140", "laterality": "0", "summaryStage2018": "7"]),
     EditCase("IF40", .overridden, ["primarySite": "C419", "histologicTypeIcdO3": "9180", "laterality": "0", "overRideSiteEodDxDt": "1"]),
     EditCase("IF40", .skip, ["primarySite": "C189", "histologicTypeIcdO3": "8140", "laterality": "0", "eodPrimaryTumor": nil]),
     EditCase("IF40", .skip, ["primarySite": "C189", "histologicTypeIcdO3": "8140", "laterality": "0", "dateOfDiagnosis": "20150315"]),
-    EditCase("IF41", .pass, ["laterality": "9", "eodMets": "70"]), EditCase("IF41", .pass, ["laterality": "4", "eodRegionalNodes": "300"]),
+    EditCase("IF40", .skip, ["primarySite": "C180", "histologicTypeIcdO3": "8140", "laterality": "0"]),  // cecum is specific
+    EditCase("IF41", .pass, ["laterality": "9", "eodPrimaryTumor": "800"]),
     EditCase("IF41", .fail, ["laterality": "4"]), EditCase("IF41", .fail, ["laterality": "9", "summaryStage2018": "7"]),
+    EditCase("IF41", .fail, ["laterality": "4", "eodPrimaryTumor": "200"]),  // regional by direct extension
+    EditCase("IF41", .fail, ["laterality": "9", "eodMets": "70"]),  // the extension is read, not the metastases
     EditCase("IF41", .overridden, ["laterality": "9", "overRideSiteLatEod": "1"]), EditCase("IF41", .skip),
+    EditCase("IF41", .skip, ["laterality": "9", "dateOfDiagnosis": "20170315"]),
+    // County of the state in the year (Census Bureau FIPS codes and county changes).
+    EditCase("GEO90", .pass), EditCase("GEO90", .fail, ["countyAtDx": "002"]), EditCase("GEO90", .pass, ["countyAtDx": "999"]),
+    EditCase("GEO90", .pass, ["countyAtDx": "998"]), EditCase("GEO90", .skip, ["addrAtDxState": "ON"]),
+    EditCase("GEO90", .skip, ["countyAtDx": "17"]), EditCase("GEO90", .fail, ["addrAtDxState": "MD", "countyAtDx": "173"]),
+    EditCase("GEO90", .pass, ["addrAtDxState": "MD", "countyAtDx": "510"]),  // Baltimore city
+    EditCase("GEO90", .fail, ["addrAtDxState": "AK", "countyAtDx": "261", "dateOfDiagnosis": "20200315"]),  // Valdez-Cordova split 2019
+    EditCase("GEO90", .pass, ["addrAtDxState": "AK", "countyAtDx": "261", "dateOfDiagnosis": "20180315"]),
+    EditCase("GEO90", .fail, ["addrAtDxState": "AK", "countyAtDx": "063", "dateOfDiagnosis": "20180315"]),  // Chugach from 2019
+    EditCase("GEO90", .pass, ["addrAtDxState": "AK", "countyAtDx": "063", "dateOfDiagnosis": "20190315"]),
+    EditCase("GEO90", .fail, ["addrAtDxState": "CT", "countyAtDx": "110", "dateOfDiagnosis": "20210315"]),  // planning regions from 2022
+    EditCase("GEO90", .pass, ["addrAtDxState": "CT", "countyAtDx": "110", "dateOfDiagnosis": "20220315"]),
+    EditCase("GEO90", .pass, ["addrAtDxState": "CT", "countyAtDx": "003", "dateOfDiagnosis": "20230315"]),
+    EditCase("GEO90", .fail, ["addrAtDxState": "SD", "countyAtDx": "113", "dateOfDiagnosis": "20160315"]),  // Shannon -> Oglala Lakota 2015
+    EditCase("GEO90", .pass, ["addrAtDxState": "SD", "countyAtDx": "113", "dateOfDiagnosis": nil]),  // year unknown: ever valid
+    EditCase("GEO89", .skip), EditCase("GEO89", .pass, ["countyAtDxAnalysis": "209"]),
+    EditCase("GEO89", .fail, ["countyAtDxAnalysis": "511"]),
+    EditCase("GEO1840", .skip), EditCase("GEO1840", .pass, ["countyCurrent": "045"]),
+    EditCase("GEO1840", .fail, ["countyCurrent": "515", "addrCurrentState": "VA"]),  // Bedford city VA until 2013; last contact 2023
+    EditCase("GEO1840", .pass, ["countyCurrent": "515", "addrCurrentState": "VA", "dateOfLastContact": "20120101"]),
     EditCase("NAMESEX", .pass), EditCase("NAMESEX", .fail, ["nameFirst": "James"]),
     EditCase("NAMESEX", .overridden, ["nameFirst": "James", "overRideNameSex": "1"]), EditCase("NAMESEX", .skip, ["nameFirst": nil]),
     EditCase("ACSN", .pass), EditCase("ACSN", .fail, ["accessionNumberHosp": "201900001"]),

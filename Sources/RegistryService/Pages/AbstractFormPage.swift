@@ -94,7 +94,7 @@ extension PageController {
     static let pickersHTML: String = {
         var lists = [sitesDatalist, histologiesDatalist]
         for item in formGroups.flatMap(\.items) + ["schemaDiscriminator1", "schemaDiscriminator2"]
-        where item != "primarySite" && item != "histologicTypeIcdO3" {
+        where item != "primarySite" && item != "histologicTypeIcdO3" && item != "countyAtDx" {
             if let codes = NaaccrCodeLists.list(item) { lists.append(datalist(id: "cl-\(item)", codes.entries.map { ($0.code, $0.label) })) }
         }
         return lists.joined(separator: "\n")
@@ -274,6 +274,17 @@ struct AbstractFormRenderer {
                     listId = "histologies"
                     let behavior = stored.tumorItems["behaviorCodeIcdO3"] ?? "3"
                     codeLabel = ICDO3.morphology.label("\(raw)/\(behavior)") ?? ICDO3.morphology.label("\(raw)/3") ?? ""
+                case "countyAtDx":
+                    // The counties of the abstract's state (FIPS codes, names, the years a changed county is valid in),
+                    // not the NAACCR list, which holds one state's.
+                    let state = stored.tumorItems["addrAtDxState"].flatMap { $0.isEmpty ? nil : $0 }
+                    listId = "counties"
+                    codeLabel = raw.isEmpty ? "" : USCounties.label(state: state, code: raw) ?? ""
+                    if datalists["counties"] == nil {
+                        let counties = state.flatMap { USCounties.counties(of: $0) } ?? []
+                        datalists["counties"] = PageController.datalist(id: "counties", counties.map { county in (county.code, county.years.map { "\(county.name) (\($0))" } ?? county.name) }
+                            + USCounties.specialCodes.map { ($0.code, $0.label) })
+                    }
                 case "rxSummSurgPrimSite2023" where year >= 2023, "rxSummSurgPrimSite" where year < 2023:
                     // The surgery codes of the site and year; the list itself is sent once per page (`surgery`).
                     listId = "surgery"

@@ -1,0 +1,68 @@
+/// US counties and county equivalents by state: the FIPS county codes NAACCR items 90 (County at DX Reported), 89
+/// (County at DX Analysis) and 1840 (County--Current) take within their state item (Addr at DX--State, 80), with the
+/// years each code is valid (`scripts/gen-counties`: the Census Bureau's codes and its list of county changes, e.g.
+/// Alaska's Valdez-Cordova 261 until 2019, then Chugach 063 and Copper River 066; Connecticut's planning regions
+/// 110-190 from 2022 beside its eight counties).
+public enum USCounties {
+    /// One county or county equivalent.
+    public struct County: Sendable, Equatable {
+        /// Two-letter postal code of the state or territory.
+        public let state: String
+        /// Three-digit FIPS county code.
+        public let code: String
+        public let name: String
+        /// First and last diagnosis year the code is valid in (nil: open); a change during a year leaves both codes valid in it.
+        public let firstYear: Int?
+        public let lastYear: Int?
+
+        /// Whether the code is valid in a year (an unknown year: any year it ever was).
+        public func isValid(in year: Int?) -> Bool {
+            guard let year else { return true }
+            return (firstYear.map { year >= $0 } ?? true) && (lastYear.map { year <= $0 } ?? true)
+        }
+
+        /// "2019 and later", "until 2019", "2008-2015", or nil when always valid.
+        public var years: String? {
+            switch (firstYear, lastYear) {
+            case let (first?, last?): return "\(first)-\(last)"
+            case let (first?, nil): return "\(first) and later"
+            case let (nil, last?): return "until \(last)"
+            case (nil, nil): return nil
+            }
+        }
+    }
+
+    /// The special county codes of items 89/90 (not FIPS codes): valid in any state.
+    public static let specialCodes: [(code: String, label: String)] = [
+        ("998", "Resident outside the reporting area: town, city, state or country known, county unknown"),
+        ("999", "County unknown"),
+    ]
+
+    /// Counties by state, in code order.
+    public static let byState: [String: [County]] = {
+        var out: [String: [County]] = [:]
+        for line in CountyTableText.counties.split(separator: "\n") {
+            let f = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            precondition(f.count == 5, "Counties.generated.swift: \(line)")
+            out[f[0], default: []].append(County(state: f[0], code: f[1], name: f[2], firstYear: Int(f[3]), lastYear: Int(f[4])))
+        }
+        return out.mapValues { $0.sorted { $0.code < $1.code } }
+    }()
+
+    private static let index: [String: County] = Dictionary(uniqueKeysWithValues: byState.values.joined().map { ($0.state + $0.code, $0) })
+
+    /// The counties of a state, nil for a code that is not a state or territory with FIPS counties here (Canadian
+    /// provinces, APO/FPO, the freely associated states, XX/YY/ZZ/US).
+    public static func counties(of state: String) -> [County]? { byState[state] }
+
+    /// The county a code names in a state (in any year), nil when the state has no such code.
+    public static func county(state: String, code: String) -> County? { index[state + code] }
+
+    /// The label a registrar sees beside a county code of a state: its name (with its years when limited), or the
+    /// special code's label.
+    public static func label(state: String?, code: String) -> String? {
+        if let special = specialCodes.first(where: { $0.code == code }) { return special.label }
+        guard let state, let county = county(state: state, code: code) else { return nil }
+        return county.years.map { "\(county.name) (\($0))" } ?? county.name
+    }
+}
