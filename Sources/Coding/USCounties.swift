@@ -49,14 +49,59 @@ public enum USCounties {
         return out.mapValues { $0.sorted { $0.code < $1.code } }
     }()
 
-    private static let index: [String: County] = Dictionary(uniqueKeysWithValues: byState.values.joined().map { ($0.state + $0.code, $0) })
+    /// What a state and county code come to, looked up without hashing (the edits ask for every tumor).
+    public enum Lookup: Sendable, Equatable {
+        /// The state is not one with FIPS counties here (or not a two-letter code).
+        case stateNotCovered
+        /// The state has no such county code (or the code is not three digits).
+        case notACounty
+        case county(County)
+    }
+
+    /// Every county, and a dense index: a state's slot (by its two letters) times 1,000 plus the code gives 1 + the
+    /// county's position in `flat` (0: none).
+    private static let flat: [County] = byState.keys.sorted().flatMap { byState[$0]! }
+    private static let stateSlots: [Int16] = {
+        var slots = [Int16](repeating: -1, count: 26 * 26)
+        for (i, state) in byState.keys.sorted().enumerated() { slots[letterIndex(state)!] = Int16(i) }
+        return slots
+    }()
+    private static let codeIndex: [Int32] = {
+        var index = [Int32](repeating: 0, count: byState.count * 1000)
+        for (i, county) in flat.enumerated() {
+            index[Int(stateSlots[letterIndex(county.state)!]) * 1000 + Int(county.code)!] = Int32(i + 1)
+        }
+        return index
+    }()
+
+    private static func letterIndex(_ state: String) -> Int? {
+        var u = state.utf8.makeIterator()
+        guard let a = u.next(), let b = u.next(), u.next() == nil, (65...90).contains(a), (65...90).contains(b) else { return nil }
+        return Int(a - 65) * 26 + Int(b - 65)
+    }
+
+    /// The county a state and code name (in any year), or why there is none.
+    public static func lookup(state: String, code: String) -> Lookup {
+        guard let letters = letterIndex(state), case let slot = stateSlots[letters], slot >= 0 else { return .stateNotCovered }
+        var n = 0, digits = 0
+        for c in code.utf8 {
+            guard c >= 48, c <= 57 else { return .notACounty }
+            n = n * 10 + Int(c - 48)
+            digits += 1
+        }
+        guard digits == 3, case let i = codeIndex[Int(slot) * 1000 + n], i > 0 else { return .notACounty }
+        return .county(flat[Int(i) - 1])
+    }
 
     /// The counties of a state, nil for a code that is not a state or territory with FIPS counties here (Canadian
     /// provinces, APO/FPO, the freely associated states, XX/YY/ZZ/US).
     public static func counties(of state: String) -> [County]? { byState[state] }
 
     /// The county a code names in a state (in any year), nil when the state has no such code.
-    public static func county(state: String, code: String) -> County? { index[state + code] }
+    public static func county(state: String, code: String) -> County? {
+        if case .county(let county) = lookup(state: state, code: code) { return county }
+        return nil
+    }
 
     /// The label a registrar sees beside a county code of a state: its name (with its years when limited), or the
     /// special code's label.

@@ -24,12 +24,15 @@ extension EditCatalog {
                 + "2019, Chugach 063 and Copper River 066 from 2019; South Dakota's Shannon 113 until 2015, Oglala Lakota 102 "
                 + "from 2015; Bedford city VA 515 until 2013); Connecticut's planning regions 110-190 are valid from 2022 "
                 + "beside its eight counties. A code changed during a year is valid in that year either way.") { r in
-            guard let code = r[county], isDigits(code, count: 3), let st = r[state], USCounties.counties(of: st) != nil else { return .skip }
-            if code == "998" || code == "999" { return .pass }
-            let year = EditDate(r[date])?.year
-            guard let found = USCounties.county(state: st, code: code) else {
-                return .fail("\(county.naaccrId) \(code) is not a county of \(st)")
+            guard let code = r[county], isDigits(code, count: 3), let st = r[state] else { return .skip }
+            let found: USCounties.County
+            switch USCounties.lookup(state: st, code: code) {
+            case .stateNotCovered: return .skip
+            case .county(let county): found = county
+            case .notACounty:
+                return code == "998" || code == "999" ? .pass : .fail("\(county.naaccrId) \(code) is not a county of \(st)")
             }
+            let year = EditDate(r[date])?.year
             guard found.isValid(in: year) else {
                 return .fail("\(county.naaccrId) \(code) (\(found.name), \(found.years ?? "")) is not a county of \(st) in \(year.map(String.init) ?? "")")
             }

@@ -34,8 +34,9 @@ extension EditCatalog {
         if let r = requirements.first(where: { "RQ\(NaaccrDictionary.v26.item($0.naaccrId)?.naaccrNum ?? 0)" == editId }) {
             return r.first == nil && r.last == nil ? "all" : "\(r.first.map(String.init) ?? "")-\(r.last.map(String.init) ?? "")"
         }
+        // The staging edits and IF40/IF41 read the EOD 2018 items; the surgery code edits follow items 1290/1291.
         if editId.hasPrefix("STG") { return "2018-" }
-        return ["SURG90": "-2022", "SURG91": "2023-"][editId] ?? "all"
+        return ["SURG90": "-2022", "SURG91": "2023-", "IF40": "2018-", "IF41": "2018-"][editId] ?? "all"
     }
 
     /// The standard setters an edit comes from, read from the agency tag of its name ("(SEER IF25)", "(SEER/CoC)"):

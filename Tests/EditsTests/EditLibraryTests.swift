@@ -110,6 +110,21 @@ struct EditLibraryTests {
         #expect(EditEngine(set: .ncdbSubmission).check(patient).contains { $0.editId == "IF25" } == false)
         #expect(EditEngine(set: .ncdbSubmission).check(patient).contains { $0.editId == "COC-ST" })
     }
+
+    /// The years `registry edits list` shows are the years the edit's logic edits: a year-bounded edit skips outside them.
+    @Test func theYearsAnEditAppliesToAreTheYearsItEdits() {
+        #expect(EditCatalog.years(of: "RQ3843") == "2018-" && EditCatalog.years(of: "RQ390") == "all")
+        #expect(EditCatalog.years(of: "SURG90") == "-2022" && EditCatalog.years(of: "SURG91") == "2023-")
+        #expect(EditCatalog.years(of: "STG02") == "2018-" && EditCatalog.years(of: "SF01") == "all")
+        for id in ["IF40", "IF41"] {
+            #expect(EditCatalog.years(of: id) == "2018-")
+            // A tumor that fails in 2020 is not edited in 2017.
+            let failing: [String: String?] = id == "IF40" ? ["primarySite": "C189", "histologicTypeIcdO3": "8140", "laterality": "0"] : ["laterality": "9"]
+            let in2017 = failing.merging(["dateOfDiagnosis": "20170601"]) { $1 }
+            #expect(EditEngine(set: .stateSubmission).check(EditFixture.patient(failing)).contains { $0.editId == id })
+            #expect(!EditEngine(set: .stateSubmission).check(EditFixture.patient(in2017)).contains { $0.editId == id })
+        }
+    }
 }
 
 @Suite("Edit data files")
