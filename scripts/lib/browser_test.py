@@ -135,6 +135,15 @@ try:
     left = script("return [...document.getElementById('cl-laterality').options].find(o => o.label.startsWith(arguments[0])).value", wanted)
     clear(laterality); type_(laterality, left)
     wait(lambda: text(find("#d-laterality")).startswith(wanted), "the laterality's label")
+    # The county picker and label follow the abstract's state (the demo's Kansas: 105 counties and 998/999), not the
+    # one state's list NAACCR publishes; typing another Kansas code shows its name.
+    county = find("#f-countyAtDx")
+    options = script("return [...document.getElementById('counties').options].map(o => o.value + ' ' + o.label)")
+    assert len(options) == 107 and text(find("#d-countyAtDx")).endswith("County"), f"counties of the state: {len(options)} {text(find('#d-countyAtDx'))}"
+    original_county = prop(county, "value")
+    clear(county); type_(county, "209")
+    wait(lambda: text(find("#d-countyAtDx")) == "Wyandotte County", "the county's name in its state")
+    clear(county); type_(county, original_county)
     completed = find("#f-dateCaseCompleted")
     clear(completed); type_(completed, "2025-03")
     wait(lambda: "March 2025 (day unknown)" in text(find("#d-dateCaseCompleted")), "the partial date in words")
@@ -149,7 +158,7 @@ try:
     status, stored = api("GET", f"/api/tumors/{tumor_id}", token)
     assert stored["items"].get("laterality") == left and stored["items"].get("dateCaseCompleted") == "202503", stored["items"]
     assert stored["items"].get("textRemarks", "").startswith("Mammogram"), "the text was saved"
-    print("PASS: a laterality picked by its label, a partial date (stored 202503) and a text field saved")
+    print("PASS: a laterality picked by its label, the county from its state's list, a partial date (stored 202503) and a text field saved")
 
     # The staging schema follows the site and histology while typing (before any save): its SSDIs appear, typing in
     # them is kept, and the original site brings the original section back.
