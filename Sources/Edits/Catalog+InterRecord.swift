@@ -22,19 +22,55 @@ extension EditCatalog {
         },
         sequenceConsistency("IR02", "Sequence Number--Central, Multiple Tumors (SEER)", .sequenceCentral),
         sequenceConsistency("IR03", "Sequence Number--Hospital, Multiple Tumors (CoC)", .sequenceHospital),
+        sequenceOrder("IR04", "Sequence Number--Central, Date of Diagnosis, Multiple Tumors (SEER)", .sequenceCentral),
+        sequenceOrder("IR05", "Sequence Number--Hospital, Date of Diagnosis, Multiple Tumors (CoC)", .sequenceHospital),
     ] }
 
-    /// Malignant sequence numbers (00-59) of one patient: 00 only for a single primary; 01-59 each used once.
+    /// The group of a sequence number (items 380, 560): in situ/malignant 00-59 and 99 (unknown), or non-malignant and
+    /// registry-defined 60-88; nil for anything else.
+    static func sequenceGroup(_ n: Int) -> Int? { (0...59).contains(n) || n == 99 ? 0 : (60...88).contains(n) ? 1 : nil }
+
+    /// A patient's sequence numbers, group by group: 00 means the only in situ/malignant primary of a lifetime and 60 the
+    /// only non-malignant (registry-defined) one, so neither sits beside another number of its group; 01-59 and 61-87
+    /// are each used once (88 and 99, unspecified and unknown, may repeat).
     static func sequenceConsistency(_ id: String, _ name: String, _ item: Item) -> Edit {
         Edit(id: id, name: name, kind: .interRecord, items: [item],
-             note: "00 means one malignant primary in the patient's lifetime, so it cannot sit beside another 00-59; 01-59 are unique.") { r in
-            guard let mine = r[item].flatMap(Int.init), (0...59).contains(mine) else { return .skip }
+             note: "Item \(item == .sequenceCentral ? 380 : 560): 00 (one in situ/malignant primary in the lifetime) cannot sit beside "
+                + "another 00-59 or 99, nor 60 (one non-malignant or registry-defined neoplasm) beside another 60-88; 01-59 and "
+                + "61-87 are each used once for a patient.") { r in
+            guard let mine = r[item].flatMap(Int.init), let group = sequenceGroup(mine) else { return .skip }
+            let only = group == 0 ? 0 : 60
             for other in 0..<r.tumorCount where other != r.tumorIndex {
-                guard let theirs = r.tumor(other, item).flatMap(Int.init), (0...59).contains(theirs) else { continue }
-                if mine == 0 || theirs == 0 {
-                    return .fail("\(item.naaccrId) 00 (only primary) but tumor \(other + 1) is also malignant (\(r.tumor(other, item)!))")
+                guard let theirs = r.tumor(other, item).flatMap(Int.init), sequenceGroup(theirs) == group else { continue }
+                if mine == only || theirs == only {
+                    let what = group == 0 ? "in situ/malignant" : "non-malignant"
+                    return .fail("\(item.naaccrId) \(r[item]!) and tumor \(other + 1)'s \(r.tumor(other, item)!): \(only == 0 ? "00" : "60") "
+                                 + "is for the only \(what) primary")
                 }
-                if mine == theirs, other < r.tumorIndex { return .fail("\(item.naaccrId) \(r[item]!) is also used by tumor \(other + 1)") }
+                if mine == theirs, mine != 88, mine != 99, other < r.tumorIndex { return .fail("\(item.naaccrId) \(r[item]!) is also used by tumor \(other + 1)") }
+            }
+            return .pass
+        }
+    }
+
+    /// Sequence numbers follow the order of diagnosis within a group (01-59, 61-87): a tumor diagnosed earlier than
+    /// another of its group has the lower number (CCR IR812, the rule SEER's sequence numbers follow). Dates are
+    /// compared at the precision both have (a year alone, or year and month); the tumor numbered out of order is reported.
+    static func sequenceOrder(_ id: String, _ name: String, _ item: Item) -> Edit {
+        Edit(id: id, name: name, kind: .interRecord, items: [item, .diagnosisDate],
+             note: "Item \(item == .sequenceCentral ? 380 : 560) with Date of Diagnosis (390): among a patient's tumors numbered "
+                + "01-59, and among those numbered 61-87, the earlier diagnosis has the lower number. Dates are compared at the "
+                + "precision both have (year, or year and month, when a day or month is blank); simultaneous diagnoses may take "
+                + "either order. Skipped when the date of diagnosis is blank.") { r in
+            guard let mine = r[item].flatMap(Int.init), (1...59).contains(mine) || (61...87).contains(mine),
+                  let date = EditDate(r[.diagnosisDate]) else { return .skip }
+            let group = sequenceGroup(mine)
+            for other in 0..<r.tumorCount where other != r.tumorIndex {
+                guard let theirs = r.tumor(other, item).flatMap(Int.init), theirs < mine, theirs != 0, theirs != 60,
+                      sequenceGroup(theirs) == group, let theirDate = EditDate(r.tumor(other, .diagnosisDate)),
+                      EditDate.compare(date, theirDate) == -1 else { continue }
+                return .fail("\(item.naaccrId) \(r[item]!) but diagnosed (\(r[.diagnosisDate]!)) before tumor \(other + 1), "
+                             + "numbered \(r.tumor(other, item)!) (\(r.tumor(other, .diagnosisDate)!)): sequence numbers follow the order of diagnosis")
             }
             return .pass
         }

@@ -75,7 +75,7 @@ set	state-submission	Facility-to-state submission (every edit is an error)
 set	ncdb-submission	Hospital submission to the National Cancer Database through RCRS (CoC items; the SEER-only site/type, central sequence and reporting-source edits left out)
 *	error
 source:NPCR	off
-id:IF25,IF25B,IF22,IF23,IF04,IR02	off
+id:IF25,IF25B,IF22,IF23,IF04,IR02,IR04	off
 prefix:RQ	off
 required:COC	error
 id:STG10,STG12	off

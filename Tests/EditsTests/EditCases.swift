@@ -250,10 +250,28 @@ let editCases: [EditCase] = [
     EditCase("IR02", .pass, ["sequenceNumberCentral": "01"], second: ["sequenceNumberCentral": "02"], tumor: 1),
     EditCase("IR02", .fail, [:], second: ["sequenceNumberCentral": "01"], tumor: 1),
     EditCase("IR02", .fail, ["sequenceNumberCentral": "01"], second: ["sequenceNumberCentral": "01"], tumor: 1),
-    EditCase("IR02", .skip, [:], second: ["sequenceNumberCentral": "60", "behaviorCodeIcdO3": "0"], tumor: 1),
+    // 60 (the only non-malignant neoplasm) beside a malignant 00: different groups, no conflict; beside 61: a conflict.
+    EditCase("IR02", .pass, [:], second: ["sequenceNumberCentral": "60", "behaviorCodeIcdO3": "0"], tumor: 1),
+    EditCase("IR02", .fail, ["sequenceNumberCentral": "61", "behaviorCodeIcdO3": "0"], second: ["sequenceNumberCentral": "60"], tumor: 1),
+    EditCase("IR02", .fail, ["sequenceNumberCentral": "62"], second: ["sequenceNumberCentral": "62"], tumor: 1),
+    EditCase("IR02", .fail, ["sequenceNumberCentral": "99"], second: ["sequenceNumberCentral": "00"], tumor: 1),  // 00 beside 99
+    EditCase("IR02", .pass, ["sequenceNumberCentral": "99"], second: ["sequenceNumberCentral": "99"], tumor: 1),  // unknown may repeat
+    EditCase("IR02", .skip, [:], second: ["sequenceNumberCentral": "98"], tumor: 1),
     EditCase("IR03", .pass, ["sequenceNumberHospital": "01"], second: ["sequenceNumberHospital": "02"], tumor: 1),
     EditCase("IR03", .fail, [:], second: ["sequenceNumberHospital": "02"], tumor: 1),
-    EditCase("IR03", .skip, ["sequenceNumberHospital": "99"]),
+    EditCase("IR03", .skip, ["sequenceNumberHospital": nil]),
+    // Sequence numbers follow the order of diagnosis within 01-59 and 61-87 (CCR IR812), at the dates' shared precision.
+    EditCase("IR04", .pass, ["sequenceNumberCentral": "01", "dateOfDiagnosis": "20180101"], second: ["sequenceNumberCentral": "02", "dateOfDiagnosis": "20200315"], tumor: 1),
+    EditCase("IR04", .fail, ["sequenceNumberCentral": "01", "dateOfDiagnosis": "20200315"], second: ["sequenceNumberCentral": "02", "dateOfDiagnosis": "20180101"], tumor: 1),
+    EditCase("IR04", .fail, ["sequenceNumberCentral": "02"], second: ["sequenceNumberCentral": "01", "dateOfDiagnosis": "20210101"], tumor: 0),
+    EditCase("IR04", .pass, ["sequenceNumberCentral": "02"], second: ["sequenceNumberCentral": "01", "dateOfDiagnosis": "20210101"], tumor: 1),
+    EditCase("IR04", .pass, ["sequenceNumberCentral": "02"], second: ["sequenceNumberCentral": "01", "dateOfDiagnosis": "2020"], tumor: 0),  // same year, month unknown
+    EditCase("IR04", .pass, ["sequenceNumberCentral": "02"], second: ["sequenceNumberCentral": "61", "dateOfDiagnosis": "20210101"], tumor: 0),  // other group
+    EditCase("IR04", .fail, ["sequenceNumberCentral": "62", "behaviorCodeIcdO3": "0"], second: ["sequenceNumberCentral": "61", "dateOfDiagnosis": "202104"], tumor: 0),
+    EditCase("IR04", .skip), EditCase("IR04", .skip, ["sequenceNumberCentral": "02", "dateOfDiagnosis": nil], second: ["sequenceNumberCentral": "01"], tumor: 0),
+    EditCase("IR05", .pass, ["sequenceNumberHospital": "01", "dateOfDiagnosis": "20180101"], second: ["sequenceNumberHospital": "02", "dateOfDiagnosis": "20200315"], tumor: 1),
+    EditCase("IR05", .fail, ["sequenceNumberHospital": "02"], second: ["sequenceNumberHospital": "01", "dateOfDiagnosis": "20210101"], tumor: 0),
+    EditCase("IR05", .skip),
 
     // The published rules the edits had wrong (issue: edits at the standard's breadth), each a case that failed before.
     // Over-ride CoC-Site/Type (1987): the CoC edit accepts Over-ride Site/Type (2030) as equivalent.
