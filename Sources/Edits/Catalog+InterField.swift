@@ -29,11 +29,32 @@ extension EditCatalog {
     /// The unspecific sites the SEER coding manual names for IF40/IF176 (Over-ride Site/EOD/DX Dt, item 2072).
     static let unspecificSitesIF40: Set<String> = ["C069", "C189", "C419", "C579", "C639"]
 
+    /// Chemotherapy, hormone therapy and immunotherapy codes under which no treatment was given or is known to have been:
+    /// none (00), contraindicated (82), died first (85), not given (86), refused (87), recommended with no word since (88),
+    /// unknown (99).
+    static let systemicNotGiven: Set<String> = ["00", "82", "85", "86", "87", "88", "99"]
+
+    /// A treatment's date (items 1210-1250) is blank when its summary code says the treatment was not given or is not
+    /// known to have been (the date/flag rules: flag 11 for not given, 15 for recommended, 10 for unknown).
+    static func treatmentDate(_ id: String, _ name: String, date: Item, summary: Item, notGiven: Set<String>) -> Edit {
+        Edit(id: id, name: name, kind: .interField, items: [date, summary],
+             note: "\(date.naaccrId) is blank when \(summary.naaccrId) is \(notGiven.sorted().joined(separator: ", ")) (not given, "
+                + "refused, recommended with no word since, or unknown). NAACCR v26 has no date flags, so a blank date with the "
+                + "treatment given is not edited (it may be unknown).") { r in
+            guard let code = r[summary], let value = r[date] else { return .skip }
+            return notGiven.contains(code) ? .fail("\(summary.naaccrId) \(code) (not given or not known to be) but \(date.naaccrId) is \(value)") : .pass
+        }
+    }
+
     static func makeInterField() -> [Edit] { [
         Edit(id: "IF25", name: "Primary Site, Morphology-Type ICDO3 (SEER IF25)", kind: .interField, items: [.site, .histology],
              override: (.overrideSiteType, ["1"]),
-             note: "Implemented from the sites ICD-O-3 ties each morphology to in its terms (e.g. 8312 renal cell carcinoma, C64.9); "
-                + "the SEER site/type validation list itself is not in this project, so combinations it also questions are not all caught.") { r in
+             note: "Implemented from the sites ICD-O-3 ties each morphology to in its terms (e.g. 8312 renal cell carcinoma, C64.9): "
+                + "a histology ICD-O-3 gives for named sites only, coded at another site, is reviewed; one it names no site for "
+                + "passes. Neither the SEER site/type validation list nor, for diagnoses 2024 and later, the Cancer PathCHART "
+                + "site/morphology table (valid, unlikely, impossible) is in this project, so this check stands for both in every "
+                + "year: combinations those tables question that ICD-O-3 does not tie to a site are not caught, and no "
+                + "combination is treated as impossible (the over-ride always clears it).") { r in
             guard let m = siteMorphology(r) else { return .skip }
             return siteIsAssociated(m.site, m.histologyCode) ? .pass
                 : .fail("primarySite \(m.site) with histologicTypeIcdO3 \(m.histologyCode): ICD-O-3 gives this histology for \(ICDO3.associatedSites(histology: m.histologyCode)!.joined(separator: ", ")) only; review")
@@ -326,18 +347,24 @@ extension EditCatalog {
             if neither { return seq == "0" ? .pass : .fail("without both surgery and radiation the surgery/radiation sequence must be 0, not \(seq)") }
             return .pass
         },
-        Edit(id: "RX04", name: "RX Date--Surgery, RX Summ--Surg Prim Site (NAACCR)", kind: .interField, items: [.surgeryDate, .surgery]) { r in
-            guard r[.surgery] == "00" else { return .skip }
-            return r[.surgeryDate] == nil ? .pass : .fail("no surgery (00) but rxDateSurgery is \(r[.surgeryDate]!)")
+        Edit(id: "RX04", name: "RX Date--Surgery, RX Summ--Surg Prim Site (NAACCR)", kind: .interField,
+             items: [.surgeryDate, .surgery, .surgery2023, .scopeNodes, .surgeryOther],
+             note: "Item 1200 is the date of the first surgical procedure of any kind (primary site 1290/1291, scope of regional "
+                + "lymph node surgery 1292, other regional or distant surgery 1294): with none done or known (primary site 00 or "
+                + "99, A000/B000 or A990/B990 from 2023; scope 0 or 9; other 0 or 9) there is no date. NAACCR v26 has no date "
+                + "flags, so a blank date with surgery done is not edited (it may be unknown).") { r in
+            let primary = r[.surgery2023] ?? r[.surgery]
+            guard let primary, r[.surgeryDate] != nil else { return .skip }
+            let none: Set<String> = ["00", "99", "A000", "A990", "B000", "B990"]
+            guard none.contains(primary), ["0", "9", nil].contains(r[.scopeNodes]), ["0", "9", nil].contains(r[.surgeryOther]) else { return .pass }
+            return .fail("no surgery done or known (surgery of primary site \(primary), scope \(r[.scopeNodes] ?? "blank"), other \(r[.surgeryOther] ?? "blank")) "
+                         + "but rxDateSurgery is \(r[.surgeryDate]!)")
         },
-        Edit(id: "RX05", name: "RX Date--Chemo, RX Summ--Chemo (NAACCR)", kind: .interField, items: [.chemoDate, .chemo]) { r in
-            guard r[.chemo] == "00" else { return .skip }
-            return r[.chemoDate] == nil ? .pass : .fail("no chemotherapy (00) but rxDateChemo is \(r[.chemoDate]!)")
-        },
-        Edit(id: "RX06", name: "RX Date--Radiation, RX Summ--Radiation (NAACCR)", kind: .interField, items: [.radiationDate, .radiation]) { r in
-            guard r[.radiation] == "0" else { return .skip }
-            return r[.radiationDate] == nil ? .pass : .fail("no radiation (0) but rxDateRadiation is \(r[.radiationDate]!)")
-        },
+        treatmentDate("RX05", "RX Date--Chemo, RX Summ--Chemo (NAACCR)", date: .chemoDate, summary: .chemo, notGiven: systemicNotGiven),
+        treatmentDate("RX06", "RX Date--Radiation, RX Summ--Radiation (NAACCR)", date: .radiationDate, summary: .radiation, notGiven: ["0", "7", "8", "9"]),
+        treatmentDate("RX07", "RX Date--Hormone, RX Summ--Hormone (NAACCR)", date: .hormoneDate, summary: .hormone, notGiven: systemicNotGiven),
+        treatmentDate("RX08", "RX Date--BRM, RX Summ--BRM (NAACCR)", date: .immunotherapyDate, summary: .immunotherapy, notGiven: systemicNotGiven),
+        treatmentDate("RX09", "RX Date--Other, RX Summ--Other (NAACCR)", date: .otherTreatmentDate, summary: .otherTreatment, notGiven: ["0", "7", "8", "9"]),
         Edit(id: "RAD01", name: "Phase I Radiation Treatment Modality, RX Date--Radiation (NAACCR)", kind: .interField,
              items: [.radiationModality, .radiationDate],
              note: "Items 1506 and 1210: no radiation (modality 00) has no date radiation started. NAACCR v26 has no date flags, "

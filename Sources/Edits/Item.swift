@@ -63,7 +63,7 @@ public struct Item: Sendable, Hashable, CustomStringConvertible {
         "overRideSiteBehavior", "overRideSiteLatMorph", "overRideCocSiteType", "overRideHospseqDxconf", "overRideHospseqSite",
         "overRideAcsnClassSeq", "birthplaceCountry", "ihsLink", "countyAtDxAnalysis", "rxHospSurgPrimSite", "rxHospRadiation",
         "rxHospChemo", "nextFollowUpSource", "censusTract2010", "telephone", "npiReportingFacility", "reportingFacility",
-        "addrAtDxPostalCode", "overRideSiteEodDxDt", "overRideSiteLatEod", "overRideNameSex", "countyCurrent",
+        "addrAtDxPostalCode", "overRideSiteEodDxDt", "overRideSiteLatEod", "overRideNameSex", "countyCurrent", "rxDateBrm", "rxDateOther",
     ]
     static let slotById: [String: Int] = Dictionary(uniqueKeysWithValues: used.enumerated().map { ($1, $0) })
 
@@ -103,6 +103,7 @@ extension Item {
     static let radiationModality = Item("phase1RadiationTreatmentModality")
     static let radiationModality2 = Item("phase2RadiationTreatmentModality"), radiationModality3 = Item("phase3RadiationTreatmentModality")
     static let surgeryDate = Item("rxDateSurgery"), radiationDate = Item("rxDateRadiation"), chemoDate = Item("rxDateChemo")
+    static let immunotherapyDate = Item("rxDateBrm"), otherTreatmentDate = Item("rxDateOther")
     static let hormoneDate = Item("rxDateHormone"), systemicDate = Item("rxDateSystemic"), definitiveSurgeryDate = Item("rxDateMostDefinSurg")
     static let firstTreatmentDate = Item("dateInitialRxSeer"), cancerStatusDate = Item("dateOfLastCancerStatus")
     static let nodesPositive = Item("regionalNodesPositive"), nodesExamined = Item("regionalNodesExamined")

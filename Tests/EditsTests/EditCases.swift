@@ -229,9 +229,20 @@ let editCases: [EditCase] = [
     EditCase("RX02", .skip, ["rxSummRadiation": "X"]),
     EditCase("RX03", .pass), EditCase("RX03", .fail, ["rxSummSurgRadSeq": "3"]), EditCase("RX03", .pass, ["rxSummRadiation": "1", "rxSummSurgRadSeq": "3", "reasonForNoRadiation": "0"]),
     EditCase("RX03", .skip, ["rxSummSurgRadSeq": nil]),
-    EditCase("RX04", .pass, ["rxSummSurgPrimSite": "00", "rxDateSurgery": nil]), EditCase("RX04", .fail, ["rxSummSurgPrimSite": "00"]), EditCase("RX04", .skip),
-    EditCase("RX05", .pass), EditCase("RX05", .fail, ["rxDateChemo": "20200601"]), EditCase("RX05", .skip, ["rxSummChemo": "01"]),
-    EditCase("RX06", .pass), EditCase("RX06", .fail, ["rxDateRadiation": "20200601"]), EditCase("RX06", .skip, ["rxSummRadiation": "1"]),
+    // A treatment's date is blank when it was not given or is not known to have been (the date/flag rules of v24 and before).
+    EditCase("RX04", .pass), EditCase("RX04", .fail, ["rxSummSurgPrimSite": "00", "rxSummScopeRegLnSur": "0"]),
+    EditCase("RX04", .pass, ["rxSummSurgPrimSite": "00"]),  // the date is the lymph node surgery's (scope 2)
+    EditCase("RX04", .fail, ["rxSummSurgPrimSite": "99", "rxSummScopeRegLnSur": "9", "rxSummSurgOthRegDis": "9"]),
+    EditCase("RX04", .fail, ["rxSummSurgPrimSite": nil, "rxSummSurgPrimSite2023": "A000", "rxSummScopeRegLnSur": "0", "dateOfDiagnosis": "20230315"]),
+    EditCase("RX04", .skip, ["rxDateSurgery": nil, "rxSummSurgPrimSite": "00", "rxSummScopeRegLnSur": "0"]),
+    EditCase("RX05", .pass, ["rxSummChemo": "01", "rxDateChemo": "20200601"]), EditCase("RX05", .fail, ["rxDateChemo": "20200601"]),
+    EditCase("RX05", .fail, ["rxSummChemo": "87", "rxDateChemo": "20200601"]), EditCase("RX05", .skip),
+    EditCase("RX06", .pass, ["rxSummRadiation": "1", "rxDateRadiation": "20200601"]), EditCase("RX06", .fail, ["rxDateRadiation": "20200601"]),
+    EditCase("RX06", .fail, ["rxSummRadiation": "8", "rxDateRadiation": "20200601"]), EditCase("RX06", .skip),
+    EditCase("RX07", .pass), EditCase("RX07", .fail, ["rxSummHormone": "00"]), EditCase("RX07", .fail, ["rxSummHormone": "88"]),
+    EditCase("RX07", .skip, ["rxDateHormone": nil]),
+    EditCase("RX08", .pass, ["rxSummBrm": "01", "rxDateBrm": "20200601"]), EditCase("RX08", .fail, ["rxDateBrm": "20200601"]), EditCase("RX08", .skip),
+    EditCase("RX09", .pass, ["rxSummOther": "1", "rxDateOther": "20200601"]), EditCase("RX09", .fail, ["rxDateOther": "20200601"]), EditCase("RX09", .skip),
     EditCase("DX01", .pass, ["typeOfReportingSource": "7", "diagnosticConfirmation": "9"]), EditCase("DX01", .fail, ["typeOfReportingSource": "7"]),
     EditCase("DX01", .skip),
     // Inter-record.
