@@ -25,7 +25,6 @@ extension EditCatalog {
     /// Whether the patient has more than one primary (sequence 01-59).
     static func isMultiplePrimary(_ sequence: String?) -> Bool { sequence.flatMap(Int.init).map { (1...59).contains($0) } ?? false }
 
-    /// Built afresh on each call: every engine gets closures of its own (no reference counts shared between threads).
     /// The unspecific sites the SEER coding manual names for IF40/IF176 (Over-ride Site/EOD/DX Dt, item 2072).
     static let unspecificSitesIF40: Set<String> = ["C069", "C189", "C419", "C579", "C639"]
 
@@ -46,6 +45,7 @@ extension EditCatalog {
         }
     }
 
+    /// Built afresh on each call: every engine gets closures of its own (no reference counts shared between threads).
     static func makeInterField() -> [Edit] { [
         Edit(id: "IF25", name: "Primary Site, Morphology-Type ICDO3 (SEER IF25)", kind: .interField, items: [.site, .histology],
              override: (.overrideSiteType, ["1"]),
@@ -445,11 +445,16 @@ extension EditCatalog {
                                              "CHARLES", "CHRISTOPHER", "DANIEL", "MATTHEW", "ANTHONY", "MARK", "DONALD", "STEVEN",
                                              "PAUL", "ANDREW", "JOSHUA", "KENNETH", "KEVIN", "BRIAN", "GEORGE", "EDWARD", "JOSÉ"]
 
-    /// SEER IF22's combinations that need review when the patient has several primaries.
+    /// SEER IF22's combinations that need review when the patient has several primaries: an ill-defined or unknown site
+    /// (C76.0-C76.8, C80.9) with a histology below 9590; a lymph node site (C77) with a histology that is not a lymphoma
+    /// or lymphoid neoplasm arising there (9590-9729, 9735-9738, 9811-9818, 9823, 9827, 9837); a blood, marrow or
+    /// hematopoietic site (C42.0-C42.4) with a non-hematopoietic histology (outside 9590-9993); any site with 9740-9758.
     static func illDefinedMultiple(site: String, histology h: Int) -> String? {
         if ("C760"..."C768").contains(site) || site == "C809" { if h < 9590 { return "ill-defined or unknown site \(site) among multiple primaries" } }
-        if site.hasPrefix("C77"), !(9590...9729).contains(h) { return "lymph node site \(site) with non-lymphoma histology \(h)" }
-        if ("C420"..."C424").contains(site), !(9590...9989).contains(h) { return "hematopoietic site \(site) with histology \(h)" }
+        if site.hasPrefix("C77"), !inRange(h, 9590...9729, 9735...9738, 9811...9818, 9823...9823, 9827...9827, 9837...9837) {
+            return "lymph node site \(site) with a histology other than lymphoma (\(h))"
+        }
+        if ("C420"..."C424").contains(site), !(9590...9993).contains(h) { return "hematopoietic site \(site) with histology \(h)" }
         if (9740...9758).contains(h) { return "histology \(h) (mast cell / histiocytic) among multiple primaries" }
         return nil
     }

@@ -143,6 +143,10 @@ let editCases: [EditCase] = [
     EditCase("IF22", .overridden, ["sequenceNumberCentral": "02", "primarySite": "C809", "histologicTypeIcdO3": "8140", "laterality": "0", "overRideIllDefineSite": "1"]),
     EditCase("IF22", .fail, ["sequenceNumberCentral": "01", "histologicTypeIcdO3": "9740", "primarySite": "C421", "laterality": "0"]),
     EditCase("IF22", .skip),
+    // Lymphoid neoplasms that arise in lymph nodes (CLL/SLL 9823, B-lymphoblastic 9811) and newer hematopoietic codes (9993).
+    EditCase("IF22", .pass, ["sequenceNumberCentral": "01", "primarySite": "C770", "histologicTypeIcdO3": "9823", "laterality": "0"]),
+    EditCase("IF22", .pass, ["sequenceNumberCentral": "01", "primarySite": "C421", "histologicTypeIcdO3": "9993", "laterality": "0"]),
+    EditCase("COC-SQS", .pass, ["sequenceNumberHospital": "01", "primarySite": "C772", "histologicTypeIcdO3": "9811", "laterality": "0"]),
     EditCase("COC-SQS", .pass, ["sequenceNumberHospital": "01"]),
     EditCase("COC-SQS", .fail, ["sequenceNumberHospital": "01", "primarySite": "C770", "histologicTypeIcdO3": "8140", "laterality": "0"]),
     EditCase("COC-SQS", .overridden, ["sequenceNumberHospital": "01", "primarySite": "C770", "histologicTypeIcdO3": "8140", "laterality": "0", "overRideHospseqSite": "1"]),
