@@ -3,12 +3,22 @@
 /// picker shows for a tumor's site and histology.
 public enum SurgeryCodes {
     /// One site group's codes in one coding-manual year.
-    public struct SiteGroup: Sendable {
+    /// A class: the edits look a tumor's group up for every tumor, and a reference is one count to keep where a struct
+    /// of a table and three arrays is several.
+    public final class SiteGroup: Sendable {
         public let title: String
         public let codes: CodeTable
         let sites: [ClosedRange<String>]
         let histologyIn: [ClosedRange<Int>]
         let histologyOut: [ClosedRange<Int>]
+
+        init(title: String, codes: CodeTable, sites: [ClosedRange<String>], histologyIn: [ClosedRange<Int>], histologyOut: [ClosedRange<Int>]) {
+            self.title = title
+            self.codes = codes
+            self.sites = sites
+            self.histologyIn = histologyIn
+            self.histologyOut = histologyOut
+        }
 
         func fits(site: String, histology: Int?) -> Bool {
             guard sites.contains(where: { $0.contains(site) }) else { return false }

@@ -8,10 +8,17 @@ extension EditCatalog {
     }
 
     /// Site, histology and behavior when all three are valid codes; edits that need them skip otherwise.
-    static func siteMorphology(_ r: EditRecord) -> (site: String, histology: Int, histologyCode: String, behavior: String)? {
-        guard let site = r[.site], ICDO3.topography.contains(site), let h = r[.histology], ICDO3.isHistology(h),
-              let b = r[.behavior], ["0", "1", "2", "3"].contains(b) else { return nil }
-        return (site, Int(h)!, h, b)
+    /// A tumor's primary site, histology and behavior when all three are valid codes.
+    typealias SiteMorphology = (site: String, histology: Int, histologyCode: String, behavior: String)
+
+    /// The tumor's site, histology (as a number and as coded) and behavior, nil unless all three are valid; worked out
+    /// once per tumor (`EditMemo`).
+    static func siteMorphology(_ r: EditRecord) -> SiteMorphology? {
+        r.memo.siteMorphology(for: r.tumorIndex) {
+            guard let site = r[.site], ICDO3.topography.contains(site), let h = r[.histology], ICDO3.isHistology(h),
+                  let b = r[.behavior], ["0", "1", "2", "3"].contains(b) else { return nil }
+            return (site, Int(h)!, h, b)
+        }
     }
 
     static func siteIsAssociated(_ site: String, _ histology: String) -> Bool {

@@ -9,12 +9,19 @@ public struct EditDate: Comparable, Sendable {
     /// nil unless the text is a possible date of one of the three forms (month 01-12, a day the month has).
     public init?(_ text: String?) {
         guard let text else { return nil }
-        let d = Array(text.utf8)
-        guard d.count == 4 || d.count == 6 || d.count == 8, d.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-        func n(_ i: Int, _ len: Int) -> Int { (i..<i + len).reduce(0) { $0 * 10 + Int(d[$1] - 48) } }
-        year = n(0, 4)
-        month = d.count >= 6 ? n(4, 2) : nil
-        day = d.count == 8 ? n(6, 2) : nil
+        // Digits read straight from the UTF-8 view (no array: a few dozen dates are read per tumor).
+        var value = 0, count = 0
+        for byte in text.utf8 {
+            guard byte >= 48, byte <= 57, count < 8 else { return nil }
+            value = value * 10 + Int(byte - 48)
+            count += 1
+        }
+        switch count {
+        case 8: (year, month, day) = (value / 10_000, value / 100 % 100, value % 100)
+        case 6: (year, month, day) = (value / 100, value % 100, nil)
+        case 4: (year, month, day) = (value, nil, nil)
+        default: return nil
+        }
         if let month, !(1...12).contains(month) { return nil }
         if let month, let day, !(1...CalendarDate.daysInMonth(year: year, month: month)).contains(day) { return nil }
     }

@@ -132,6 +132,18 @@ final class EditMemo: @unchecked Sendable {
     private var staged: (selection: Stager.Selection, compiled: EditCatalog.CompiledSchema?)?
     private var derivedTumor = -1
     private var derived: String??
+    private var morphologyTumor = -1
+    private var morphology: EditCatalog.SiteMorphology??
+
+    /// The tumor's valid site, histology and behavior (`EditCatalog.siteMorphology`), worked out once per tumor: a
+    /// dozen edits read them.
+    func siteMorphology(for tumor: Int, _ compute: () -> EditCatalog.SiteMorphology?) -> EditCatalog.SiteMorphology? {
+        if morphologyTumor == tumor, let morphology { return morphology }
+        let m = compute()
+        morphologyTumor = tumor
+        morphology = .some(m)
+        return m
+    }
 
     /// The tumor's Summary Stage 2018 as its schema derives it from EOD, computed once per tumor.
     func derivedStage(for tumor: Int, _ compute: () -> String?) -> String? {

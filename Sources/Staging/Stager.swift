@@ -380,7 +380,8 @@ public struct CodeCheck: Sendable {
 }
 
 /// A single-input table compiled for validity: the first row listing each value, and the range and `*` rows in order.
-struct InputCodes: Sendable {
+/// A class: a `CodeCheck` copied per check then holds one reference, not three.
+final class InputCodes: Sendable {
     let key: String
     let exact: [String: (row: Int32, valid: Bool)]
     let open: [(row: Int32, low: String, high: String, any: Bool, valid: Bool)]
