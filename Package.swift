@@ -52,7 +52,7 @@ let package = Package(
         // Data-quality edits: the engine, the edit library, edit sets, over-rides.
         .target(name: "Edits", dependencies: ["NAACCR", "Coding", "CivilCalendar", "Staging"]),
         // SEER staging by schema (EOD Public); the algorithm is data (`scripts/gen-staging`), read at start-up.
-        .target(name: "Staging", resources: [.copy("Data")]),
+        .target(name: "Staging", dependencies: ["Coding"], resources: [.copy("Data")]),
         // Migrations and the registry's tables.
         .target(name: "RegistryStore", dependencies: ["Postgres", "NAACCR"]),
         // Typed report tables and their renderings (HTML, PDF, CSV, JSON, XLSX, SVG charts; public suppression); templates in the top-level reports/.

@@ -1,3 +1,4 @@
+import Coding
 import Foundation
 import Synchronization
 
@@ -383,7 +384,10 @@ public struct CodeCheck: Sendable {
 /// A class: a `CodeCheck` copied per check then holds one reference, not three.
 final class InputCodes: Sendable {
     let key: String
-    let exact: [String: (row: Int32, valid: Bool)]
+    /// The listed values, found without hashing (a schema's inputs are checked for every tumor), and the first row
+    /// listing each with whether it is valid there.
+    let exact: PackedCodeIndex
+    let exactRows: [(row: Int32, valid: Bool)]
     let open: [(row: Int32, low: String, high: String, any: Bool, valid: Bool)]
 
     init(_ table: Table, key: String, currentYear: Int) {
@@ -407,12 +411,14 @@ final class InputCodes: Sendable {
                 }
             }
         }
-        self.exact = exact
+        let listed = Array(exact)
+        self.exact = PackedCodeIndex(listed.map(\.key))
+        exactRows = listed.map(\.value)
         self.open = open
     }
 
     func isValid(_ value: String, currentYear: Int) -> Bool {
-        let listed = exact[value]
+        let listed = exact.position(of: value).map { exactRows[$0] }
         for entry in open {
             if let listed, listed.row < entry.row { break }
             if entry.any || Table.inRange(value, entry.low, entry.high, currentYear: currentYear) { return entry.valid }

@@ -74,6 +74,14 @@ struct CodingTests {
         #expect(recode.recode(site: "X", histology: "8500", behavior: "3", year: 2020).code == "99")
     }
 
+    @Test func aPackedIndexFindsEachCodeAtItsFirstPosition() {
+        let codes = ["", "9", "99", "C509", "8500/3", "0123456789ABCDE", "0123456789ABCDEF", "99", "XX.9"]
+        let index = PackedCodeIndex(codes)
+        for (i, code) in codes.enumerated() { #expect(index.position(of: code) == codes.firstIndex(of: code), "\(i) \(code)") }
+        for absent in ["999", "C50", "0123456789ABCDEFG", "0123456789ABCD", " 9", "9 "] { #expect(index.position(of: absent) == nil, "\(absent)") }
+        #expect(PackedCodeSet(["1", "2"]).contains("2") && !PackedCodeSet(["1", "2"]).contains("12"))
+    }
+
     @Test func searchFindsCodesAndWords() {
         #expect(ICDO3.topography.search("C50").first?.code == "C500")
         #expect(ICDO3.topography.search("c50.4").first?.code == "C504")
