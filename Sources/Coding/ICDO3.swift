@@ -53,6 +53,10 @@ public enum ICDO3 {
     /// Sites where laterality must be coded 1-5 or 9 (the NAACCR list of paired organs, item 410).
     public static func isPairedSite(_ site: String) -> Bool { pairedSites.contains(site) }
 
+    /// Sites too unspecific for a localized extension, as the SEER coding manual names them for IF40/IF176 (Over-ride
+    /// Site/EOD/DX Dt, item 2072): mouth NOS, colon NOS, bone NOS, female and male genital organs NOS.
+    public static let unspecificSitesForExtension: Set<String> = ["C069", "C189", "C419", "C579", "C639"]
+
     static let pairedSites: Set<String> = {
         var s: Set<String> = ["C079", "C080", "C081", "C090", "C091", "C098", "C099", "C300", "C301", "C310", "C312",
                               "C384", "C413", "C414", "C441", "C442", "C443", "C445", "C446", "C447", "C471", "C472",

@@ -21,6 +21,9 @@ public enum USCounties {
             return (firstYear.map { year >= $0 } ?? true) && (lastYear.map { year <= $0 } ?? true)
         }
 
+        /// The name a picker shows: with the years when the code is valid in some years only.
+        public var label: String { years.map { "\(name) (\($0))" } ?? name }
+
         /// "2019 and later", "until 2019", "2008-2015", or nil when always valid.
         public var years: String? {
             switch (firstYear, lastYear) {
@@ -108,6 +111,6 @@ public enum USCounties {
     public static func label(state: String?, code: String) -> String? {
         if let special = specialCodes.first(where: { $0.code == code }) { return special.label }
         guard let state, let county = county(state: state, code: code) else { return nil }
-        return county.years.map { "\(county.name) (\($0))" } ?? county.name
+        return county.label
     }
 }

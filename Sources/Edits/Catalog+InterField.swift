@@ -32,9 +32,6 @@ extension EditCatalog {
     /// Whether the patient has more than one primary (sequence 01-59).
     static func isMultiplePrimary(_ sequence: String?) -> Bool { sequence.flatMap(Int.init).map { (1...59).contains($0) } ?? false }
 
-    /// The unspecific sites the SEER coding manual names for IF40/IF176 (Over-ride Site/EOD/DX Dt, item 2072).
-    static let unspecificSitesIF40: Set<String> = ["C069", "C189", "C419", "C579", "C639"]
-
     /// Chemotherapy, hormone therapy and immunotherapy codes under which no treatment was given or is known to have been:
     /// none (00), contraindicated (82), died first (85), not given (86), refused (87), recommended with no word since (88),
     /// unknown (99).
@@ -266,7 +263,7 @@ extension EditCatalog {
                 + "1988-2003 (EOD--Extension 790) and 2004-2017 (CS Extension 2810) are not edited: the EOD-10 site schemes and "
                 + "the Collaborative Stage tables that say which of their codes are localized are not in this project, nor is "
                 + "the metafile's full list of unspecific sites.") { r in
-            guard let m = siteMorphology(r), unspecificSitesIF40.contains(m.site), let year = r.diagnosisYear, year >= 2018,
+            guard let m = siteMorphology(r), ICDO3.unspecificSitesForExtension.contains(m.site), let year = r.diagnosisYear, year >= 2018,
                   let category = extensionCategory(r) else { return .skip }
             guard category == "L" else { return .pass }
             if m.site == "C189", [8210, 8220, 8261, 8263].contains(m.histology) { return .pass }

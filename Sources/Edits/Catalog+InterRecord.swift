@@ -10,13 +10,11 @@ extension EditCatalog {
                 + "the same laterality and the same 3-digit histology as an earlier one is reported on the later tumor.") { r in
             guard let site = r[.site], ICDO3.topography.contains(site), let h = r[.histology], ICDO3.isHistology(h),
                   ICDO3.isPairedSite(site) else { return .skip }
-            let paired = true
             for other in 0..<r.tumorIndex {
                 guard let s = r.tumor(other, .site), s.prefix(3) == site.prefix(3), let oh = r.tumor(other, .histology),
-                      oh.prefix(3) == h.prefix(3) else { continue }
-                if paired, r.tumor(other, .laterality) != r[.laterality] { continue }
+                      oh.prefix(3) == h.prefix(3), r.tumor(other, .laterality) == r[.laterality] else { continue }
                 return .fail("tumor \(r.tumorIndex + 1) repeats tumor \(other + 1): site \(site.prefix(3)), histology \(h.prefix(3))x"
-                             + (paired ? ", laterality \(r[.laterality] ?? "blank")" : "") + "; the same primary may be reported twice")
+                             + ", laterality \(r[.laterality] ?? "blank"); the same primary may be reported twice")
             }
             return .pass
         },

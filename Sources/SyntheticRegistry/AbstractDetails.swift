@@ -1,4 +1,5 @@
 import CivilCalendar
+import Coding
 import NAACCR
 import Staging
 
@@ -188,7 +189,7 @@ extension SyntheticRegistryGenerator.Iterator {
         // has no extension coded in situ, localized or regional by direct extension (SEER IF41).
         // An unspecific site (colon NOS, mouth NOS) has no localized extension (SEER IF40).
         let sideUnknown = ["4", "9"].contains(get("laterality") ?? "")
-        let unspecificSite = ["C069", "C189", "C419", "C579", "C639"].contains(get("primarySite") ?? "")
+        let unspecificSite = ICDO3.unspecificSitesForExtension.contains(get("primarySite") ?? "")
         let excluding: Set<String> = sideUnknown ? ["IS", "B", "L", "RE"] : unspecificSite ? ["IS", "B", "L"] : ["IS", "B"]
         let choiceKey = "\(schema.id)|\(get("histologicTypeIcdO3") ?? "")|\(intendedStage)|\(excluding.sorted())"
         if eodChoices[choiceKey] == nil {

@@ -282,7 +282,7 @@ struct AbstractFormRenderer {
                     codeLabel = raw.isEmpty ? "" : USCounties.label(state: state, code: raw) ?? ""
                     if datalists["counties"] == nil {
                         let counties = state.flatMap { USCounties.counties(of: $0) } ?? []
-                        datalists["counties"] = PageController.datalist(id: "counties", counties.map { county in (county.code, county.years.map { "\(county.name) (\($0))" } ?? county.name) }
+                        datalists["counties"] = PageController.datalist(id: "counties", counties.map { ($0.code, $0.label) }
                             + USCounties.specialCodes.map { ($0.code, $0.label) })
                     }
                 case "rxSummSurgPrimSite2023" where year >= 2023, "rxSummSurgPrimSite" where year < 2023:
